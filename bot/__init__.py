@@ -1,0 +1,1 @@
+"""duban (督办): application assembly, configuration and storage."""

@@ -1,0 +1,1 @@
+"""Deadlines, the working-day calendar and reminders. The calendar and the deadline model are pure."""

@@ -1,0 +1,136 @@
+"""Deadline specifications: what the letter says about *when*, as data.
+
+A `DeadlineSpec` is how a deadline is stated ("3月底前", "每季度末月25日前", "10个工作日内" after an
+event); `occurrences(spec, year)` turns it into the concrete due dates of a letter year. Pure: no clock,
+no database. Kinds:
+
+- ``absolute``  a fixed day: ``month`` and ``day`` in the letter year (or a full ``date``).
+- ``month_end`` the last day of ``month`` ("3月底前").
+- ``year_end``  31 December ("2022年底前", and any line with no stated date).
+- ``recurring`` ``every`` month | quarter | year; ``day`` of the due month (None: its last day);
+  for quarters the due month is the quarter's last month ("每季度末月25日前" -> 25 Mar/Jun/Sep/Dec).
+- ``relative``  ``workdays`` (or ``days``) after an ``event`` reported on a task; it has no date until the
+  event is verified, then a follow-up absolute deadline is opened.
+- ``duration``  a minimum period ("公示期不得少于10日", ``days``): a constraint, not a due date.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import asdict, dataclass
+from datetime import date
+
+KINDS = ("absolute", "month_end", "year_end", "recurring", "relative", "duration")
+PERIODS = ("month", "quarter", "year")
+
+
+class SpecError(ValueError):
+    """A deadline specification that cannot be used; the message says which field and why."""
+
+
+@dataclass(frozen=True)
+class DeadlineSpec:
+    kind: str
+    phrase: str | None = None  # the letter's own words, kept verbatim
+    source: str | None = None  # where the words stand, e.g. "附件 22.3①"
+    month: int | None = None
+    day: int | None = None
+    date: date | None = None
+    every: str | None = None
+    event: str | None = None
+    workdays: int | None = None
+    days: int | None = None
+    implicit: bool = False  # True for the year-end default of a line that states no date
+
+    def __post_init__(self) -> None:
+        validate(self)
+
+    @property
+    def key(self) -> str:
+        """A stable identity within one task, so reloading a letter updates rather than duplicates."""
+        parts = [self.kind]
+        for name in ("date", "every", "month", "day", "workdays", "days", "event"):
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(f"{name}={value}")
+        return ";".join(parts)
+
+    def to_dict(self) -> dict:
+        data = {k: v for k, v in asdict(self).items() if v is not None and v is not False}
+        if self.date is not None:
+            data["date"] = self.date.isoformat()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "DeadlineSpec":
+        known = set(cls.__dataclass_fields__)
+        unknown = set(data) - known
+        if unknown:
+            raise SpecError(f"unknown deadline field(s): {', '.join(sorted(unknown))}")
+        values = dict(data)
+        if isinstance(values.get("date"), str):
+            try:
+                values["date"] = date.fromisoformat(values["date"])
+            except ValueError:
+                raise SpecError(f"date: {values['date']!r} is not an ISO date (YYYY-MM-DD)") from None
+        if "kind" not in values:
+            raise SpecError(f"deadline needs a kind (one of {', '.join(KINDS)})")
+        return cls(**values)
+
+
+def _check_month_day(spec: DeadlineSpec, year: int = 2000) -> None:
+    # 2000 is a leap year, so 2月29日 is accepted here and refused by occurrences() in other years.
+    if spec.month is not None and not 1 <= spec.month <= 12:
+        raise SpecError(f"month: {spec.month} is not 1..12")
+    if spec.day is not None:
+        last = calendar.monthrange(year, spec.month or 1)[1] if spec.month else 31
+        if not 1 <= spec.day <= last:
+            raise SpecError(f"day: {spec.day} is not a day of month {spec.month or 'any'}")
+
+
+def validate(spec: DeadlineSpec) -> None:
+    if spec.kind not in KINDS:
+        raise SpecError(f"kind: {spec.kind!r} is not one of {', '.join(KINDS)}")
+    _check_month_day(spec)
+    if spec.kind == "absolute" and spec.date is None and (spec.month is None or spec.day is None):
+        raise SpecError("absolute deadline needs date, or month and day")
+    if spec.kind == "month_end" and spec.month is None:
+        raise SpecError("month_end deadline needs month")
+    if spec.kind == "recurring":
+        if spec.every not in PERIODS:
+            raise SpecError(f"recurring deadline needs every: one of {', '.join(PERIODS)}")
+        if spec.every == "month" and spec.day is not None and spec.day > 28:
+            raise SpecError("monthly deadline day must be 1..28 or omitted (month end)")
+    if spec.kind == "relative":
+        if not spec.event:
+            raise SpecError("relative deadline needs event (what starts the count)")
+        if (spec.workdays is None) == (spec.days is None):
+            raise SpecError("relative deadline needs exactly one of workdays or days")
+    if spec.kind == "duration" and not spec.days:
+        raise SpecError("duration needs days")
+    for name in ("workdays", "days"):
+        value = getattr(spec, name)
+        if value is not None and value <= 0:
+            raise SpecError(f"{name}: {value} must be positive")
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def occurrences(spec: DeadlineSpec, year: int) -> list[date]:
+    """The due dates of `spec` in letter year `year`, ascending. Relative and duration specs have none."""
+    if spec.kind == "absolute":
+        if spec.date is not None:
+            return [spec.date]
+        try:
+            return [date(year, spec.month, spec.day)]
+        except ValueError:
+            raise SpecError(f"{year}年{spec.month}月{spec.day}日 does not exist") from None
+    if spec.kind == "month_end":
+        return [_month_end(year, spec.month)]
+    if spec.kind == "year_end":
+        return [date(year, 12, 31)]
+    if spec.kind == "recurring":
+        months = {"month": range(1, 13), "quarter": (3, 6, 9, 12), "year": (spec.month or 12,)}[spec.every]
+        return [date(year, m, spec.day) if spec.day else _month_end(year, m) for m in months]
+    return []
