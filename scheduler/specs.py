@@ -134,3 +134,7 @@ def occurrences(spec: DeadlineSpec, year: int) -> list[date]:
         months = {"month": range(1, 13), "quarter": (3, 6, 9, 12), "year": (spec.month or 12,)}[spec.every]
         return [date(year, m, spec.day) if spec.day else _month_end(year, m) for m in months]
     return []
+
+
+# Kinds that put a date in the year; a line with none of them is due at year end.
+DATED_KINDS = ("absolute", "month_end", "year_end", "recurring")

@@ -1,0 +1,45 @@
+"""What CLI commands share: settings, the database with an up-to-date schema, the clock, JSON output."""
+from __future__ import annotations
+
+import json
+import sys
+
+from bot.clock import SystemClock
+from bot.config import Settings, load_settings
+from bot.storage import migrate
+from bot.storage.db import Database
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+def ensure_schema(db: Database, quiet: bool = False) -> None:
+    """Bring the schema to head; an embedded database should just work on first use."""
+    current, head = migrate.current_revision(db), migrate.head_revision()
+    if current == head:
+        return
+    history = migrate.revision_history()
+    if current is not None and current not in history:
+        from bot.cli import CliError
+
+        raise CliError(f"the database schema ({current}) is newer than this duban ({head}); upgrade duban")
+    migrate.upgrade(db)
+    if not quiet:
+        print(f"duban: database schema {'created' if current is None else 'upgraded'} ({head})", file=sys.stderr)
+
+
+def open_database(cfg: Settings | None = None, quiet: bool = False) -> Database:
+    cfg = cfg or settings()
+    db = Database(cfg.database_url)
+    ensure_schema(db, quiet=quiet)
+    return db
+
+
+def clock(cfg: Settings) -> SystemClock:
+    return SystemClock(cfg.timezone)
+
+
+def print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")

@@ -1,0 +1,212 @@
+"""The tables. Names from the domain; the Chinese term once where it helps.
+
+Nothing here is ever deleted by the letter loader: a task or deadline that leaves the letter is
+marked inactive, so reports and history stay attached.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.storage.types import UTCDateTime
+
+# Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# Departments on a work line: the Shengzhou department responsible (责任部门) and the Shaoxing-level
+# department that recognizes the work (认定部门) share one link table, told apart by `role`.
+task_departments = Table(
+    "task_departments",
+    Base.metadata,
+    Column("task_id", ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    Column("department_id", ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), primary_key=True),  # "responsible" | "recognizing"
+    Column("position", Integer, nullable=False, default=0),  # the letter's order
+)
+
+
+class Letter(Base):
+    """A target-responsibility letter (工作责任书) for one year."""
+
+    __tablename__ = "letters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    year: Mapped[int]
+    title: Mapped[str] = mapped_column(Text)
+    document_no: Mapped[str | None] = mapped_column(String(128))
+    issued_on: Mapped[date | None]
+    issuer: Mapped[str | None] = mapped_column(Text)
+    goals: Mapped[str | None] = mapped_column(Text)
+    source_digest: Mapped[str] = mapped_column(String(64))  # sha256 of the loaded file
+    loaded_at: Mapped[datetime]
+
+    items: Mapped[list["Item"]] = relationship(back_populates="letter", order_by="Item.no")
+
+
+class Item(Base):
+    """A work item (工作任务), 1..33 in the 2022 letter, inside one of the seven sections."""
+
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("letter_id", "no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"))
+    no: Mapped[int]
+    section_no: Mapped[int]
+    section_title: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+
+    letter: Mapped[Letter] = relationship(back_populates="items")
+    tasks: Mapped[list["Task"]] = relationship(back_populates="item", order_by="Task.position")
+
+
+class Department(Base):
+    """A department: `level` "county" for the responsible side, "city" for the recognizing side."""
+
+    __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("name", "level"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    level: Mapped[str] = mapped_column(String(16))
+    aliases: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class Task(Base):
+    """A work line (工作内容): what one or more departments must do, with targets and deadlines."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("letter_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    code: Mapped[str] = mapped_column(String(32))  # "14.2": stable across reloads
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    targets: Mapped[list[Any]] = mapped_column(default=list)
+    rubric_ids: Mapped[list[Any]] = mapped_column(default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(16), default="letter")  # letter | office
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False once it left the letter
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    item: Mapped[Item] = relationship(back_populates="tasks")
+    deadlines: Mapped[list["Deadline"]] = relationship(back_populates="task", order_by="Deadline.position")
+    departments: Mapped[list[Department]] = relationship(
+        secondary=task_departments,
+        primaryjoin=lambda: (Task.id == task_departments.c.task_id) & (task_departments.c.role == "responsible"),
+        order_by=lambda: task_departments.c.position,
+        viewonly=True,
+    )
+    recognized_by: Mapped[list[Department]] = relationship(
+        secondary=task_departments,
+        primaryjoin=lambda: (Task.id == task_departments.c.task_id) & (task_departments.c.role == "recognizing"),
+        order_by=lambda: task_departments.c.position,
+        viewonly=True,
+    )
+
+
+class Deadline(Base):
+    """When a task is due, as stated (`spec`, see scheduler/specs.py). `key` is unique per task."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (UniqueConstraint("task_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    key: Mapped[str] = mapped_column(String(255))
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(16))
+    spec: Mapped[dict[str, Any]]
+    phrase: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(16), default="letter")  # letter | event | office
+    # A follow-up opened by an event (e.g. ten working days after a verified report) points back here.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("deadlines.id"))
+    triggered_by_report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    task: Mapped[Task] = relationship(back_populates="deadlines")
+
+
+class Contact(Base):
+    """A Telegram user or group chat bound to a department, with a role (admin, contact, viewer)."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("chat_id", "department_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)  # user id for a private chat, negative for groups
+    user_id: Mapped[int | None] = mapped_column(BigInteger)  # the person, None for a group chat
+    kind: Mapped[str] = mapped_column(String(16))  # user | group
+    role: Mapped[str] = mapped_column(String(16))  # admin | contact | viewer
+    display_name: Mapped[str | None] = mapped_column(String(255))
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    unreachable_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+    department: Mapped[Department | None] = relationship()
+
+
+class Report(Base):
+    """A completion or progress report (上报) on a task, and its verification."""
+
+    __tablename__ = "reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # completion | progress
+    quantity: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(32))
+    target_name: Mapped[str | None] = mapped_column(String(128))
+    note: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)  # [{file_id, file_unique_id, kind, name, path}]
+    status: Mapped[str] = mapped_column(String(16), default="submitted")  # submitted|verified|rejected|withdrawn
+    submitted_by: Mapped[int | None] = mapped_column(BigInteger)  # Telegram user id
+    submitted_at: Mapped[datetime]
+    reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
+    reviewed_at: Mapped[datetime | None]
+    review_note: Mapped[str | None] = mapped_column(Text)
+
+    task: Mapped[Task] = relationship()
+
+
+class AuditEntry(Base):
+    """Every change, with who and when: the office's answer to "who changed this?"."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(64))  # "cli", "loader", "tg:123456"
+    action: Mapped[str] = mapped_column(String(64))  # "task.update", "report.verify", ...
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
