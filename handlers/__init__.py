@@ -1,0 +1,11 @@
+"""Chat commands and callbacks: parse the update, call a service, render the answer. Nothing else."""
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import errors, start
+
+
+def register_all(application: Application) -> None:
+    start.register(application)
+    errors.register(application)

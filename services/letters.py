@@ -212,3 +212,13 @@ def load_letter(session: Session, data: LetterData, clock: Clock, actor: str = "
             summary.bump("tasks retired")
     session.flush()
     return summary
+
+
+def load_bundled_letter_if_empty(session: Session, clock: Clock) -> LoadSummary | None:
+    """First start: an empty database gets the bundled 2022 letter, so the bot has something to serve."""
+    from bot.paths import BUNDLED_LETTER
+    from services.letter_file import read_letter
+
+    if session.scalar(select(Letter.id).limit(1)) is not None:
+        return None
+    return load_letter(session, read_letter(BUNDLED_LETTER), clock, actor="first-start")

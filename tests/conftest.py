@@ -1,0 +1,43 @@
+"""Shared fixtures: a real SQLite file per test, a fake clock, the bundled letter."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.clock import FakeClock
+from bot.storage import migrate
+from bot.storage.db import Database
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'duban-test.db'}"
+
+
+@pytest.fixture
+def db(database_url: str):
+    database = Database(database_url)
+    migrate.upgrade(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2022, 9, 5, 9, 0, tzinfo=SHANGHAI))
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path):
+    """Run `bot.cli.main` against the test database, with no .env from the developer's folder."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "TELEGRAM_FILE_BASE_URL", "DUBAN_ADMINS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    return database_url
