@@ -7,6 +7,7 @@ import sys
 from bot.app import Context, build_application
 from bot.cli.common import clock, open_database, settings
 from services.letters import load_bundled_letter_if_empty
+from services.overview import letter_overview
 
 NO_TOKEN = """\
 duban: no Telegram bot token is set (TELEGRAM_BOT_TOKEN).
@@ -24,6 +25,15 @@ To get one:
 写入本目录的 .env 文件 (可复制 .env.example),然后重新运行 duban run。
 """
 
+LOCAL = """\
+Meanwhile, everything but Telegram works locally. The database ({db}) holds:
+  {o.title} ({o.document_no}): {o.items} work items, {o.tasks} work lines, {o.departments} departments.
+Try:
+  duban tasks --dept 发改局       # one department's work lines and deadlines
+  duban tasks --json              # everything, machine-readable
+  duban departments
+"""
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -39,15 +49,17 @@ def _run(args) -> int:
     logging.basicConfig(level=cfg.log_level, force=True,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll is noise
-    if cfg.token is None:
-        print(NO_TOKEN, file=sys.stderr)
-        return 1
     db = open_database(cfg)
     clk = clock(cfg)
     with db.session() as session:
         loaded = load_bundled_letter_if_empty(session, clk)
+        overview = letter_overview(session)
     if loaded is not None:
         logging.getLogger("duban").info("first start: loaded the bundled letter %s", loaded.letter_code)
+    if cfg.token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        print(LOCAL.format(o=overview, db=cfg.database_url), file=sys.stderr)
+        return 1
     application = build_application(Context(settings=cfg, db=db, clock=clk))
     logging.getLogger("duban").info("bot starting (api %s)", cfg.api_base_url or "https://api.telegram.org/bot")
     application.run_polling(drop_pending_updates=False)
