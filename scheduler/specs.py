@@ -48,7 +48,7 @@ class DeadlineSpec:
     def key(self) -> str:
         """A stable identity within one task, so reloading a letter updates rather than duplicates."""
         parts = [self.kind]
-        for name in ("date", "every", "month", "day", "workdays", "days", "event"):
+        for name in ("date", "every", "month", "day", "workdays", "days", "event", "source"):
             value = getattr(self, name)
             if value is not None:
                 parts.append(f"{name}={value}")
