@@ -75,7 +75,7 @@ def test_edited_file_updates_and_keeps_reports(db, clock, tmp_path):
         assert "960亩" in views["3.1"].text
         assert [d.isoformat() for d in views["26.3"].due_dates] == ["2022-04-30"]
         assert session.scalar(select(Report).where(Report.quantity == 600)).evidence == [{"file_id": "abc"}]
-        old = session.scalar(select(Deadline).where(Deadline.key == "month_end;month=3"))
+        old = session.scalar(select(Deadline).where(Deadline.key == "month_end;month=3;source=正文 26.3"))
         assert old.active is False
         actions = [a.action for a in session.scalars(select(AuditEntry).where(AuditEntry.at == clock.now()))]
     assert sorted(set(actions)) == ["deadline.create", "deadline.retire", "letter.update", "task.retire", "task.update"]
