@@ -1,15 +1,16 @@
-"""The one place the bot is assembled: settings, database and clock in; a PTB Application out."""
+"""The one place the bot is assembled: settings, database, clock and calendar in; a PTB Application out."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.storage.db import Database
+from scheduler.policy import ReminderPolicy
 
 log = logging.getLogger(__name__)
 
@@ -21,19 +22,30 @@ class Context:
     settings: Settings
     db: Database
     clock: Clock
+    calendar: object = None  # scheduler.workdays.WorkdayCalendar
+    policy: ReminderPolicy = field(default_factory=ReminderPolicy)
+
+    def __post_init__(self) -> None:
+        if self.calendar is None:
+            from scheduler.workdays import WorkdayCalendar
+
+            self.calendar = WorkdayCalendar()
 
 
 def context_of(application: Application) -> Context:
     return application.bot_data["duban"]
 
 
-def build_application(ctx: Context) -> Application:
+def build_application(ctx: Context, with_scheduler: bool | None = None) -> Application:
     from handlers import register_all  # handlers import bot.app; import late to avoid a cycle
+    from scheduler.jobs import install_reminders
 
     builder = (
         ApplicationBuilder()
         .token(ctx.settings.token)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ctx.settings.timezone))
+        # Answers to users respect flood limits too; on a 429 they wait as told and retry.
+        .rate_limiter(AIORateLimiter(max_retries=3))
     )
     if ctx.settings.api_base_url:
         builder = builder.base_url(ctx.settings.api_base_url)
@@ -42,4 +54,6 @@ def build_application(ctx: Context) -> Application:
     application = builder.build()
     application.bot_data["duban"] = ctx
     register_all(application)
+    if ctx.settings.reminders_enabled if with_scheduler is None else with_scheduler:
+        install_reminders(application)
     return application

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,10 +30,22 @@ class Settings:
     timezone: ZoneInfo
     admins: frozenset[int] = field(default_factory=frozenset)
     log_level: str = "INFO"
+    remind_lead_days: tuple[int, ...] = (30, 7, 3, 1)
+    remind_at: time = time(9, 0)
+    escalate_after: int = 3
+    digest_at: time | None = time(9, 0)
+    reminders_enabled: bool = True
 
     @property
     def timezone_name(self) -> str:
         return self.timezone.key
+
+    def reminder_policy(self):
+        from scheduler.policy import ReminderPolicy
+
+        return ReminderPolicy(lead_workdays=self.remind_lead_days, send_at=self.remind_at,
+                              escalate_after_workdays=self.escalate_after,
+                              digest_at=self.digest_at or time(9, 0), digest_enabled=self.digest_at is not None)
 
 
 def _admins(raw: str) -> frozenset[int]:
@@ -49,6 +62,43 @@ def _admins(raw: str) -> frozenset[int]:
                 "expected comma-separated numbers, e.g. DUBAN_ADMINS=123456789,987654321"
             ) from None
     return frozenset(ids)
+
+
+def _time(name: str, raw: str | None, default: time | None, allow_off: bool = False) -> time | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return default
+    if allow_off and raw.lower() in ("off", "no", "false", "0"):
+        return None
+    try:
+        hours, minutes = raw.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        extra = " or off" if allow_off else ""
+        raise SettingsError(f"{name}: {raw!r} is not a time of day; example: {name}=09:00{extra}") from None
+
+
+def _lead_days(raw: str | None) -> tuple[int, ...]:
+    raw = (raw or "").strip()
+    if not raw:
+        return (30, 7, 3, 1)
+    try:
+        days = tuple(sorted({int(x) for x in raw.split(",") if x.strip()}, reverse=True))
+    except ValueError:
+        days = ()
+    if not days or min(days) < 1:
+        raise SettingsError(f"DUBAN_REMIND_LEAD_DAYS: {raw!r} is not a list of working days; "
+                            "example: DUBAN_REMIND_LEAD_DAYS=30,7,3,1")
+    return days
+
+
+def _int(name: str, raw: str | None, default: int, low: int, high: int) -> int:
+    raw = (raw or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise SettingsError(f"{name}: {raw!r} is not a whole number {low}..{high}; example: {name}={default}")
+    return int(raw)
 
 
 def _url(name: str, raw: str | None, example: str) -> str | None:
@@ -101,4 +151,9 @@ def load_settings(env: dict[str, str] | None = None, dotenv_path: str | Path | N
         timezone=tz,
         admins=_admins(env.get("DUBAN_ADMINS", "")),
         log_level=level,
+        remind_lead_days=_lead_days(env.get("DUBAN_REMIND_LEAD_DAYS")),
+        remind_at=_time("DUBAN_REMIND_AT", env.get("DUBAN_REMIND_AT"), time(9, 0)),
+        escalate_after=_int("DUBAN_ESCALATE_AFTER", env.get("DUBAN_ESCALATE_AFTER"), 3, 1, 60),
+        digest_at=_time("DUBAN_DIGEST_AT", env.get("DUBAN_DIGEST_AT"), time(9, 0), allow_off=True),
+        reminders_enabled=(env.get("DUBAN_REMINDERS", "on").strip().lower() not in ("off", "no", "false", "0")),
     )

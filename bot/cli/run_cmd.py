@@ -60,7 +60,7 @@ def _run(args) -> int:
         print(NO_TOKEN, file=sys.stderr)
         print(LOCAL.format(o=overview, db=cfg.database_url), file=sys.stderr)
         return 1
-    application = build_application(Context(settings=cfg, db=db, clock=clk))
+    application = build_application(Context(settings=cfg, db=db, clock=clk, policy=cfg.reminder_policy()))
     logging.getLogger("duban").info("bot starting (api %s)", cfg.api_base_url or "https://api.telegram.org/bot")
     application.run_polling(drop_pending_updates=False)
     return 0

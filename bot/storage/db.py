@@ -14,6 +14,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable across crashes of the process
     cur.execute("PRAGMA busy_timeout=5000")
     cur.close()
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -189,6 +190,8 @@ class Report(Base):
     note: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[list[Any]] = mapped_column(default=list)  # [{file_id, file_unique_id, kind, name, path}]
     status: Mapped[str] = mapped_column(String(16), default="submitted")  # submitted|verified|rejected|withdrawn
+    # For a recurring deadline: the due date of the occurrence this report answers.
+    occurrence_due: Mapped[date | None] = mapped_column(Date)
     submitted_by: Mapped[int | None] = mapped_column(BigInteger)  # Telegram user id
     submitted_at: Mapped[datetime]
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
@@ -210,3 +213,68 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(64))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Delivery(Base):
+    """One message (possibly split in parts) to one chat in one run: reminders, catch-up, escalation, digest.
+
+    `key` is unique, so a digest or a run's message can be sent at most once even with two schedulers.
+    """
+
+    __tablename__ = "deliveries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # reminder | catch_up | escalation | digest | notice
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    run_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(16), default="sending")  # sending|sent|failed|uncertain
+    parts: Mapped[int] = mapped_column(default=0)
+    message_ids: Mapped[list[Any]] = mapped_column(default=list)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class Reminder(Base):
+    """The reminder ledger: one row per planned reminder (deadline occurrence, stage, recipient).
+
+    `key` is unique: a reminder is sent at most once, whatever restarts or second schedulers do.
+    Status: planned -> sending -> sent; collapsed (folded into a catch-up message), superseded (the task
+    was reported first), failed (Telegram refused; `error` says why), uncertain (the send timed out after
+    Telegram may have accepted it: never resent, so never duplicated, and shown to the office).
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_status_send_on", "status", "send_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # lead | due | overdue | escalation | repeat
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
+    due_date: Mapped[date]
+    lead: Mapped[int]  # working days before the due day; 0 on it; -k on the k-th working day overdue
+    send_on: Mapped[date]
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("deliveries.id"))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[int | None] = mapped_column(BigInteger)
+    snoozed_until: Mapped[date | None]
+
+    task: Mapped[Task] = relationship()
+    deadline: Mapped[Deadline] = relationship()
+
+
+class SchedulerState(Base):
+    """Small named values the scheduler keeps between runs (e.g. the last day it planned)."""
+
+    __tablename__ = "scheduler_state"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]

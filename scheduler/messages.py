@@ -1,0 +1,144 @@
+"""Reminder, escalation and digest messages, rendered in Chinese and split to fit Telegram.
+
+Pure: plain data in, `Part`s out. Every piece of user text is HTML-escaped here, once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from scheduler.delivery import Part
+from scheduler.planner import DUE, ESCALATION, LEAD, OVERDUE, REPEAT
+
+MAX_CHARS = 3800  # under Telegram's 4096, leaving room for the header of a continued part
+MAX_TASKS_PER_PART = 20  # three buttons each: well under the keyboard limits
+WEEKDAYS = "一二三四五六日"
+COLOUR_MARK = {"red": "🔴", "yellow": "🟡", "green": "🟢", "done": "✅"}
+
+ACK, DONE, SNOOZE = "a", "d", "s"
+
+
+def callback_data(action: str, reminder_id: int) -> str:
+    """Short and stable: the ledger row id survives restarts. e.g. "r:a:1234" (well under 64 bytes)."""
+    return f"r:{action}:{reminder_id}"
+
+
+def cn_date(d: date) -> str:
+    return f"{d.month}月{d.day}日(周{WEEKDAYS[d.weekday()]})"
+
+
+def clip(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    reminder_id: int  # the ledger row the buttons act on
+    task_code: str
+    task_text: str
+    departments: tuple[str, ...]
+    due: date
+    phrase: str | None
+    kind: str
+    lead: int
+    colour: str
+    workdays_left: int  # working days until the due day (negative: overdue)
+
+
+def _when(line: ReminderLine) -> str:
+    if line.kind in (OVERDUE, ESCALATION) or line.workdays_left < 0:
+        return f"已逾期 {abs(line.workdays_left)} 个工作日"
+    if line.workdays_left == 0:
+        return "今日到期"
+    return f"还剩 {line.workdays_left} 个工作日"
+
+
+def _block(line: ReminderLine, with_departments: bool = False) -> str:
+    mark = COLOUR_MARK.get(line.colour, "")
+    head = f"{mark} <b>{escape(line.task_code)}</b> {_when(line)}"
+    if line.kind == REPEAT:
+        head += "(未确认,再次提醒)"
+    detail = f"截止 {cn_date(line.due)}"
+    if line.phrase:
+        detail += f" · {escape(clip(line.phrase, 40))}"
+    lines = [head, f"   {escape(clip(line.task_text))}", f"   {detail}"]
+    if with_departments:
+        lines.append(f"   责任部门:{escape('、'.join(line.departments))}")
+    return "\n".join(lines)
+
+
+def _keyboard(lines: list[ReminderLine], escalation: bool) -> InlineKeyboardMarkup:
+    rows = []
+    for line in lines:
+        if escalation:
+            rows.append([InlineKeyboardButton(f"收到 {line.task_code}", callback_data=callback_data(ACK, line.reminder_id))])
+        else:
+            rows.append([
+                InlineKeyboardButton(f"收到 {line.task_code}", callback_data=callback_data(ACK, line.reminder_id)),
+                InlineKeyboardButton("已完成", callback_data=callback_data(DONE, line.reminder_id)),
+                InlineKeyboardButton("推迟提醒", callback_data=callback_data(SNOOZE, line.reminder_id)),
+            ])
+    return InlineKeyboardMarkup(rows)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One message to send, and the ledger rows whose tasks it lists."""
+
+    part: Part
+    reminder_ids: tuple[int, ...]
+
+
+def utf16_len(text: str) -> int:
+    """Telegram measures text in UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _split(header: str, blocks: list[tuple[ReminderLine, str]], footer: str, escalation: bool) -> list[Rendered]:
+    budget = MAX_CHARS - utf16_len(header) - utf16_len(footer) - 20  # 20: the page marker
+    parts, current, size = [], [], 0
+    for line, block in blocks:
+        cost = utf16_len(block) + 2
+        if current and (size + cost > budget or len(current) >= MAX_TASKS_PER_PART):
+            parts.append(current)
+            current, size = [], 0
+        current.append((line, block))
+        size += cost
+    if current:
+        parts.append(current)
+    rendered = []
+    for i, chunk in enumerate(parts):
+        page = f"\n(第 {i + 1}/{len(parts)} 条)" if len(parts) > 1 else ""
+        text = "\n\n".join([header + page] + [b for _, b in chunk] + [footer])
+        lines = [line for line, _ in chunk]
+        rendered.append(Rendered(Part(text, _keyboard(lines, escalation)), tuple(x.reminder_id for x in lines)))
+    return rendered
+
+
+def reminder_parts(recipient_name: str, today: date, lines: list[ReminderLine],
+                   catch_up_since: date | None = None) -> list[Rendered]:
+    """One message (split when long) listing every task due for one recipient today."""
+    order = {OVERDUE: 0, DUE: 1, REPEAT: 2, LEAD: 3}
+    lines = sorted(lines, key=lambda x: (order.get(x.kind, 9), x.due, x.task_code))
+    header = f"🔔 <b>督办提醒</b> · {escape(recipient_name)} · {cn_date(today)}"
+    if catch_up_since is not None:
+        header += f"\n⚠️ 系统恢复后补发:{cn_date(catch_up_since)}以来未能按时发出的提醒,合并为本条。"
+    counts = {"red": 0, "yellow": 0, "green": 0}
+    for line in lines:
+        counts[line.colour] = counts.get(line.colour, 0) + 1
+    header += f"\n共 {len(lines)} 项:🔴逾期 {counts['red']} · 🟡临近 {counts['yellow']} · 🟢正常 {counts['green']}"
+    footer = "请点按钮:<b>收到</b>确认已阅;<b>已完成</b>上报完成情况;<b>推迟提醒</b>下一个工作日再提醒。"
+    return _split(header, [(line, _block(line)) for line in lines], footer, escalation=False)
+
+
+def escalation_parts(today: date, lines: list[ReminderLine], catch_up_since: date | None = None) -> list[Rendered]:
+    """To the coordinating office: tasks overdue past the escalation threshold."""
+    lines = sorted(lines, key=lambda x: (x.workdays_left, x.task_code))
+    header = f"🚨 <b>逾期升级</b> · 美丽办 · {cn_date(today)}\n以下 {len(lines)} 项任务逾期已超过升级期限,请督办:"
+    if catch_up_since is not None:
+        header += f"\n⚠️ 含{cn_date(catch_up_since)}以来补发的内容。"
+    footer = "可发送 /remind 部门名称 立即催办。"
+    return _split(header, [(line, _block(line, with_departments=True)) for line in lines], footer, escalation=True)

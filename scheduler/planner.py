@@ -1,0 +1,88 @@
+"""Which reminders a deadline occurrence calls for, and on which days. Pure: no clock, no database.
+
+A stage is one reminder of an occurrence: `lead` N working days before the (effective) due day, `due` on
+it, `overdue` on each working day after it, `escalation` to the office once it is N working days
+overdue. Keys are stable strings, so the ledger can hold each planned reminder at most once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from scheduler.policy import ReminderPolicy, effective_due
+
+LEAD, DUE, OVERDUE, ESCALATION, REPEAT = "lead", "due", "overdue", "escalation", "repeat"
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One due date of one deadline of one task."""
+
+    task_id: int
+    deadline_id: int
+    due: date
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A chat to write to: a bound contact (user or group) or an office admin (contact_id None)."""
+
+    chat_id: int
+    contact_id: int | None = None
+
+    @property
+    def tag(self) -> str:
+        return f"c{self.contact_id}" if self.contact_id is not None else f"u{self.chat_id}"
+
+
+@dataclass(frozen=True)
+class Stage:
+    kind: str
+    lead: int  # working days before the due day; 0 on it; -k on the k-th working day overdue
+    send_on: date
+
+
+@dataclass(frozen=True)
+class Planned:
+    key: str
+    occurrence: Occurrence
+    stage: Stage
+    recipient: Recipient
+
+
+def reminder_key(occ: Occurrence, stage: Stage, recipient: Recipient) -> str:
+    return f"d{occ.deadline_id}|{occ.due.isoformat()}|{stage.kind}|{stage.lead}|{recipient.tag}"
+
+
+def stages(due: date, policy: ReminderPolicy, calendar, start: date, until: date) -> list[Stage]:
+    """Every stage of an occurrence sent on a working day in [start, until]."""
+    eff = effective_due(due, calendar)
+    found = [Stage(LEAD, n, calendar.add_workdays(eff, -n)) for n in sorted(set(policy.lead_workdays), reverse=True)]
+    found.append(Stage(DUE, 0, eff))
+    if policy.escalate_after_workdays > 0:
+        found.append(Stage(ESCALATION, -policy.escalate_after_workdays,
+                           calendar.add_workdays(due, policy.escalate_after_workdays)))
+    if policy.overdue_daily:
+        # Start at the first overdue working day inside the window, not at the due day: a planning
+        # pass only looks at the days since the last one, however long ago the task fell overdue.
+        day = max(calendar.add_workdays(due, 1), calendar.next_workday(start, inclusive=True))
+        k = calendar.workdays_between(due, day)
+        while day <= until:
+            found.append(Stage(OVERDUE, -k, day))
+            day, k = calendar.add_workdays(day, 1), k + 1
+    return [s for s in found if start <= s.send_on <= until]
+
+
+def plan(occurrences, recipients_of, office: list[Recipient], policy: ReminderPolicy, calendar,
+         start: date, today: date) -> list[Planned]:
+    """All reminders due to be sent by `today` (not before `start`) for the open occurrences given.
+
+    `recipients_of(occurrence)` names the department's chats; escalations go to `office`.
+    """
+    planned = []
+    for occ in occurrences:
+        for stage in stages(occ.due, policy, calendar, start, today):
+            targets = office if stage.kind == ESCALATION else recipients_of(occ)
+            for recipient in targets:
+                planned.append(Planned(reminder_key(occ, stage, recipient), occ, stage, recipient))
+    return planned

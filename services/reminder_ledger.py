@@ -1,0 +1,167 @@
+"""The reminder ledger in the database: what was planned, claimed, sent, acknowledged.
+
+The database is the source of truth: every function here is safe to run again (unique keys), so a
+restart, a retry or a second process re-planning the same day adds nothing twice.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.storage.models import Contact, Delivery, Reminder, SchedulerState
+from scheduler.planner import DUE, LEAD, REPEAT, Planned, Recipient
+
+CHUNK = 500
+
+
+def recipients_by_department(session: Session) -> dict[int, list[tuple[Recipient, Contact]]]:
+    found: dict[int, list[tuple[Recipient, Contact]]] = defaultdict(list)
+    for contact in session.scalars(select(Contact).where(Contact.role == "contact", Contact.department_id.is_not(None))):
+        found[contact.department_id].append((Recipient(contact.chat_id, contact.id), contact))
+    return found
+
+
+def office_recipients(session: Session, admin_ids: frozenset[int]) -> list[Recipient]:
+    """The coordinating office: DUBAN_ADMINS in private, plus any chat bound with the admin role."""
+    seen, result = set(), []
+    for contact in session.scalars(select(Contact).where(Contact.role == "admin").order_by(Contact.id)):
+        if contact.chat_id not in seen:
+            seen.add(contact.chat_id)
+            result.append(Recipient(contact.chat_id, contact.id))
+    for uid in sorted(admin_ids):
+        if uid not in seen:
+            seen.add(uid)
+            result.append(Recipient(uid, None))
+    return result
+
+
+def get_state(session: Session, name: str) -> str | None:
+    row = session.get(SchedulerState, name)
+    return row.value if row else None
+
+
+def set_state(session: Session, name: str, value: str, now: datetime) -> None:
+    row = session.get(SchedulerState, name)
+    if row is None:
+        session.add(SchedulerState(name=name, value=value, updated_at=now))
+    else:
+        row.value, row.updated_at = value, now
+
+
+def record_planned(session: Session, planned: list[Planned], now: datetime) -> int:
+    """Insert the planned reminders the ledger does not hold yet; returns how many were new."""
+    new = 0
+    for i in range(0, len(planned), CHUNK):
+        chunk = planned[i: i + CHUNK]
+        have = set(session.scalars(select(Reminder.key).where(Reminder.key.in_([p.key for p in chunk]))))
+        for p in chunk:
+            if p.key in have:
+                continue
+            have.add(p.key)
+            session.add(Reminder(
+                key=p.key, kind=p.stage.kind, task_id=p.occurrence.task_id, deadline_id=p.occurrence.deadline_id,
+                due_date=p.occurrence.due, lead=p.stage.lead, send_on=p.stage.send_on,
+                contact_id=p.recipient.contact_id, chat_id=p.recipient.chat_id, status="planned", created_at=now))
+            new += 1
+        session.flush()
+    return new
+
+
+def plan_repeats(session: Session, today: date, calendar, open_keys: set[tuple[int, date]], now: datetime) -> int:
+    """Unacknowledged lead/due reminders come again on the next working day; so do snoozed ones."""
+    rows = session.scalars(select(Reminder).where(
+        Reminder.status.in_(("sent", "collapsed")), Reminder.kind.in_((LEAD, DUE, REPEAT)),
+        Reminder.send_on < today, Reminder.send_on >= calendar.add_workdays(today, -5)))
+    added = 0
+    for row in rows:
+        if (row.deadline_id, row.due_date) not in open_keys:
+            continue
+        if row.snoozed_until is not None:
+            key, send_on = f"{row.key}|snooze", row.snoozed_until
+        elif row.acknowledged_at is None and row.kind != REPEAT:  # a repeat is not repeated again
+            key, send_on = f"{row.key}|repeat", calendar.add_workdays(row.send_on, 1)
+        else:
+            continue
+        if send_on > today or session.scalar(select(Reminder.id).where(Reminder.key == key)) is not None:
+            continue
+        session.add(Reminder(key=key, kind=REPEAT, task_id=row.task_id, deadline_id=row.deadline_id,
+                             due_date=row.due_date, lead=row.lead, send_on=send_on, contact_id=row.contact_id,
+                             chat_id=row.chat_id, status="planned", created_at=now))
+        added += 1
+    session.flush()
+    return added
+
+
+def supersede_answered(session: Session, open_keys: set[tuple[int, date]]) -> int:
+    """Planned reminders whose occurrence was reported meanwhile are not sent."""
+    count = 0
+    for row in session.scalars(select(Reminder).where(Reminder.status == "planned")):
+        if (row.deadline_id, row.due_date) not in open_keys:
+            row.status, row.error = "superseded", "reported before sending"
+            count += 1
+    return count
+
+
+def due_rows(session: Session, today: date) -> list[Reminder]:
+    return list(session.scalars(
+        select(Reminder).where(Reminder.status == "planned", Reminder.send_on <= today)
+        .order_by(Reminder.chat_id, Reminder.send_on, Reminder.id)))
+
+
+def recover_in_flight(session: Session) -> int:
+    """After a crash, a reminder caught mid-send may or may not have arrived: never resend it."""
+    result = session.execute(update(Reminder).where(Reminder.status == "sending").values(
+        status="uncertain", error="the process stopped while this was being sent"))
+    session.execute(update(Delivery).where(Delivery.status == "sending").values(status="uncertain"))
+    return result.rowcount or 0
+
+
+@dataclass(frozen=True)
+class AckResult:
+    status: str  # ok | already | unknown | not_yours
+    reminder: Reminder | None = None
+
+
+def _own(row: Reminder, user_id: int, chat_id: int) -> bool:
+    # In a private chat only its owner; in a bound group chat, anyone in that group.
+    return row.chat_id == chat_id and (chat_id < 0 or chat_id == user_id)
+
+
+def _same_line(session: Session, row: Reminder) -> list[Reminder]:
+    """The row and those collapsed with it: one line of one message, one occurrence of one task."""
+    if row.delivery_id is None:
+        return [row]
+    return list(session.scalars(select(Reminder).where(
+        Reminder.delivery_id == row.delivery_id, Reminder.task_id == row.task_id, Reminder.due_date == row.due_date)))
+
+
+def acknowledge(session: Session, reminder_id: int, user_id: int, chat_id: int, now: datetime) -> AckResult:
+    row = session.get(Reminder, reminder_id)
+    if row is None:
+        return AckResult("unknown")
+    if not _own(row, user_id, chat_id):
+        return AckResult("not_yours", row)
+    if row.acknowledged_at is not None:
+        return AckResult("already", row)
+    for same in _same_line(session, row):  # rows folded into this line of the message
+        same.acknowledged_at, same.acknowledged_by = now, user_id
+    return AckResult("ok", row)
+
+
+def snooze(session: Session, reminder_id: int, user_id: int, chat_id: int, now: datetime, calendar) -> AckResult:
+    row = session.get(Reminder, reminder_id)
+    if row is None:
+        return AckResult("unknown")
+    if not _own(row, user_id, chat_id):
+        return AckResult("not_yours", row)
+    if row.snoozed_until is not None:
+        return AckResult("already", row)
+    row.snoozed_until = calendar.add_workdays(now.date(), 1)
+    for same in _same_line(session, row):
+        if same.acknowledged_at is None:
+            same.acknowledged_at, same.acknowledged_by = now, user_id
+    return AckResult("ok", row)
