@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 KINDS = ("absolute", "month_end", "year_end", "recurring", "relative", "duration")
 PERIODS = ("month", "quarter", "year")
@@ -100,6 +101,13 @@ def validate(spec: DeadlineSpec) -> None:
             raise SpecError(f"recurring deadline needs every: one of {', '.join(PERIODS)}")
         if spec.every == "month" and spec.day is not None and spec.day > 28:
             raise SpecError("monthly deadline day must be 1..28 or omitted (month end)")
+        if spec.every == "quarter" and spec.day is not None and spec.day > 30:
+            raise SpecError("quarterly deadline day must be 1..30 or omitted (quarter end)")
+        if spec.every == "year" and spec.day is not None:
+            # Every year has the day: 2月29日 is refused rather than skipped in three years of four.
+            last = calendar.monthrange(2001, spec.month or 12)[1]
+            if spec.day > last:
+                raise SpecError(f"yearly deadline day {spec.day} does not exist every year in month {spec.month or 12}")
     if spec.kind == "relative":
         if not spec.event:
             raise SpecError("relative deadline needs event (what starts the count)")
@@ -138,3 +146,12 @@ def occurrences(spec: DeadlineSpec, year: int) -> list[date]:
 
 # Kinds that put a date in the year; a line with none of them is due at year end.
 DATED_KINDS = ("absolute", "month_end", "year_end", "recurring")
+
+
+# Deadlines are days in the office's time zone; a deadline day ends at its last instant there.
+DEADLINE_TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+def end_of_day(day: date, tz: ZoneInfo = DEADLINE_TIMEZONE) -> datetime:
+    """The moment a deadline on `day` passes: 23:59:59.999999 that day in `tz` (Asia/Shanghai)."""
+    return datetime.combine(day, time.max, tzinfo=tz)
