@@ -40,17 +40,20 @@ class Outcome:
     migrated_from: int | None = None
 
 
-def _seconds(retry_after) -> float:
+def _seconds(exc: RetryAfter) -> float:
+    retry_after = exc.retry_after  # a timedelta (PTB_TIMEDELTA, set in bot/__init__), or seconds
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
 
 
 def _never_reached_telegram(exc: Exception) -> bool:
     """True when the request surely was not accepted, so sending again cannot duplicate it."""
     cause = exc.__cause__
+    if isinstance(cause, httpx.HTTPError):  # a transport failure: only a failed connect is surely harmless
+        return isinstance(cause, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     if isinstance(exc, TimedOut):
-        return isinstance(cause, (httpx.ConnectTimeout, httpx.PoolTimeout))
-    # A NetworkError without an httpx cause is an HTTP 5xx answer: Telegram did not take the message.
-    return cause is None or isinstance(cause, httpx.ConnectError)
+        return "Pool timeout" in str(exc)  # PTB says so when the request never left the pool
+    # Otherwise the server answered with an error status (5xx, a gateway's HTML page): not accepted.
+    return True
 
 
 class Deliverer:
@@ -83,8 +86,9 @@ class Deliverer:
                 return None
             except RetryAfter as exc:  # flood control: not accepted; wait as told, then again
                 outcome.retries += 1
-                log.warning("429 for chat %s: retry after %ss", outcome.chat_id, exc.retry_after)
-                await self.pacer.penalise(_seconds(exc.retry_after))
+                wait = _seconds(exc)
+                log.warning("429 for chat %s: retry after %ss", outcome.chat_id, wait)
+                await self.pacer.penalise(wait)
             except ChatMigrated as exc:
                 log.info("chat %s migrated to %s", outcome.chat_id, exc.new_chat_id)
                 outcome.migrated_from = outcome.migrated_from or outcome.chat_id

@@ -10,6 +10,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.telegram_text import split_lines, utf16_len
 from scheduler.delivery import Part
 from scheduler.planner import DUE, ESCALATION, LEAD, OVERDUE, REPEAT
 
@@ -92,11 +93,6 @@ class Rendered:
     reminder_ids: tuple[int, ...]
 
 
-def utf16_len(text: str) -> int:
-    """Telegram measures text in UTF-16 code units (an emoji counts two)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def _split(header: str, blocks: list[tuple[ReminderLine, str]], footer: str, escalation: bool) -> list[Rendered]:
     budget = MAX_CHARS - utf16_len(header) - utf16_len(footer) - 20  # 20: the page marker
     parts, current, size = [], [], 0
@@ -142,3 +138,40 @@ def escalation_parts(today: date, lines: list[ReminderLine], catch_up_since: dat
         header += f"\n⚠️ 含{cn_date(catch_up_since)}以来补发的内容。"
     footer = "可发送 /remind 部门名称 立即催办。"
     return _split(header, [(line, _block(line, with_departments=True)) for line in lines], footer, escalation=True)
+
+
+def _names(items, limit: int = 12) -> str:
+    shown = "、".join(items[:limit])
+    return shown + (f" 等{len(items)}项" if len(items) > limit else "")
+
+
+def digest_parts(board) -> list[Part]:
+    """The office's morning digest: red and yellow by department, waiting reports, silent contacts."""
+    red, yellow = board.by_colour("red"), board.by_colour("yellow")
+    green, done = board.by_colour("green"), board.by_colour("done")
+    lines = [f"📋 <b>督办日报</b> · {cn_date(board.day)}",
+             f"🔴逾期 {len(red)} 项 · 🟡临近或待审 {len(yellow)} 项 · 🟢正常 {len(green)} 项 · ✅已完成 {len(done)} 项"]
+    for title, tasks, detail in (("🔴 <b>逾期</b>", red, lambda t: f"{t.code}(逾期{t.overdue_workdays}个工作日)"),
+                                 ("🟡 <b>临近或待审核</b>", yellow, lambda t: f"{t.code}({t.due.month}月{t.due.day}日)")):
+        if not tasks:
+            continue
+        lines += ["", title]
+        by_dep: dict[str, list[str]] = {}
+        for t in tasks:
+            for dep in t.departments:
+                by_dep.setdefault(dep, []).append(detail(t))
+        lines += [f"· {escape(dep)}:{_names(items)}" for dep, items in sorted(by_dep.items())]
+    lines += ["", f"📥 待审核的上报:{board.pending_reports} 份"]
+    if board.unreachable:
+        lines += ["📵 <b>无法送达</b>(已屏蔽机器人或从未启动对话):"]
+        lines += [f"· {escape(dep)} {escape(name)}" for dep, name, _ in board.unreachable]
+    if board.unacknowledged:
+        silent = " · ".join(f"{escape(dep)} {n}人" for dep, n in board.unacknowledged.items())
+        lines += [f"🙈 近5个工作日有提醒未确认:{silent}"]
+    return [Part(piece) for piece in split_lines("\n".join(lines))]
+
+
+def unreachable_notice(who: str) -> str:
+    return (f"📵 <b>提醒无法送达</b>:{escape(who)}\n"
+            "对方已屏蔽机器人或从未启动对话。请联系其在 Telegram 中打开机器人并发送 /start,"
+            "恢复前的提醒已记录在案。")

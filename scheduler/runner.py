@@ -38,6 +38,8 @@ class RunReport:
     superseded: int = 0
     messages: int = 0
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    blocked: list[int] = field(default_factory=list)  # chats found blocked in this run
+    digests: int = 0
 
 
 @dataclass(frozen=True)
@@ -163,13 +165,18 @@ class ReminderRunner:
 
     def _claim(self, kind: str, chat_id: int, contact_id: int | None, today: date,
                primary_ids, collapsed_ids) -> int:
+        """Record "sending" before the request: written first, so a crash leaves a trace, never a resend."""
         now = self.clock.now()
+        key = f"{kind}|{today.isoformat()}|{chat_id}|{min(primary_ids)}"
         with self.db.session() as s:
-            delivery = Delivery(key=f"{kind}|{today.isoformat()}|{chat_id}|{min(primary_ids)}", kind=kind,
-                                chat_id=chat_id, contact_id=contact_id, run_on=today, status="sending", parts=1,
-                                message_ids=[], attempts=1, created_at=now)
-            s.add(delivery)
-            s.flush()
+            delivery = s.scalar(select(Delivery).where(Delivery.key == key))
+            if delivery is None:
+                delivery = Delivery(key=key, kind=kind, chat_id=chat_id, contact_id=contact_id, run_on=today,
+                                    status="sending", parts=1, message_ids=[], attempts=1, created_at=now)
+                s.add(delivery)
+                s.flush()
+            else:  # an earlier attempt today failed before Telegram accepted anything
+                delivery.status, delivery.attempts = "sending", delivery.attempts + 1
             for row in s.scalars(select(Reminder).where(Reminder.id.in_(list(primary_ids) + list(collapsed_ids)))):
                 row.status, row.delivery_id = "sending", delivery.id
             return delivery.id
@@ -199,6 +206,7 @@ class ReminderRunner:
             if outcome.status == BLOCKED:
                 for contact in s.scalars(select(Contact).where(Contact.chat_id == outcome.chat_id)):
                     contact.reachable, contact.unreachable_reason = False, outcome.error
+                report.blocked.append(outcome.chat_id)
             if delivery is not None:
                 delivery.status = {SENT: "sent", UNCERTAIN: "uncertain"}.get(outcome.status, "failed")
                 delivery.chat_id, delivery.message_ids, delivery.error = outcome.chat_id, outcome.message_ids, outcome.error
@@ -250,6 +258,67 @@ class ReminderRunner:
 
         await asyncio.gather(*(one(r) for r in by_chat.values()))
 
+    # -- messages to the office: digest and notices -------------------------------------------------
+    def _claim_once(self, key: str, kind: str, chat_id: int, contact_id: int | None, today: date) -> int | None:
+        """A delivery that must happen at most once (by key); a transient failure may be retried."""
+        now = self.clock.now()
+        with self.db.session() as s:
+            existing = s.scalar(select(Delivery).where(Delivery.key == key))
+            if existing is not None:
+                if existing.status != "failed" or (existing.error or "").startswith(("BadRequest", "Forbidden")):
+                    return None
+                existing.status, existing.attempts = "sending", existing.attempts + 1
+                return existing.id
+            delivery = Delivery(key=key, kind=kind, chat_id=chat_id, contact_id=contact_id, run_on=today,
+                                status="sending", parts=0, message_ids=[], attempts=1, created_at=now)
+            s.add(delivery)
+            s.flush()
+            return delivery.id
+
+    async def _send_office(self, key_prefix: str, kind: str, parts, today: date, report: RunReport) -> None:
+        with self.db.session() as s:
+            office = ledger.office_recipients(s, self.admin_ids)
+        for recipient in office:
+            delivery_id = self._claim_once(f"{key_prefix}|{recipient.chat_id}", kind, recipient.chat_id,
+                                           recipient.contact_id, today)
+            if delivery_id is None:
+                continue
+            ids, final = [], None
+            for part in parts:
+                final = await self.deliverer.deliver(recipient.chat_id, part)
+                ids += final.message_ids
+                if final.status != SENT:
+                    break
+            with self.db.session() as s:
+                delivery = s.get(Delivery, delivery_id)
+                delivery.status = {SENT: "sent", UNCERTAIN: "uncertain"}.get(final.status, "failed")
+                delivery.parts, delivery.message_ids, delivery.error = len(parts), ids, final.error
+                delivery.sent_at = self.clock.now() if final.status == SENT else None
+                if final.status == BLOCKED:
+                    delivery.error = f"Forbidden: {final.error}"
+            report.counts[f"{kind}:{final.status}"] += 1
+            if kind == "digest" and final.status == SENT:
+                report.digests += 1
+
+    async def send_notices(self, today: date, report: RunReport) -> None:
+        for chat_id in report.blocked:
+            with self.db.session() as s:
+                contacts = list(s.scalars(select(Contact).where(Contact.chat_id == chat_id)))
+                deps = {d.id: d.name for d in s.scalars(select(Department))}
+                who = "、".join(f"{deps.get(c.department_id, '')} {c.display_name or c.chat_id}" for c in contacts)
+            parts = [messages.Part(messages.unreachable_notice(who or str(chat_id)))]
+            await self._send_office(f"notice|blocked|{chat_id}|{today.isoformat()}", "notice", parts, today, report)
+
+    async def send_digest(self, today: date, report: RunReport) -> None:
+        from services.status_board import board
+
+        with self.db.session() as s:
+            try:
+                state = board(s, today, self.calendar, self.policy)
+            except NoLetter:
+                return
+        await self._send_office(f"digest|{today.isoformat()}", "digest", messages.digest_parts(state), today, report)
+
     # -- the wake-up ---------------------------------------------------------------------------------
     def recover(self) -> int:
         with self.db.session() as s:
@@ -271,6 +340,9 @@ class ReminderRunner:
         self.plan(today, report)
         if report.skipped is None:
             await self.send_due(today, report)
+            await self.send_notices(today, report)
+            if self.policy.digest_enabled and now.time() >= self.policy.digest_at:
+                await self.send_digest(today, report)
         log.info("reminder run %s: planned %d, repeats %d, superseded %d, messages %d, outcomes %s",
                  today, report.planned, report.repeats, report.superseded, report.messages, dict(report.counts))
         return report

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -72,10 +72,15 @@ def record_planned(session: Session, planned: list[Planned], now: datetime) -> i
 
 
 def plan_repeats(session: Session, today: date, calendar, open_keys: set[tuple[int, date]], now: datetime) -> int:
-    """Unacknowledged lead/due reminders come again on the next working day; so do snoozed ones."""
+    """Unacknowledged lead/due reminders come again on the working day after they were sent; so do
+    snoozed ones on the day asked. Counted from when a reminder was sent, not when it was planned, so a
+    catch-up message is not repeated on the very day it arrives."""
+    tz = now.tzinfo
+    day_start = datetime.combine(today, time(0), tz)
+    window_start = datetime.combine(calendar.add_workdays(today, -5), time(0), tz)
     rows = session.scalars(select(Reminder).where(
         Reminder.status.in_(("sent", "collapsed")), Reminder.kind.in_((LEAD, DUE, REPEAT)),
-        Reminder.send_on < today, Reminder.send_on >= calendar.add_workdays(today, -5)))
+        Reminder.sent_at < day_start, Reminder.sent_at >= window_start))
     added = 0
     for row in rows:
         if (row.deadline_id, row.due_date) not in open_keys:
@@ -83,7 +88,7 @@ def plan_repeats(session: Session, today: date, calendar, open_keys: set[tuple[i
         if row.snoozed_until is not None:
             key, send_on = f"{row.key}|snooze", row.snoozed_until
         elif row.acknowledged_at is None and row.kind != REPEAT:  # a repeat is not repeated again
-            key, send_on = f"{row.key}|repeat", calendar.add_workdays(row.send_on, 1)
+            key, send_on = f"{row.key}|repeat", calendar.add_workdays(row.sent_at.astimezone(tz).date(), 1)
         else:
             continue
         if send_on > today or session.scalar(select(Reminder.id).where(Reminder.key == key)) is not None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import pkgutil
 import sys
 
 from bot.config import SettingsError
+from bot.logs import setup_logging
 
 
 class CliError(Exception):
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    setup_logging("WARNING")
     try:
         return int(args.func(args) or 0)
     except CliError as exc:

@@ -6,6 +6,7 @@ import sys
 
 from bot.app import Context, build_application
 from bot.cli.common import clock, open_database, settings
+from bot.logs import setup_logging
 from services.letters import load_bundled_letter_if_empty
 from services.overview import letter_overview
 
@@ -46,9 +47,7 @@ def register(sub) -> None:
 
 def _run(args) -> int:
     cfg = settings()
-    logging.basicConfig(level=cfg.log_level, force=True,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll is noise
+    setup_logging(cfg.log_level)
     db = open_database(cfg)
     clk = clock(cfg)
     with db.session() as session:

@@ -1,0 +1,243 @@
+"""Reminder delivery under the failures that bite in production, through the fake Bot API."""
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from bot.storage.models import Contact, Delivery, Department, Reminder
+from scheduler.pacing import Pacer
+from tests.conftest import FIXTURES, SHANGHAI
+from tests.fake_bot_api import FakeBotAPI
+from tests.reminder_world import ADMIN, NO_LIMITS, World, reminder_ids
+
+MINI = FIXTURES / "mini-letter.yaml"
+LOADED = datetime(2022, 1, 4, 8, 0, tzinfo=SHANGHAI)
+DUE_DAY = date(2022, 3, 25)  # 26.4 每季度末月25日前: 生态环境分局 and 交通运输局(邮管局)
+
+
+class RecordingSleep:
+    def __init__(self):
+        self.calls: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+class GatePacer(Pacer):
+    """No limits, but the n-th send waits until the test lets it go."""
+
+    def __init__(self, hold_at: int):
+        super().__init__(**NO_LIMITS)
+        self.count, self.hold_at = 0, hold_at
+        self.holding, self.release = asyncio.Event(), asyncio.Event()
+
+    async def acquire(self, chat_id: int) -> None:
+        self.count += 1
+        if self.count == self.hold_at:
+            self.holding.set()
+            await self.release.wait()
+
+
+def quiet_pacer(sleep=None) -> Pacer:
+    return Pacer(**NO_LIMITS, sleep=sleep or RecordingSleep())
+
+
+def dept_chat(world: World, name: str) -> int:
+    with world.db.session() as s:
+        return s.scalar(select(Contact.chat_id).join(Department).where(Department.name == name))
+
+
+async def test_restart_in_the_middle_of_a_burst_sends_no_duplicate_and_loses_nothing(tmp_path):
+    world = World(tmp_path, MINI, LOADED)
+    with FakeBotAPI() as fake:
+        world.add_contacts(fake)
+        with world.db.session() as s:  # forty more contacts for the department: a burst of 40+ messages
+            dep = s.scalar(select(Department).where(Department.name == "生态环境分局"))
+            for i in range(40):
+                s.add(Contact(department_id=dep.id, chat_id=50_000 + i, user_id=50_000 + i, kind="user",
+                              role="contact", created_at=world.clock.now()))
+                fake.add_user(50_000 + i)
+        world.at(DUE_DAY)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            gate = GatePacer(hold_at=16)
+            first = world.runner(bot, pacer=gate, concurrency=1)
+            run = asyncio.create_task(first.run_once())
+            await asyncio.wait_for(gate.holding.wait(), 10)  # 15 sent; the 16th waits for its turn
+            fake.delay("sendMessage", 30)  # the 16th is accepted, but its answer never comes in time
+            gate.release.set()
+            await fake.wait_until_async(lambda: len(fake.sent) >= 16, what="the in-flight message")
+            run.cancel()  # the process dies with one send in flight
+            with pytest.raises(asyncio.CancelledError):
+                await run
+            fake.delay("sendMessage", 0)
+
+            second = world.runner(bot, concurrency=8)  # restart
+            # The in-flight message folded a catch-up of every stage since the letter was loaded.
+            assert second.recover() == 7
+            assert len({r.chat_id for r in world.rows(status="uncertain")}) == 1
+            report = await second.run_once()
+        recipients = {c for (c,) in [(m.chat_id,) for m in fake.sent]}
+        per_chat = {chat: sum(1 for m in fake.sent if m.chat_id == chat) for chat in recipients}
+        assert fake.rejections == []
+    assert len(recipients) == 43, (sorted(recipients), [(r.chat_id, r.status, r.error) for r in world.rows(send_on=DUE_DAY) if r.status != "sent"])  # 41 contacts of 生态环境分局, 1 of 邮管局, the office digest
+    assert set(per_chat.values()) == {1}, {c: [m.text[:60] for m in fake.sent if m.chat_id == c] for c, n in per_chat.items() if n > 1}
+    statuses = [r.status for r in world.rows(send_on=DUE_DAY)]
+    assert statuses.count("uncertain") == 1 and statuses.count("sent") == 41
+    assert report.messages == 42 - 16
+
+
+async def test_three_days_down_gives_one_catch_up_message_per_recipient(tmp_path):
+    world = World(tmp_path, MINI, LOADED)
+    with FakeBotAPI() as fake:
+        chats = world.add_contacts(fake)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            runner = world.runner(bot)
+            world.at(date(2022, 3, 22))  # 26.4: 3 working days before; 26.3: 7 before
+            await runner.run_once()
+            before = len(fake.sent)
+            # Down on 23, 24, 25 March (26.4 due on the 25th); back on Monday the 28th.
+            world.at(date(2022, 3, 28), 9, 30)
+            await runner.run_once()
+            after = fake.sent[before:]
+    env = [m for m in after if m.chat_id == chats["生态环境分局"]]
+    assert len(env) == 1
+    assert "系统恢复后补发" in env[0].text
+    # 26.4 missed 1 working day before, due day, and is now overdue: one line, not three.
+    assert env[0].text.count("26.4") == 1 and "已逾期 1 个工作日" in env[0].text
+    assert len([m for m in after if m.chat_id == chats["交通运输局(邮管局)"]]) == 1
+    collapsed = world.rows(status="collapsed", chat_id=chats["生态环境分局"])
+    assert {r.send_on for r in collapsed} >= {date(2022, 3, 24), date(2022, 3, 25)}
+
+
+async def test_429_is_waited_out_as_told_and_sent_once(tmp_path):
+    world = World(tmp_path, MINI, LOADED)
+    sleep = RecordingSleep()
+    with FakeBotAPI() as fake:
+        chats = world.add_contacts(fake)
+        fake.fail_next("sendMessage", chat_id=chats["生态环境分局"], status=429, retry_after=7)
+        world.at(DUE_DAY)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            await world.runner(bot, pacer=quiet_pacer(sleep)).run_once()
+        env = fake.messages_to(chats["生态环境分局"])
+    assert 7 in sleep.calls
+    assert len(env) == 1
+    assert all(r.status == "sent" for r in world.rows(send_on=DUE_DAY))
+
+
+async def test_5xx_is_retried_with_backoff_without_duplicates(tmp_path):
+    world = World(tmp_path, MINI, LOADED)
+    with FakeBotAPI() as fake:
+        chats = world.add_contacts(fake)
+        fake.fail_next("sendMessage", chat_id=chats["生态环境分局"], status=502, times=2)
+        world.at(DUE_DAY)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            report = await world.runner(bot).run_once()
+        env = fake.messages_to(chats["生态环境分局"])
+    assert len(env) == 1
+    assert report.counts["sent"] >= 2 and report.counts.get("failed", 0) == 0
+    with world.db.session() as s:
+        delivery = s.scalar(select(Delivery).where(Delivery.chat_id == chats["生态环境分局"]))
+        assert delivery.attempts == 3  # two refused, the third accepted
+
+
+async def test_5xx_beyond_the_retries_leaves_it_planned_for_the_next_run(tmp_path):
+    world = World(tmp_path, MINI, LOADED)
+    with FakeBotAPI() as fake:
+        chats = world.add_contacts(fake)
+        fake.fail_next("sendMessage", chat_id=chats["生态环境分局"], status=500, times=5)
+        world.at(DUE_DAY)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            runner = world.runner(bot)
+            await runner.run_once()
+            assert fake.messages_to(chats["生态环境分局"]) == []
+            assert {r.status for r in world.rows(chat_id=chats["生态环境分局"], send_on=DUE_DAY)} == {"planned"}
+            world.at(DUE_DAY, 9, 1)
+            await runner.run_once()
+            assert len(fake.messages_to(chats["生态环境分局"])) == 1
+
+
+async def test_a_send_that_times_out_after_acceptance_is_never_resent(tmp_path):
+    world = World(tmp_path, MINI, LOADED)
+    with FakeBotAPI() as fake:
+        chats = world.add_contacts(fake)
+        fake.delay("sendMessage", 2.0, times=1)
+        world.at(DUE_DAY)
+        request = HTTPXRequest(read_timeout=0.3)
+        async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
+            runner = world.runner(bot, concurrency=1)
+            await runner.run_once()
+            world.at(DUE_DAY, 9, 5)
+            await runner.run_once()
+        await asyncio.sleep(2.0)  # let the fake finish the delayed answer before it stops
+        for chat in chats.values():
+            assert len(fake.messages_to(chat)) <= 1
+    uncertain = world.rows(status="uncertain")
+    assert len({(r.chat_id, r.delivery_id) for r in uncertain}) == 1  # one message (a catch-up of 7 lines)
+    assert all("ReadTimeout" in r.error for r in uncertain)
+
+
+async def test_blocked_contact_is_marked_unreachable_and_the_office_is_told(tmp_path):
+    world = World(tmp_path, MINI, LOADED)
+    with FakeBotAPI() as fake:
+        chats = world.add_contacts(fake)
+        blocked = chats["交通运输局(邮管局)"]
+        fake.block_chat(blocked)
+        world.at(DUE_DAY)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            runner = world.runner(bot)
+            report = await runner.run_once()
+            world.at(date(2022, 3, 28))
+            await runner.run_once()
+        notices = [m for m in fake.messages_to(ADMIN) if "提醒无法送达" in m.text]
+        attempts = [r for r in fake.requests_for("sendMessage") if str(r.params.get("chat_id")) == str(blocked)]
+    assert report.blocked == [blocked]
+    assert len(notices) == 1 and "交通运输局(邮管局)" in notices[0].text
+    with world.db.session() as s:
+        contact = s.scalar(select(Contact).where(Contact.chat_id == blocked))
+        assert contact.reachable is False and "blocked" in contact.unreachable_reason
+    assert len(attempts) == 1  # the next day's reminder is not even tried ...
+    assert {r.error for r in world.rows(chat_id=blocked, send_on=date(2022, 3, 28))} == {
+        "contact unreachable: not sent"}  # ... but it is in the ledger
+
+
+async def test_migrated_group_gets_the_reminder_and_the_new_id_is_kept(tmp_path):
+    world = World(tmp_path, MINI, LOADED)
+    with FakeBotAPI() as fake:
+        world.add_contacts(fake, departments=["自然资源局"])
+        with world.db.session() as s:
+            dep = s.scalar(select(Department).where(Department.name == "生态环境分局"))
+            s.add(Contact(department_id=dep.id, chat_id=-4001, kind="group", role="contact",
+                          display_name="生态环境分局工作群", created_at=world.clock.now()))
+        fake.add_chat(-4001, "group", title="生态环境分局工作群")
+        fake.migrate_chat(-4001, -1004001)
+        world.at(DUE_DAY)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            await world.runner(bot).run_once()
+        moved = fake.messages_to(-1004001)
+    assert len(moved) == 1 and "26.4" in moved[0].text
+    with world.db.session() as s:
+        assert s.scalar(select(Contact.chat_id).where(Contact.display_name == "生态环境分局工作群")) == -1004001
+    assert {r.status for r in world.rows(chat_id=-1004001)} == {"sent", "collapsed"}
+
+
+async def test_long_lists_are_split_and_every_part_is_accepted(tmp_path):
+    from scheduler.messages import ReminderLine, reminder_parts
+
+    lines = [ReminderLine(i, f"{i}.1", "完成<某项>工作&任务" * 20, ("生态环境分局",), date(2022, 9, 30), "9月底前",
+                          "lead", 3, "yellow", 3) for i in range(1, 60)]
+    parts = reminder_parts("生态环境分局", date(2022, 9, 27), lines)
+    assert len(parts) > 2
+    assert sorted(i for p in parts for i in p.reminder_ids) == list(range(1, 60))
+    with FakeBotAPI() as fake:
+        fake.add_user(1)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            for p in parts:
+                await bot.send_message(1, p.part.text, reply_markup=p.part.keyboard, parse_mode="HTML")
+        assert fake.rejections == []
+        assert len(fake.sent) == len(parts)
+        assert sum(len(reminder_ids(m)) for m in fake.sent) == 59
