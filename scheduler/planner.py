@@ -79,9 +79,11 @@ def plan(occurrences, recipients_of, office: list[Recipient], policy: ReminderPo
 
     `recipients_of(occurrence)` names the department's chats; escalations go to `office`.
     """
-    planned = []
+    planned, by_due = [], {}
     for occ in occurrences:
-        for stage in stages(occ.due, policy, calendar, start, today):
+        if occ.due not in by_due:  # many tasks share a due date: work its stages out once
+            by_due[occ.due] = stages(occ.due, policy, calendar, start, today)
+        for stage in by_due[occ.due]:
             targets = office if stage.kind == ESCALATION else recipients_of(occ)
             for recipient in targets:
                 planned.append(Planned(reminder_key(occ, stage, recipient), occ, stage, recipient))

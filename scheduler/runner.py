@@ -79,6 +79,12 @@ class ReminderRunner:
             except NoLetter:
                 report.skipped = "no letter loaded"
                 return
+            state_name = f"reminders.planned_through.{letter.id}"
+            through = ledger.get_state(s, state_name)
+            day_name = f"reminders.planned_on.{letter.id}"
+            if ledger.get_state(s, day_name) == today.isoformat():
+                return  # planned earlier today: later ticks only send what is left (retries)
+            ledger.set_state(s, day_name, today.isoformat(), now)
             facts = letter_occurrences(s, letter)
             open_facts = [f for f in facts if not f.reported]
             open_keys = {(f.occurrence.deadline_id, f.occurrence.due) for f in open_facts}
@@ -95,8 +101,6 @@ class ReminderRunner:
                             result.append(recipient)
                 return result
 
-            state_name = f"reminders.planned_through.{letter.id}"
-            through = ledger.get_state(s, state_name)
             start = letter.loaded_at.astimezone(self.clock.tz).date()
             if through:
                 start = max(start, date.fromisoformat(through) + timedelta(days=1))

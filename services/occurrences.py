@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from bot.storage.models import Deadline, Letter, Report, Task
+from bot.storage.models import Deadline, Department, Letter, Report, Task, task_departments
 from scheduler.planner import Occurrence
 from scheduler.specs import DeadlineSpec, occurrences
 
@@ -33,10 +33,6 @@ class OccurrenceFacts:
     verified: bool
 
 
-def _dates(deadline: Deadline, year: int) -> list[date]:
-    return occurrences(DeadlineSpec.from_dict(deadline.spec), year)
-
-
 def _coverage(session: Session, task_ids: list[int]) -> dict[int, list[tuple[date | None, str]]]:
     """Per task: (occurrence_due or None for "the whole task", status) of its live completion reports."""
     found: dict[int, list[tuple[date | None, str]]] = defaultdict(list)
@@ -51,22 +47,42 @@ def _coverage(session: Session, task_ids: list[int]) -> dict[int, list[tuple[dat
 
 
 def letter_occurrences(session: Session, letter: Letter) -> list[OccurrenceFacts]:
-    """Every dated occurrence of every active deadline of every open task, with its report state."""
-    tasks = list(session.scalars(
-        select(Task).where(Task.letter_id == letter.id, Task.active.is_(True), Task.closed.is_(False))
-        .options(selectinload(Task.deadlines), selectinload(Task.departments))))
-    coverage = _coverage(session, [t.id for t in tasks])
+    """Every dated occurrence of every active deadline of every open task, with its report state.
+
+    Plain column reads, not ORM objects: the planner calls this every run, for up to 100,000 tasks.
+    """
+    tasks = {tid: (code, text) for tid, code, text in session.execute(
+        select(Task.id, Task.code, Task.text)
+        .where(Task.letter_id == letter.id, Task.active.is_(True), Task.closed.is_(False)))}
+    departments: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for task_id, dep_id, name in session.execute(
+            select(task_departments.c.task_id, Department.id, Department.name)
+            .join(Department, Department.id == task_departments.c.department_id)
+            .join(Task, Task.id == task_departments.c.task_id)
+            .where(Task.letter_id == letter.id, task_departments.c.role == "responsible")
+            .order_by(task_departments.c.task_id, task_departments.c.position)):
+        departments[task_id].append((dep_id, name))
+    coverage = _coverage(session, list(tasks))
+    facts_of: dict[int, TaskFacts] = {}
+    specs: dict[str, list[date]] = {}  # many tasks share a deadline wording: expand each once
     result = []
-    for task in tasks:
-        facts = TaskFacts(task.id, task.code, task.text, tuple(d.id for d in task.departments),
-                          tuple(d.name for d in task.departments))
-        reports = coverage.get(task.id, [])
-        for deadline in task.deadlines:
-            if not deadline.active:
-                continue
-            for due in _dates(deadline, letter.year):
-                states = [status for covered, status in reports if covered is None or covered == due]
-                result.append(OccurrenceFacts(
-                    Occurrence(task.id, deadline.id, due), facts, deadline.phrase,
-                    reported=bool(states), verified="verified" in states))
+    for task_id, deadline_id, spec, phrase in session.execute(
+            select(Deadline.task_id, Deadline.id, Deadline.spec, Deadline.phrase)
+            .join(Task, Task.id == Deadline.task_id)
+            .where(Task.letter_id == letter.id, Deadline.active.is_(True))
+            .order_by(Deadline.task_id, Deadline.position)):
+        if task_id not in tasks:
+            continue
+        if task_id not in facts_of:
+            deps = departments.get(task_id, [])
+            facts_of[task_id] = TaskFacts(task_id, *tasks[task_id], tuple(d for d, _ in deps),
+                                          tuple(n for _, n in deps))
+        key = repr(sorted(spec.items()))
+        if key not in specs:
+            specs[key] = occurrences(DeadlineSpec.from_dict(spec), letter.year)
+        reports = coverage.get(task_id, [])
+        for due in specs[key]:
+            states = [status for covered, status in reports if covered is None or covered == due]
+            result.append(OccurrenceFacts(Occurrence(task_id, deadline_id, due), facts_of[task_id], phrase,
+                                          reported=bool(states), verified="verified" in states))
     return result

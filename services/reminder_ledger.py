@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage.models import Contact, Delivery, Reminder, SchedulerState
@@ -58,16 +58,19 @@ def record_planned(session: Session, planned: list[Planned], now: datetime) -> i
     for i in range(0, len(planned), CHUNK):
         chunk = planned[i: i + CHUNK]
         have = set(session.scalars(select(Reminder.key).where(Reminder.key.in_([p.key for p in chunk]))))
+        rows = []
         for p in chunk:
             if p.key in have:
                 continue
             have.add(p.key)
-            session.add(Reminder(
+            rows.append(dict(
                 key=p.key, kind=p.stage.kind, task_id=p.occurrence.task_id, deadline_id=p.occurrence.deadline_id,
                 due_date=p.occurrence.due, lead=p.stage.lead, send_on=p.stage.send_on,
                 contact_id=p.recipient.contact_id, chat_id=p.recipient.chat_id, status="planned", created_at=now))
-            new += 1
-        session.flush()
+        if rows:
+            # Core executemany: a planning pass may record tens of thousands of rows.
+            session.connection().execute(insert(Reminder.__table__), rows)
+            new += len(rows)
     return new
 
 
@@ -103,12 +106,13 @@ def plan_repeats(session: Session, today: date, calendar, open_keys: set[tuple[i
 
 def supersede_answered(session: Session, open_keys: set[tuple[int, date]]) -> int:
     """Planned reminders whose occurrence was reported meanwhile are not sent."""
-    count = 0
-    for row in session.scalars(select(Reminder).where(Reminder.status == "planned")):
-        if (row.deadline_id, row.due_date) not in open_keys:
-            row.status, row.error = "superseded", "reported before sending"
-            count += 1
-    return count
+    answered = [rid for rid, deadline_id, due in session.execute(
+        select(Reminder.id, Reminder.deadline_id, Reminder.due_date).where(Reminder.status == "planned"))
+        if (deadline_id, due) not in open_keys]
+    for i in range(0, len(answered), CHUNK):
+        session.execute(update(Reminder).where(Reminder.id.in_(answered[i: i + CHUNK]))
+                        .values(status="superseded", error="reported before sending"))
+    return len(answered)
 
 
 def due_rows(session: Session, today: date) -> list[Reminder]:
