@@ -1,0 +1,88 @@
+"""`duban rubric` and `duban score`: the appendix's 1000-point rubric, and where the county stands.
+
+Facts come from `facts_source(args, rubric)`: for now a file given with `--facts`; the storage layer
+will swap in a function building Facts from verified reports (`Facts.from_mapping`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Callable
+
+import scoring
+from scoring import report
+from bot.cli import CliError
+
+
+def facts_from_file(args: argparse.Namespace, rubric: scoring.Rubric) -> scoring.Facts:
+    """The facts of `--facts FILE`, or none at all."""
+    if not args.facts:
+        return scoring.Facts()
+    return scoring.load_facts(args.facts, rubric)
+
+
+# Replace to read facts elsewhere (e.g. the database); called once per `duban score`.
+facts_source: Callable[[argparse.Namespace, scoring.Rubric], scoring.Facts] = facts_from_file
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_rubric(args: argparse.Namespace) -> int:
+    rubric = scoring.load_rubric(args.rubric)
+    if args.json:
+        _print_json(report.rubric_list(rubric))
+    else:
+        print(report.rubric_text(rubric))
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    rubric = scoring.load_rubric(args.rubric)
+    at_risk = [x.strip() for x in (args.at_risk or "").split(",") if x.strip()]
+    try:
+        facts = facts_source(args, rubric)
+        if args.what_if:
+            change = scoring.what_if(rubric, facts, scoring.load_facts(args.what_if, rubric), at_risk)
+            result = change.after
+        else:
+            change, result = None, scoring.evaluate(rubric, facts, at_risk)
+    except scoring.FactsError as exc:
+        raise CliError(str(exc)) from None
+    except scoring.UnknownIdError as exc:
+        raise CliError(f"--at-risk: {exc}") from None
+    if args.json:
+        data = report.score_dict(result, args.view)
+        if change is not None:
+            data["what_if"] = report.what_if_dict(change, args.view)
+        _print_json(data)
+    else:
+        if change is not None:
+            print(report.what_if_text(change, args.view))
+            print()
+        print(report.score_text(result, args.view))
+    return 0
+
+
+def _rubric_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rubric", metavar="FILE", help="rubric data file (default: the bundled 2022 appendix)")
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("rubric", help="list the appendix's indicators, sub-items and rule kinds")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _rubric_option(p)
+    p.set_defaults(func=cmd_rubric)
+
+    p = subparsers.add_parser("score", help="score the rubric from facts: projected, secured, at risk")
+    p.add_argument("--facts", metavar="FILE", help="facts file (YAML or JSON, see docs/facts-format.md)")
+    p.add_argument("--what-if", metavar="FILE", dest="what_if",
+                   help="hypothetical facts laid over --facts; shows what changes")
+    p.add_argument("--view", choices=("projected", "secured"), default="projected",
+                   help="projected: full marks less known deductions; secured: only what facts prove")
+    p.add_argument("--at-risk", metavar="IDS", dest="at_risk",
+                   help="comma-separated ids whose tasks are overdue or unreported (e.g. 3.1,14.5)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a summary")
+    _rubric_option(p)
+    p.set_defaults(func=cmd_score)

@@ -1,0 +1,183 @@
+"""Facts: what is known about each sub-item, keyed by sub-item id, validated against the rubric.
+
+A facts set is built from a file (`load_facts`) or a mapping (`Facts.from_mapping`, for the storage
+layer building facts from verified reports). Validation is all-or-nothing: every problem is collected
+and a `FactsError` lists them; no Facts object exists for half-valid data. The format is documented in
+docs/facts-format.md.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Iterator, Mapping
+
+import yaml
+
+from scoring import explain
+from scoring.kinds import FieldSpec
+from scoring.kinds.base import is_number
+from scoring.model import Rubric
+
+MAJOR_FIELD = "occurred"
+MAJOR_SPEC = FieldSpec(MAJOR_FIELD, "bool", "发生重大问题")
+
+
+@dataclass(frozen=True)
+class Problem:
+    id: str
+    field: str | None
+    value: Any
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class FactsError(ValueError):
+    """Facts that cannot be used; `.problems` lists every one with its id, value and what is allowed."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join([explain.facts_header(len(problems))] + [f"- {p}" for p in problems]))
+
+
+def _freeze(values: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, Any]]:
+    return MappingProxyType({sid: MappingProxyType(dict(v)) for sid, v in values.items()})
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Validated facts: sub-item id -> {field: value}. Immutable; combine with `merge`."""
+
+    values: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", _freeze(self.values))
+
+    def get(self, sid: str) -> Mapping[str, Any] | None:
+        return self.values.get(sid)
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self.values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def to_mapping(self) -> dict[str, dict[str, Any]]:
+        return {sid: dict(v) for sid, v in self.values.items()}
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[Any, Any], rubric: Rubric | None = None) -> "Facts":
+        """Validate `data` ({id: {field: value}} or {"facts": {...}}) against the rubric (default: bundled)."""
+        if rubric is None:
+            from scoring.loader import load_rubric
+            rubric = load_rubric()
+        if isinstance(data, Mapping) and set(data) == {"facts"}:
+            data = data["facts"] or {}
+        if not isinstance(data, Mapping):
+            raise FactsError([Problem("facts", None, data, explain.not_a_mapping("facts", data))])
+        problems: list[Problem] = []
+        values: dict[str, dict[str, Any]] = {}
+        for raw_id, raw in data.items():
+            sid = _id(raw_id)
+            pooled = rubric.pooled_part(sid)
+            checked = _check_one(rubric, sid, raw, problems, pooled[1] if pooled else None)
+            if checked is None:
+                continue
+            target = pooled[0].id if pooled else sid
+            into = values.setdefault(target, {})
+            for name, value in checked.items():  # a part id and its sub-item id may both carry facts
+                if name in into and into[name] != value:
+                    problems.append(Problem(sid, name, value, explain.conflict(sid, name, into[name], value)))
+                into[name] = value
+        if problems:
+            raise FactsError(problems)
+        return cls(values)
+
+
+def _id(raw: Any) -> str:
+    # YAML reads an unquoted 13.1 as a number; ids never end in a 0 part, so str() gives it back.
+    return str(raw)
+
+
+def specs_for(rubric: Rubric, sid: str, only: tuple[str, ...] | None = None) -> Mapping[str, FieldSpec] | None:
+    if only is not None:  # a part of a pooled sub-item: just that part's fields
+        fields = rubric.pooled_part(sid)[0].fields
+        return {name: fields[name] for name in only}
+    if sid in rubric.major_ids:
+        return {MAJOR_FIELD: MAJOR_SPEC}
+    if sid in rubric:
+        return rubric.subitem(sid).fields
+    return None
+
+
+def _check_one(rubric: Rubric, sid: str, raw: Any, problems: list[Problem],
+               only: tuple[str, ...] | None) -> dict[str, Any] | None:
+    specs = specs_for(rubric, sid, only)
+    if specs is None:
+        parts = rubric.parts_of(sid)
+        hint = explain.has_parts(sid, list(parts)) if parts else None
+        problems.append(Problem(sid, None, raw, explain.unknown_id(sid, hint)))
+        return None
+    if sid in rubric and rubric.subitem(sid).exempt:
+        problems.append(Problem(sid, None, raw, explain.not_applicable(sid)))
+        return None
+    if not isinstance(raw, Mapping):
+        if len(specs) != 1:  # a bare value is allowed only where one field can be meant
+            problems.append(Problem(sid, None, raw, explain.not_a_mapping(sid, raw)))
+            return None
+        raw = {next(iter(specs)): raw}
+    out: dict[str, Any] = {}
+    ok = True
+    for name, value in raw.items():
+        spec = specs.get(str(name))
+        if spec is None:
+            problems.append(Problem(sid, str(name), value, explain.unknown_field(sid, str(name), list(specs))))
+            ok = False
+        elif value is None or not spec.valid(value):
+            problems.append(Problem(sid, spec.name, value, explain.bad_value(sid, spec.name, value, spec.allowed())))
+            ok = False
+        else:
+            out[spec.name] = _normal(value, spec)
+    if ok and sid in rubric:
+        for clause in rubric.subitem(sid).clauses:
+            for name, value, allowed in clause.problems(out):
+                message = (explain.needs(sid, name, allowed) if allowed in specs
+                           else explain.bad_value(sid, name, value, allowed))
+                problems.append(Problem(sid, name, value, message))
+                ok = False
+    return out if ok else None
+
+
+def _normal(value: Any, spec: FieldSpec) -> Any:
+    if spec.type in ("count", "integer", "rank") and is_number(value):
+        return int(value)
+    return value
+
+
+def load_facts(path: str | Path, rubric: Rubric | None = None) -> Facts:
+    """Read and validate a YAML or JSON facts file (JSON is valid YAML)."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FactsError([Problem(str(path), None, None, f"{path}: {exc.strerror or exc}")]) from exc
+    except yaml.YAMLError as exc:
+        raise FactsError([Problem(str(path), None, None, f"{path}: {exc}")]) from exc
+    return Facts.from_mapping(data if data is not None else {}, rubric)
+
+
+def merge(base: Facts, overlay: Facts | Mapping[str, Mapping[str, Any]], rubric: Rubric | None = None) -> Facts:
+    """`base` with `overlay` on top, field by field: an overlay value replaces the base value of the same
+    sub-item field; other fields of that sub-item stay. The result is validated again, since a field
+    may depend on another (a score against the `full` it is out of)."""
+    if not isinstance(overlay, Facts):
+        overlay = Facts.from_mapping(overlay, rubric)
+    combined = base.to_mapping()
+    for sid, values in overlay.values.items():
+        combined.setdefault(sid, {}).update(values)
+    return Facts.from_mapping(combined, rubric)

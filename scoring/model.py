@@ -1,0 +1,182 @@
+"""The rubric as immutable objects: sections, indicators, items and the sub-items that carry rules.
+
+Ids are `<indicator>.<item>[.<part>]` (`3.1.1` is indicator 3, item 1, part ①); section 八's items are
+`bonus.N` and `penalty.N`, section 九's major issues `major.N`.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+from scoring.kinds import Clause, FieldSpec
+
+
+class UnknownIdError(KeyError):
+    """An id that names no indicator, item or sub-item of the rubric."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown id"
+
+
+@dataclass(frozen=True)
+class SubItem:
+    id: str
+    name: str
+    points: float  # its share of the indicator's weight (0 for section 八)
+    text: str  # the letter's words for this sub-item, verbatim
+    clauses: tuple[Clause, ...]
+    fields: Mapping[str, FieldSpec]  # every fact its clauses read, by name
+    indicator: int | str
+    item: int
+    base: float  # where the score starts: the points, or less when points are earned (17.1: 0)
+    cap: float  # the most it can score
+    shared_text: str | None = None  # a sentence of the item that governs every part
+    decision: str | None = None
+    exempt: bool = False  # voluntary for Shengzhou: full points in every view (9.1.2)
+    derived: bool = False  # points not stated by the source, derived from the item's rest
+    source_award: float | None = None
+    adjustment: str | None = None  # "bonus" / "penalty" in section 八
+    recognized_by: tuple[str, ...] = ()
+    # A pooled sub-item (circled parts without points of their own, one shared pool): part id ->
+    # (its verbatim text, the fields its clauses read). The part ids are aliases for facts and at-risk.
+    parts: Mapping[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c.kind for c in self.clauses))
+
+
+@dataclass(frozen=True)
+class Item:
+    no: int
+    title: str
+    points: float
+    text: str
+    subitems: tuple[SubItem, ...]
+    recognized_by: tuple[str, ...] = ()
+    shared_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    no: int | str
+    section: int
+    name: str
+    weight: float
+    recognized_by: tuple[str, ...]
+    items: tuple[Item, ...]
+    cap: float | None = None  # section 八 bonus: 加分最高不超过20分
+    cap_text: str | None = None
+    adjustment: str | None = None
+    decision: str | None = None
+
+    @functools.cached_property
+    def subitems(self) -> tuple[SubItem, ...]:
+        return tuple(s for item in self.items for s in item.subitems)
+
+
+@dataclass(frozen=True)
+class Section:
+    no: int
+    numeral: str
+    title: str
+    points: float
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class MajorIssue:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Excellence:
+    threshold: float
+    text: str
+    major_issues: tuple[MajorIssue, ...]
+    decision: str | None = None
+
+
+@dataclass(frozen=True)
+class Rubric:
+    code: str
+    title: str
+    county: str
+    year: int
+    source: str
+    total: float
+    sections: tuple[Section, ...]
+    excellence: Excellence
+    _by_id: Mapping[str, SubItem] = field(default_factory=dict, repr=False, compare=False)
+
+    _aliases: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = {s.id: s for sec in self.sections for ind in sec.indicators for s in ind.subitems}
+        object.__setattr__(self, "_by_id", MappingProxyType(index))
+        aliases = {pid: s.id for s in index.values() for pid in s.parts}
+        object.__setattr__(self, "_aliases", MappingProxyType(aliases))
+
+    def pooled_part(self, pid: str) -> tuple[SubItem, tuple[str, ...]] | None:
+        """For a part id of a pooled sub-item (`31.1.2`): the sub-item and the fields of that part."""
+        sid = self._aliases.get(pid)
+        if sid is None:
+            return None
+        sub = self._by_id[sid]
+        return sub, sub.parts[pid][1]
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return tuple(ind for sec in self.sections for ind in sec.indicators)
+
+    @property
+    def scored_indicators(self) -> tuple[Indicator, ...]:
+        """The 33 indicators of sections 一 to 七 (without section 八's adjustments)."""
+        return tuple(ind for ind in self.indicators if not ind.adjustment)
+
+    @property
+    def subitems(self) -> tuple[SubItem, ...]:
+        return tuple(self._by_id.values())
+
+    def subitem(self, sid: str) -> SubItem:
+        try:
+            return self._by_id[sid]
+        except KeyError:
+            raise UnknownIdError(f"unknown sub-item id {sid!r}") from None
+
+    def __contains__(self, sid: object) -> bool:
+        return sid in self._by_id
+
+    def indicator(self, no: int | str) -> Indicator:
+        for ind in self.indicators:
+            if str(ind.no) == str(no):
+                return ind
+        raise UnknownIdError(f"unknown indicator {no!r}")
+
+    def parts_of(self, prefix: str) -> tuple[str, ...]:
+        """Sub-item ids under an indicator (`3`) or item (`3.1`) id; () when it names none."""
+        return tuple(sid for sid in self._by_id if sid.startswith(prefix + "."))
+
+    def expand(self, ids) -> frozenset[str]:
+        """Sub-item ids for a mix of indicator, item and sub-item ids (as a letter line's `rubric:` list)."""
+        out: set[str] = set()
+        for raw in ids:
+            sid = str(raw)
+            if sid in self._by_id:
+                out.add(sid)
+                continue
+            if sid in self._aliases:
+                out.add(self._aliases[sid])
+                continue
+            parts = self.parts_of(sid)
+            if not parts:
+                raise UnknownIdError(f"unknown rubric id {sid!r}")
+            out.update(parts)
+        return frozenset(out)
+
+    @property
+    def major_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.excellence.major_issues)

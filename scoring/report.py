@@ -1,0 +1,146 @@
+"""Results and the rubric as plain data (for JSON) and as readable Chinese text (for the CLI and bot).
+
+All wording comes from `scoring.explain`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from scoring import explain
+from scoring.model import Rubric, SubItem
+from scoring.results import IndicatorResult, ScoreResult, SubItemResult, WhatIf
+
+
+def number(x: float) -> int | float:
+    """JSON numbers as people expect them: 6 rather than 6.0."""
+    return int(x) if float(x).is_integer() else round(x, 4)
+
+
+# ---- the rubric ---------------------------------------------------------------------------------
+
+def subitem_dict(s: SubItem) -> dict[str, Any]:
+    out = {"id": s.id, "name": s.name, "points": number(s.points), "kind": "+".join(s.kinds),
+           "kinds": list(s.kinds), "text": s.text,
+           "clauses": [{"kind": c.kind, "quote": c.quote, "fields": [f.name for f in c.fields()]}
+                       for c in s.clauses]}
+    if s.shared_text:
+        out["shared_text"] = s.shared_text
+    if s.parts:
+        out["parts"] = [{"id": pid, "text": text, "fields": list(fields)} for pid, (text, fields) in s.parts.items()]
+    if s.base != s.points or s.cap != s.points:
+        out["base"], out["cap"] = number(s.base), number(s.cap)
+    for key in ("decision", "source_award"):
+        if getattr(s, key) is not None:
+            out[key] = getattr(s, key)
+    if s.exempt:
+        out["exempt"] = True
+    if s.derived:
+        out["derived"] = True
+    return out
+
+
+def rubric_list(rubric: Rubric) -> list[dict[str, Any]]:
+    """The 33 scored indicators of sections 一 to 七."""
+    return [{"no": ind.no, "name": ind.name, "section": ind.section, "weight": number(ind.weight),
+             "recognized_by": list(ind.recognized_by),
+             "subitems": [subitem_dict(s) for s in ind.subitems]} for ind in rubric.scored_indicators]
+
+
+def rubric_text(rubric: Rubric) -> str:
+    lines = [explain.rubric_header(rubric.title, len(rubric.scored_indicators),
+                                   sum(i.weight for i in rubric.scored_indicators))]
+    for sec in rubric.sections:
+        lines.append("")
+        lines.append(explain.section_row(explain.section_title(sec.numeral, sec.title), sec.points, sec.points)
+                     if sec.points else explain.section_title(sec.numeral, sec.title))
+        for ind in sec.indicators:
+            lines.append(explain.rubric_indicator(ind.no, ind.name, ind.weight, list(ind.recognized_by)))
+            for s in ind.subitems:
+                mark = " ※" if s.decision else ""
+                lines.append(explain.rubric_subitem(s.id, s.name, s.points, list(s.kinds)) + mark)
+    lines.append("")
+    lines.append(f"九、评优基本标准: {rubric.excellence.text}")
+    lines.append("※ 含口径决定(decision), 见 data/shengzhou-2022-rubric.yaml")
+    return "\n".join(lines)
+
+
+# ---- a score ------------------------------------------------------------------------------------
+
+def _entry(s: SubItemResult, view: str) -> dict[str, Any]:
+    return {"id": s.id, "name": s.name, "points": number(s.points), "score": number(s.score(view)),
+            "lost": number(s.points - s.score(view)), "reasons": list(s.why(view))}
+
+
+def _indicator_dict(ind: IndicatorResult, view: str) -> dict[str, Any]:
+    out = {"no": ind.no, "name": ind.name, "weight": number(ind.weight), "score": number(ind.score(view)),
+           "projected": number(ind.projected), "secured": number(ind.secured), "at_risk": number(ind.at_risk)}
+    if ind.weight:
+        out["lost"] = [_entry(s, view) for s in ind.lost(view)]
+    else:  # section 八: what was added or deducted
+        out["adjustments"] = [{"id": s.id, "name": s.name, "score": number(s.score(view)),
+                               "reasons": list(s.why(view))} for s in ind.lost(view)]
+        if ind.notes:
+            out["notes"] = list(ind.notes)
+    return out
+
+
+def score_dict(result: ScoreResult, view: str = "projected") -> dict[str, Any]:
+    total = result.total
+    return {
+        "view": view,
+        "total": number(total[view]),
+        "projected": number(total.projected),
+        "secured": number(total.secured),
+        "at_risk": number(total.at_risk),
+        "sections": [{"no": sec.no, "numeral": sec.numeral, "title": sec.title, "weight": number(sec.weight),
+                      "score": number(sec.score(view)), "projected": number(sec.projected),
+                      "secured": number(sec.secured), "at_risk": number(sec.at_risk),
+                      "indicators": [_indicator_dict(i, view) for i in sec.indicators]}
+                     for sec in result.sections],
+        "at_risk_items": [{"id": s.id, "name": s.name, "at_risk": number(s.at_risk),
+                           "reason": explain.at_risk(s.id, s.name, s.at_risk)} for s in _risky(result)],
+        "excellent": result.excellent.verdict(view),
+        "excellent_reasons": list(result.excellent.why(view)),
+    }
+
+
+def _risky(result: ScoreResult) -> list[SubItemResult]:
+    return [s for s in result.subitems.values() if s.at_risk > 0]
+
+
+def what_if_dict(change: WhatIf, view: str = "projected") -> dict[str, Any]:
+    total = change.total(view)
+    return {"before": number(total.before), "after": number(total.after), "difference": number(total.diff),
+            "subitems": [{"id": c.id, "name": c.name, "before": number(c.view(view).before),
+                          "after": number(c.view(view).after), "difference": number(c.view(view).diff)}
+                         for c in change.changes if c.view(view).diff]}
+
+
+def score_text(result: ScoreResult, view: str = "projected") -> str:
+    total = result.total
+    lines = explain.score_header(view, total[view], total.projected, total.secured, total.at_risk)
+    for sec in result.sections:
+        lines.append(explain.section_row(explain.section_title(sec.numeral, sec.title), sec.score(view), sec.weight))
+        for ind in sec.indicators:
+            lost = ind.lost(view)
+            if not lost and not ind.notes:
+                continue
+            lines.append(explain.indicator_row(ind.no, ind.name, ind.score(view), ind.weight))
+            if view == "secured" and lost and all(not s.has_facts for s in lost):
+                lines.append(f"    {explain.none_verified(len(lost))}")
+                continue
+            lines.extend(f"    {r}" for s in lost for r in s.why(view))
+            lines.extend(f"    {n}" for n in ind.notes)
+    lines.extend(explain.at_risk(s.id, s.name, s.at_risk) for s in _risky(result))
+    lines.append(explain.excellence_row(result.excellent.verdict(view), list(result.excellent.why(view))))
+    return "\n".join(lines)
+
+
+def what_if_text(change: WhatIf, view: str = "projected") -> str:
+    total = change.total(view)
+    lines = [explain.what_if_header(total.before, total.after)]
+    moved = [c for c in change.changes if c.view(view).diff]
+    lines.extend(explain.what_if_row(c.id, c.name, c.view(view).before, c.view(view).after) for c in moved)
+    if not moved:
+        lines.append(explain.what_if_none())
+    return "\n".join(lines)

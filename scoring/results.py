@@ -1,0 +1,168 @@
+"""What an evaluation returns: immutable results per sub-item, indicator and section, with the three
+views of every score (projected, secured, at risk) and the reasons for every lost point."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Callable, Mapping
+
+VIEWS = ("projected", "secured", "at_risk")
+
+
+@dataclass(frozen=True)
+class SubItemResult:
+    id: str
+    name: str
+    points: float
+    projected: float  # full marks less every known deduction
+    secured: float  # only what verified facts prove (no facts: 0)
+    at_risk: float  # points at stake when its task is overdue or unreported (projected - secured)
+    has_facts: bool
+    adjustment: str | None = None  # section 八: "bonus" or "penalty"
+    # Writes (reasons, secured_reasons) when first asked: evaluation itself stays free of text work.
+    explainer: Callable[[], tuple[tuple[str, ...], tuple[str, ...]]] | None = field(
+        default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def _texts(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return self.explainer() if self.explainer is not None else ((), ())
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why projected points are lost (section 八: what was added or deducted), in Chinese."""
+        return self._texts[0]
+
+    @property
+    def secured_reasons(self) -> tuple[str, ...]:
+        """Why secured points fall short of the sub-item's points."""
+        return self._texts[1]
+
+    def score(self, view: str) -> float:
+        return getattr(self, view)
+
+    def why(self, view: str) -> tuple[str, ...]:
+        return self.secured_reasons if view == "secured" else self.reasons
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    no: int | str
+    name: str
+    section: int
+    weight: float
+    projected: float
+    secured: float
+    at_risk: float
+    subitems: tuple[SubItemResult, ...]
+    notes: tuple[str, ...] = ()  # e.g. the bonus ceiling of section 八
+
+    def score(self, view: str) -> float:
+        return getattr(self, view)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(r for s in self.subitems for r in s.reasons) + self.notes
+
+    def lost(self, view: str = "projected") -> tuple[SubItemResult, ...]:
+        """Sub-items scoring below their points in this view (for section 八: any non-zero adjustment)."""
+        if self.weight == 0:
+            return tuple(s for s in self.subitems if s.score(view))
+        return tuple(s for s in self.subitems if s.score(view) < s.points - 1e-9)
+
+
+@dataclass(frozen=True)
+class SectionResult:
+    no: int
+    numeral: str
+    title: str
+    weight: float
+    projected: float
+    secured: float
+    at_risk: float
+    indicators: tuple[IndicatorResult, ...]
+
+    def score(self, view: str) -> float:
+        return getattr(self, view)
+
+
+@dataclass(frozen=True)
+class Totals:
+    projected: float
+    secured: float
+    at_risk: float
+
+    def __getitem__(self, view: str) -> float:
+        return getattr(self, view)
+
+
+@dataclass(frozen=True)
+class ExcellenceResult:
+    """九、评优基本标准: at least the threshold and no major issue, judged in each view."""
+
+    threshold: float
+    projected: bool
+    secured: bool
+    reasons: tuple[str, ...]
+    secured_reasons: tuple[str, ...]
+
+    def verdict(self, view: str) -> bool:
+        return self.secured if view == "secured" else self.projected
+
+    def why(self, view: str) -> tuple[str, ...]:
+        return self.secured_reasons if view == "secured" else self.reasons
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    total: Totals
+    sections: tuple[SectionResult, ...]
+    excellent: ExcellenceResult
+
+    @property
+    def indicators(self) -> tuple[IndicatorResult, ...]:
+        return tuple(i for s in self.sections for i in s.indicators)
+
+    @property
+    def subitems(self) -> Mapping[str, SubItemResult]:
+        return MappingProxyType({s.id: s for i in self.indicators for s in i.subitems})
+
+    def subitem(self, sid: str) -> SubItemResult:
+        return self.subitems[sid]
+
+    def indicator(self, no: int | str) -> IndicatorResult:
+        return next(i for i in self.indicators if str(i.no) == str(no))
+
+    def section(self, no: int) -> SectionResult:
+        return next(s for s in self.sections if s.no == no)
+
+
+@dataclass(frozen=True)
+class Delta:
+    before: float
+    after: float
+
+    @property
+    def diff(self) -> float:
+        return round(self.after - self.before, 4)
+
+
+@dataclass(frozen=True)
+class Change:
+    id: str
+    name: str
+    projected: Delta
+    secured: Delta
+
+    def view(self, view: str) -> Delta:
+        return self.secured if view == "secured" else self.projected
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    before: ScoreResult
+    after: ScoreResult
+    changes: tuple[Change, ...]  # sub-items whose projected or secured score moves
+
+    def total(self, view: str = "projected") -> Delta:
+        return Delta(self.before.total[view], self.after.total[view])
