@@ -10,14 +10,24 @@ import pytest
 from bot.clock import FakeClock
 from bot.storage import migrate
 from bot.storage.db import Database
+from tests import backends
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'duban-test.db'}"
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def database_url(request, tmp_path: Path):
+    """Every test that touches storage runs on both backends."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'duban-test.db'}"
+        return
+    reason = backends.postgres_unavailable()
+    if reason:
+        pytest.skip(reason)
+    url = backends.create_postgres_database()
+    yield url
+    backends.drop_postgres_database(url)
 
 
 @pytest.fixture

@@ -30,8 +30,8 @@ def chat_of(department_id: int) -> int:
 
 
 class World:
-    def __init__(self, tmp_path: Path, letter: Path, loaded_at: datetime, policy: ReminderPolicy | None = None):
-        self.db = Database(f"sqlite:///{tmp_path / 'world.db'}")
+    def __init__(self, database_url: str, letter: Path, loaded_at: datetime, policy: ReminderPolicy | None = None):
+        self.db = Database(database_url)
         migrate.upgrade(self.db)
         self.clock = FakeClock(loaded_at)
         self.calendar = WorkdayCalendar()

@@ -36,8 +36,8 @@ async def press(fake: FakeBotAPI, user: int, message, data: str) -> str:
     return (answer or {}).get("text", "")
 
 
-async def test_acknowledge_once_snooze_and_repeat(tmp_path):
-    world = World(tmp_path, MINI, LOADED)
+async def test_acknowledge_once_snooze_and_repeat(database_url):
+    world = World(database_url, MINI, LOADED)
     with FakeBotAPI() as fake:
         chats = world.add_contacts(fake)
         env, post = chats["生态环境分局"], chats["交通运输局(邮管局)"]
@@ -73,9 +73,9 @@ async def test_acknowledge_once_snooze_and_repeat(tmp_path):
     assert "26.4" in post_next.text and "再次提醒" in post_next.text
 
 
-async def test_the_scheduler_runs_inside_the_bot(tmp_path):
+async def test_the_scheduler_runs_inside_the_bot(database_url):
     """Wired through the JobQueue: the bot itself sends what came due, once."""
-    world = World(tmp_path, MINI, LOADED)
+    world = World(database_url, MINI, LOADED)
     with FakeBotAPI() as fake:
         chats = world.add_contacts(fake)
         world.at(date(2022, 3, 25), 10, 0)  # came up at 10:00 on the due day of 26.4

@@ -52,8 +52,8 @@ def dept_chat(world: World, name: str) -> int:
         return s.scalar(select(Contact.chat_id).join(Department).where(Department.name == name))
 
 
-async def test_restart_in_the_middle_of_a_burst_sends_no_duplicate_and_loses_nothing(tmp_path):
-    world = World(tmp_path, MINI, LOADED)
+async def test_restart_in_the_middle_of_a_burst_sends_no_duplicate_and_loses_nothing(database_url):
+    world = World(database_url, MINI, LOADED)
     with FakeBotAPI() as fake:
         world.add_contacts(fake)
         with world.db.session() as s:  # forty more contacts for the department: a burst of 40+ messages
@@ -91,8 +91,8 @@ async def test_restart_in_the_middle_of_a_burst_sends_no_duplicate_and_loses_not
     assert report.messages == 42 - 16
 
 
-async def test_three_days_down_gives_one_catch_up_message_per_recipient(tmp_path):
-    world = World(tmp_path, MINI, LOADED)
+async def test_three_days_down_gives_one_catch_up_message_per_recipient(database_url):
+    world = World(database_url, MINI, LOADED)
     with FakeBotAPI() as fake:
         chats = world.add_contacts(fake)
         async with Bot(fake.token, base_url=fake.base_url) as bot:
@@ -114,8 +114,8 @@ async def test_three_days_down_gives_one_catch_up_message_per_recipient(tmp_path
     assert {r.send_on for r in collapsed} >= {date(2022, 3, 24), date(2022, 3, 25)}
 
 
-async def test_429_is_waited_out_as_told_and_sent_once(tmp_path):
-    world = World(tmp_path, MINI, LOADED)
+async def test_429_is_waited_out_as_told_and_sent_once(database_url):
+    world = World(database_url, MINI, LOADED)
     sleep = RecordingSleep()
     with FakeBotAPI() as fake:
         chats = world.add_contacts(fake)
@@ -129,8 +129,8 @@ async def test_429_is_waited_out_as_told_and_sent_once(tmp_path):
     assert all(r.status == "sent" for r in world.rows(send_on=DUE_DAY))
 
 
-async def test_5xx_is_retried_with_backoff_without_duplicates(tmp_path):
-    world = World(tmp_path, MINI, LOADED)
+async def test_5xx_is_retried_with_backoff_without_duplicates(database_url):
+    world = World(database_url, MINI, LOADED)
     with FakeBotAPI() as fake:
         chats = world.add_contacts(fake)
         fake.fail_next("sendMessage", chat_id=chats["生态环境分局"], status=502, times=2)
@@ -145,8 +145,8 @@ async def test_5xx_is_retried_with_backoff_without_duplicates(tmp_path):
         assert delivery.attempts == 3  # two refused, the third accepted
 
 
-async def test_5xx_beyond_the_retries_leaves_it_planned_for_the_next_run(tmp_path):
-    world = World(tmp_path, MINI, LOADED)
+async def test_5xx_beyond_the_retries_leaves_it_planned_for_the_next_run(database_url):
+    world = World(database_url, MINI, LOADED)
     with FakeBotAPI() as fake:
         chats = world.add_contacts(fake)
         fake.fail_next("sendMessage", chat_id=chats["生态环境分局"], status=500, times=5)
@@ -161,8 +161,8 @@ async def test_5xx_beyond_the_retries_leaves_it_planned_for_the_next_run(tmp_pat
             assert len(fake.messages_to(chats["生态环境分局"])) == 1
 
 
-async def test_a_send_that_times_out_after_acceptance_is_never_resent(tmp_path):
-    world = World(tmp_path, MINI, LOADED)
+async def test_a_send_that_times_out_after_acceptance_is_never_resent(database_url):
+    world = World(database_url, MINI, LOADED)
     with FakeBotAPI() as fake:
         chats = world.add_contacts(fake)
         fake.delay("sendMessage", 2.0, times=1)
@@ -181,8 +181,8 @@ async def test_a_send_that_times_out_after_acceptance_is_never_resent(tmp_path):
     assert all("ReadTimeout" in r.error for r in uncertain)
 
 
-async def test_blocked_contact_is_marked_unreachable_and_the_office_is_told(tmp_path):
-    world = World(tmp_path, MINI, LOADED)
+async def test_blocked_contact_is_marked_unreachable_and_the_office_is_told(database_url):
+    world = World(database_url, MINI, LOADED)
     with FakeBotAPI() as fake:
         chats = world.add_contacts(fake)
         blocked = chats["交通运输局(邮管局)"]
@@ -205,8 +205,8 @@ async def test_blocked_contact_is_marked_unreachable_and_the_office_is_told(tmp_
         "contact unreachable: not sent"}  # ... but it is in the ledger
 
 
-async def test_migrated_group_gets_the_reminder_and_the_new_id_is_kept(tmp_path):
-    world = World(tmp_path, MINI, LOADED)
+async def test_migrated_group_gets_the_reminder_and_the_new_id_is_kept(database_url):
+    world = World(database_url, MINI, LOADED)
     with FakeBotAPI() as fake:
         world.add_contacts(fake, departments=["自然资源局"])
         with world.db.session() as s:
@@ -225,7 +225,7 @@ async def test_migrated_group_gets_the_reminder_and_the_new_id_is_kept(tmp_path)
     assert {r.status for r in world.rows(chat_id=-1004001)} == {"sent", "collapsed"}
 
 
-async def test_long_lists_are_split_and_every_part_is_accepted(tmp_path):
+async def test_long_lists_are_split_and_every_part_is_accepted():
     from scheduler.messages import ReminderLine, reminder_parts
 
     lines = [ReminderLine(i, f"{i}.1", "完成<某项>工作&任务" * 20, ("生态环境分局",), date(2022, 9, 30), "9月底前",

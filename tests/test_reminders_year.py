@@ -58,8 +58,8 @@ def expected(world: World, chats: dict[str, int]) -> Counter:
 
 
 @pytest.mark.slow
-async def test_year_2022_reminders_match_the_policy(tmp_path):
-    world = World(tmp_path, BUNDLED_LETTER, datetime(2022, 1, 1, 8, 0, tzinfo=SHANGHAI))
+async def test_year_2022_reminders_match_the_policy(database_url):
+    world = World(database_url, BUNDLED_LETTER, datetime(2022, 1, 1, 8, 0, tzinfo=SHANGHAI))
     with FakeBotAPI() as fake:
         chats = world.add_contacts(fake)
         with world.db.session() as s:
