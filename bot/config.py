@@ -35,6 +35,7 @@ class Settings:
     escalate_after: int = 3
     digest_at: time | None = time(9, 0)
     reminders_enabled: bool = True
+    evidence_dir: Path = Path("evidence")
 
     @property
     def timezone_name(self) -> str:
@@ -156,4 +157,5 @@ def load_settings(env: dict[str, str] | None = None, dotenv_path: str | Path | N
         escalate_after=_int("DUBAN_ESCALATE_AFTER", env.get("DUBAN_ESCALATE_AFTER"), 3, 1, 60),
         digest_at=_time("DUBAN_DIGEST_AT", env.get("DUBAN_DIGEST_AT"), time(9, 0), allow_off=True),
         reminders_enabled=(env.get("DUBAN_REMINDERS", "on").strip().lower() not in ("off", "no", "false", "0")),
+        evidence_dir=Path(env.get("DUBAN_EVIDENCE_DIR", "").strip() or "evidence"),
     )
