@@ -271,6 +271,43 @@ class Reminder(Base):
     deadline: Mapped[Deadline] = relationship()
 
 
+class Invite(Base):
+    """A single-use invitation (邀请码) made by an admin: binds whoever redeems it to a department."""
+
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"))
+    role: Mapped[str] = mapped_column(String(16))  # contact | viewer
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+    used_at: Mapped[datetime | None]
+
+    department: Mapped[Department] = relationship()
+
+
+class Fact(Base):
+    """A scoring fact (see docs/facts-format.md) for one rubric sub-item, and where it came from.
+
+    Facts are added, never edited: the latest active row per field wins, and a withdrawn or rejected
+    report's facts are deactivated, so every score can say which report or which admin produced it.
+    """
+
+    __tablename__ = "facts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"))
+    subitem_id: Mapped[str] = mapped_column(String(32))
+    values: Mapped[dict[str, Any]]
+    source: Mapped[str] = mapped_column(String(16))  # report | office
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class SchedulerState(Base):
     """Small named values the scheduler keeps between runs (e.g. the last day it planned)."""
 
