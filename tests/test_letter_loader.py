@@ -52,8 +52,9 @@ def test_edited_file_updates_and_keeps_reports(db, clock, tmp_path):
     load(db, clock, FIXTURES / "mini-letter.yaml")
     with db.session() as session:
         task = session.scalar(select(Task).where(Task.code == "3.1"))
-        session.add(Report(task_id=task.id, kind="progress", quantity=600, unit="亩", status="verified",
-                           submitted_at=clock.now(), evidence=[{"file_id": "abc"}]))
+        session.add(Report(task_id=task.id, kind="progress", status="verified", submitted_at=clock.now(),
+                           measures=[{"name": "盘活存量建设用地", "value": 600, "unit": "亩"}],
+                           evidence=[{"file_id": "abc"}]))
     edited = tmp_path / "edited.yaml"
     source = (FIXTURES / "mini-letter.yaml").read_text(encoding="utf-8")
     source = source.replace("完成盘活存量建设用地958亩。", "完成盘活存量建设用地960亩。")
@@ -74,7 +75,7 @@ def test_edited_file_updates_and_keeps_reports(db, clock, tmp_path):
         assert retired is not None and retired.active is False
         assert "960亩" in views["3.1"].text
         assert [d.isoformat() for d in views["26.3"].due_dates] == ["2022-04-30"]
-        assert session.scalar(select(Report).where(Report.quantity == 600)).evidence == [{"file_id": "abc"}]
+        assert session.scalar(select(Report)).evidence == [{"file_id": "abc"}]
         old = session.scalar(select(Deadline).where(Deadline.key == "month_end;month=3;source=正文 26.3"))
         assert old.active is False
         actions = [a.action for a in session.scalars(select(AuditEntry).where(AuditEntry.at == clock.now()))]

@@ -14,7 +14,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    Float,
     ForeignKey,
     Index,
     Integer,
@@ -184,12 +183,12 @@ class Report(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
     kind: Mapped[str] = mapped_column(String(16))  # completion | progress
-    quantity: Mapped[float | None] = mapped_column(Float)
-    unit: Mapped[str | None] = mapped_column(String(32))
-    target_name: Mapped[str | None] = mapped_column(String(128))
+    # What was achieved against the task's quantitative targets: [{name, value, unit, target, rubric}]
+    measures: Mapped[list[Any]] = mapped_column(default=list)
     note: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[list[Any]] = mapped_column(default=list)  # [{file_id, file_unique_id, kind, name, path}]
-    status: Mapped[str] = mapped_column(String(16), default="submitted")  # submitted|verified|rejected|withdrawn
+    # draft (being written in the chat) | submitted | verified | rejected | withdrawn | discarded
+    status: Mapped[str] = mapped_column(String(16), default="submitted")
     # For a recurring deadline: the due date of the occurrence this report answers.
     occurrence_due: Mapped[date | None] = mapped_column(Date)
     submitted_by: Mapped[int | None] = mapped_column(BigInteger)  # Telegram user id
@@ -306,6 +305,21 @@ class Fact(Base):
     set_at: Mapped[datetime]
     note: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Conversation(Base):
+    """Where a multi-step chat exchange stands (a report being written, a reason being asked for).
+
+    Kept in the database, not in process memory, so it survives restarts and works with several replicas.
+    """
+
+    __tablename__ = "conversations"
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime]
 
 
 class SchedulerState(Base):

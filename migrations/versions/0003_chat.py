@@ -1,8 +1,8 @@
-"""invites and scoring facts
+"""invites, scoring facts, conversations; report measures
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-29 18:30:46.909527
+Create Date: 2026-11-29 18:31:15.968299
 """
 from alembic import op
 import sqlalchemy as sa
@@ -16,6 +16,15 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table('conversations',
+    sa.Column('chat_id', sa.BigInteger(), nullable=False),
+    sa.Column('user_id', sa.BigInteger(), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
+    sa.Column('step', sa.String(length=32), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('updated_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('chat_id', 'user_id', name=op.f('pk_conversations'))
+    )
     op.create_table('invites',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -45,8 +54,31 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_facts_report_id_reports')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_facts'))
     )
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('measures', sa.JSON(), nullable=False, server_default='[]'))
+    # Carry a report's single quantity over into its measures before the old columns go.
+    conn = op.get_bind()
+    reports = sa.table('reports', sa.column('id', sa.Integer), sa.column('quantity', sa.Float),
+                       sa.column('unit', sa.String), sa.column('target_name', sa.String),
+                       sa.column('measures', sa.JSON))
+    for rid, quantity, unit, name in conn.execute(
+            sa.select(reports.c.id, reports.c.quantity, reports.c.unit, reports.c.target_name)
+            .where(reports.c.quantity.is_not(None))).all():
+        conn.execute(reports.update().where(reports.c.id == rid).values(
+            measures=[{'name': name, 'value': quantity, 'unit': unit}]))
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_column('unit')
+        batch_op.drop_column('target_name')
+        batch_op.drop_column('quantity')
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('quantity', sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column('target_name', sa.String(length=128), nullable=True))
+        batch_op.add_column(sa.Column('unit', sa.String(length=32), nullable=True))
+        batch_op.drop_column('measures')
+
     op.drop_table('facts')
     op.drop_table('invites')
+    op.drop_table('conversations')
