@@ -1,4 +1,8 @@
-"""Deadline occurrences of the current letter, and which of them a report already answers."""
+"""Deadline occurrences of the current letter, and which of them a report already answers.
+
+A completion report answers the occurrence it names (`occurrence_due`), or with none named the whole
+task; a follow-up deadline opened by a report is answered only by reports made after it.
+"""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -33,27 +37,26 @@ class OccurrenceFacts:
     verified: bool
 
 
-def _coverage(session: Session, task_ids: list[int]) -> dict[int, list[tuple[date | None, str]]]:
-    """Per task: (occurrence_due or None for "the whole task", status) of its live completion reports."""
-    found: dict[int, list[tuple[date | None, str]]] = defaultdict(list)
-    rows = session.execute(
-        select(Report.task_id, Report.occurrence_due, Report.status)
-        .where(Report.kind == "completion", Report.status.in_(OPEN_REPORT_STATES)))
+def _coverage(session: Session, task_ids) -> dict[int, list[tuple[int, date | None, str]]]:
+    """Per task: (report id, occurrence_due or None for "the whole task", status) of live completion reports."""
+    found: dict[int, list[tuple[int, date | None, str]]] = defaultdict(list)
     wanted = set(task_ids)
-    for task_id, due, status in rows:
+    rows = session.execute(select(Report.task_id, Report.id, Report.occurrence_due, Report.status)
+                           .where(Report.kind == "completion", Report.status.in_(OPEN_REPORT_STATES)))
+    for task_id, report_id, due, status in rows:
         if task_id in wanted:
-            found[task_id].append((due, status))
+            found[task_id].append((report_id, due, status))
     return found
 
 
-def letter_occurrences(session: Session, letter: Letter) -> list[OccurrenceFacts]:
-    """Every dated occurrence of every active deadline of every open task, with its report state.
-
-    Plain column reads, not ORM objects: the planner calls this every run, for up to 100,000 tasks.
-    """
-    tasks = {tid: (code, text) for tid, code, text in session.execute(
-        select(Task.id, Task.code, Task.text)
-        .where(Task.letter_id == letter.id, Task.active.is_(True), Task.closed.is_(False)))}
+def letter_occurrences(session: Session, letter: Letter, task_ids: list[int] | None = None) -> list[OccurrenceFacts]:
+    """Every dated occurrence of every active deadline of every open task (or of `task_ids`), with its
+    report state. Plain column reads, not ORM objects: the planner calls this for up to 100,000 tasks."""
+    task_query = select(Task.id, Task.code, Task.text).where(
+        Task.letter_id == letter.id, Task.active.is_(True), Task.closed.is_(False))
+    if task_ids is not None:
+        task_query = task_query.where(Task.id.in_(task_ids))
+    tasks = {tid: (code, text) for tid, code, text in session.execute(task_query)}
     departments: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for task_id, dep_id, name in session.execute(
             select(task_departments.c.task_id, Department.id, Department.name)
@@ -62,12 +65,12 @@ def letter_occurrences(session: Session, letter: Letter) -> list[OccurrenceFacts
             .where(Task.letter_id == letter.id, task_departments.c.role == "responsible")
             .order_by(task_departments.c.task_id, task_departments.c.position)):
         departments[task_id].append((dep_id, name))
-    coverage = _coverage(session, list(tasks))
+    coverage = _coverage(session, tasks)
     facts_of: dict[int, TaskFacts] = {}
     specs: dict[str, list[date]] = {}  # many tasks share a deadline wording: expand each once
     result = []
-    for task_id, deadline_id, spec, phrase in session.execute(
-            select(Deadline.task_id, Deadline.id, Deadline.spec, Deadline.phrase)
+    for task_id, deadline_id, spec, phrase, after_report in session.execute(
+            select(Deadline.task_id, Deadline.id, Deadline.spec, Deadline.phrase, Deadline.triggered_by_report_id)
             .join(Task, Task.id == Deadline.task_id)
             .where(Task.letter_id == letter.id, Deadline.active.is_(True))
             .order_by(Deadline.task_id, Deadline.position)):
@@ -80,9 +83,20 @@ def letter_occurrences(session: Session, letter: Letter) -> list[OccurrenceFacts
         key = repr(sorted(spec.items()))
         if key not in specs:
             specs[key] = occurrences(DeadlineSpec.from_dict(spec), letter.year)
-        reports = coverage.get(task_id, [])
+        reports = [(rid, covered, status) for rid, covered, status in coverage.get(task_id, [])
+                   if after_report is None or rid > after_report]
         for due in specs[key]:
-            states = [status for covered, status in reports if covered is None or covered == due]
+            states = [status for _, covered, status in reports if covered is None or covered == due]
             result.append(OccurrenceFacts(Occurrence(task_id, deadline_id, due), facts_of[task_id], phrase,
                                           reported=bool(states), verified="verified" in states))
     return result
+
+
+def next_open_occurrence(session: Session, letter: Letter, task_id: int) -> date | None:
+    """The occurrence a new report answers: None for a task due once (the report answers the task), else
+    the earliest occurrence no report answers yet (the last one when all are answered)."""
+    facts = letter_occurrences(session, letter, [task_id])
+    dues = sorted({f.occurrence.due for f in facts})
+    if len(dues) <= 1:
+        return None
+    return next((f.occurrence.due for f in sorted(facts, key=lambda f: f.occurrence.due) if not f.reported), dues[-1])

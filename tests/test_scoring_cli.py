@@ -38,7 +38,7 @@ def test_rubric_text_is_a_chinese_table(capsys):
     assert "八、加扣分" in out and "九、评优基本标准" in out
 
 
-def test_score_without_facts_projects_1000(capsys):
+def test_score_without_facts_projects_1000(capsys, cli_env):
     code, out, _ = run(capsys, "score", "--json")
     data = json.loads(out)
     assert code == 0 and data["total"] == 1000 and data["view"] == "projected"
@@ -112,7 +112,7 @@ def test_missing_facts_file_and_unknown_at_risk_id(capsys, tmp_path):
 
 def test_facts_source_can_be_swapped(capsys, monkeypatch):
     def from_storage(args, rubric):
-        return scoring.Facts.from_mapping({"2.1": {"late": 3, "notified": False}}, rubric)
+        return scoring.Facts.from_mapping({"2.1": {"late": 3, "notified": False}}, rubric), None
 
     monkeypatch.setattr(score_cmd, "facts_source", from_storage)
     code, out, _ = run(capsys, "score", "--json")

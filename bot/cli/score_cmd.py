@@ -1,28 +1,38 @@
 """`duban rubric` and `duban score`: the appendix's 1000-point rubric, and where the county stands.
 
-Facts come from `facts_source(args, rubric)`: for now a file given with `--facts`; the storage layer
-will swap in a function building Facts from verified reports (`Facts.from_mapping`).
+Facts come from a file (`--facts FILE`) or, without one, from the database: verified reports and what the
+office entered (services/scoring_facts.py), with today's overdue tasks as the at-risk set.
 """
 from __future__ import annotations
 
 import argparse
 import json
-from typing import Callable
 
 import scoring
 from scoring import report
 from bot.cli import CliError
 
 
-def facts_from_file(args: argparse.Namespace, rubric: scoring.Rubric) -> scoring.Facts:
-    """The facts of `--facts FILE`, or none at all."""
-    if not args.facts:
-        return scoring.Facts()
-    return scoring.load_facts(args.facts, rubric)
+def facts_source(args: argparse.Namespace, rubric: scoring.Rubric) -> tuple[scoring.Facts, list[str] | None]:
+    """The facts of `--facts FILE`; else the database's facts and at-risk sub-items (none without a letter)."""
+    if args.facts:
+        return scoring.load_facts(args.facts, rubric), None
+    from bot.cli.common import clock, open_database, settings
+    from scheduler.workdays import WorkdayCalendar
+    from services.scoring_facts import at_risk_ids, database_facts
+    from services.tasks import NoLetter
 
-
-# Replace to read facts elsewhere (e.g. the database); called once per `duban score`.
-facts_source: Callable[[argparse.Namespace, scoring.Rubric], scoring.Facts] = facts_from_file
+    cfg = settings()
+    db = open_database(cfg, quiet=True)
+    try:
+        with db.session() as session:
+            facts = database_facts(session, rubric)
+            risk = at_risk_ids(session, rubric, clock(cfg).today(), WorkdayCalendar(), cfg.reminder_policy())
+            return facts, sorted(risk)
+    except NoLetter:
+        return scoring.Facts(), None
+    finally:
+        db.dispose()
 
 
 def _print_json(data) -> None:
@@ -42,7 +52,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     rubric = scoring.load_rubric(args.rubric)
     at_risk = [x.strip() for x in (args.at_risk or "").split(",") if x.strip()]
     try:
-        facts = facts_source(args, rubric)
+        facts, found_risk = facts_source(args, rubric)
+        if args.at_risk is None and found_risk:
+            at_risk = found_risk
         if args.what_if:
             change = scoring.what_if(rubric, facts, scoring.load_facts(args.what_if, rubric), at_risk)
             result = change.after
@@ -76,13 +88,16 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_rubric)
 
     p = subparsers.add_parser("score", help="score the rubric from facts: projected, secured, at risk")
-    p.add_argument("--facts", metavar="FILE", help="facts file (YAML or JSON, see docs/facts-format.md)")
+    p.add_argument("--facts", metavar="FILE",
+                   help="facts file (YAML or JSON, see docs/facts-format.md); default: the database's facts "
+                        "(verified reports and office entries) with today's overdue tasks at risk")
     p.add_argument("--what-if", metavar="FILE", dest="what_if",
                    help="hypothetical facts laid over --facts; shows what changes")
     p.add_argument("--view", choices=("projected", "secured"), default="projected",
                    help="projected: full marks less known deductions; secured: only what facts prove")
     p.add_argument("--at-risk", metavar="IDS", dest="at_risk",
-                   help="comma-separated ids whose tasks are overdue or unreported (e.g. 3.1,14.5)")
+                   help="comma-separated ids whose tasks are overdue or unreported (e.g. 3.1,14.5); "
+                        "default: from the database when facts come from it")
     p.add_argument("--json", action="store_true", help="print JSON instead of a summary")
     _rubric_option(p)
     p.set_defaults(func=cmd_score)

@@ -1,0 +1,85 @@
+"""Who is writing, and what they may do. Admins come from DUBAN_ADMINS; everyone else from a binding."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import Contact, Department, Task, task_departments
+
+ADMIN, CONTACT, VIEWER, NONE = "admin", "contact", "viewer", "none"
+
+
+class Denied(Exception):
+    """The identity may not do this; `reason` is a key the handler turns into a short Chinese answer."""
+
+    def __init__(self, reason: str, **details):
+        super().__init__(reason)
+        self.reason, self.details = reason, details
+
+
+@dataclass(frozen=True)
+class Identity:
+    user_id: int
+    chat_id: int
+    role: str
+    department_id: int | None = None
+    department_name: str | None = None
+    contact_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.role in (ADMIN, VIEWER)
+
+    @property
+    def bound(self) -> bool:
+        return self.role != NONE
+
+
+def identify(session: Session, admins: frozenset[int], user_id: int, chat_id: int) -> Identity:
+    """A person is an admin, or the contact/viewer their own (private) binding says; else unbound.
+
+    In a group chat bound to a department, a member who is not bound personally acts for that department
+    only if they are its contact; the group binding itself is for reminders.
+    """
+    if user_id in admins:
+        return Identity(user_id, chat_id, ADMIN)
+    row = session.execute(
+        select(Contact, Department.name).join(Department, Department.id == Contact.department_id, isouter=True)
+        .where(Contact.user_id == user_id, Contact.kind == "user").order_by(Contact.id)).first()
+    if row is None:
+        return Identity(user_id, chat_id, NONE)
+    contact, name = row
+    return Identity(user_id, chat_id, contact.role, contact.department_id, name, contact.id)
+
+
+def require_admin(identity: Identity) -> None:
+    if not identity.is_admin:
+        raise Denied("admin_only")
+
+
+def require_bound(identity: Identity) -> None:
+    if not identity.bound:
+        raise Denied("unbound")
+
+
+def task_in_department(session: Session, task: Task, department_id: int | None) -> bool:
+    return department_id is not None and session.scalar(
+        select(task_departments.c.task_id).where(
+            task_departments.c.task_id == task.id, task_departments.c.department_id == department_id,
+            task_departments.c.role == "responsible")) is not None
+
+
+def require_task_access(session: Session, identity: Identity, task: Task, write: bool = False) -> None:
+    """Admins and viewers read every task; a contact reads and reports only on their department's tasks."""
+    if identity.is_admin or (identity.role == VIEWER and not write):
+        return
+    if identity.role == CONTACT and task_in_department(session, task, identity.department_id):
+        return
+    require_bound(identity)
+    raise Denied("not_your_task", code=task.code)

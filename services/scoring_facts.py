@@ -1,0 +1,151 @@
+"""Scoring facts in the database: made from verified reports or entered by the office, and the score
+they give. Every fact remembers its source, so every lost point can name the report behind it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import scoring
+from bot.clock import Clock
+from bot.storage.models import Fact, Report, Task
+from scheduler.policy import RED, ReminderPolicy
+from services import audit
+from services.access import Identity, require_admin
+from services.occurrences import letter_occurrences
+from services.status_board import task_statuses
+from services.tasks import current_letter
+
+
+def facts_from_report(rubric: scoring.Rubric, task: Task, report: Report) -> tuple[dict[str, dict], list[str]]:
+    """What a verified report proves, by sub-item; and the sub-items it cannot settle on its own.
+
+    A measure against a target feeds the target's sub-item (actual / rate / ratio, whichever its rule reads);
+    a completion report settles the task's all-or-nothing sub-items (done) and completion shares (ratio 1).
+    Everything else (incidents, assessments, discretion) is the office's to enter.
+    """
+    facts: dict[str, dict] = {}
+    unsettled: list[str] = []
+    for m in report.measures or []:
+        sid = m.get("rubric")
+        if not sid:
+            continue
+        sub = _subitem(rubric, sid)
+        if sub is None:
+            continue
+        fields = _fields(rubric, sid, sub)
+        if "actual" in fields:
+            facts[sid] = {"actual": m["value"]} | ({"target": m["target"]} if "target" in fields else {})
+        elif "rate" in fields:
+            facts[sid] = {"rate": m["value"]}
+        elif "ratio" in fields and m.get("target"):
+            facts[sid] = {"ratio": min(1.0, m["value"] / m["target"])}
+        else:
+            unsettled.append(sid)
+    if report.kind == "completion":
+        for sid in sorted(rubric.expand(task.rubric_ids or [])):
+            if sid in facts or any(k.startswith(sid + ".") for k in facts):
+                continue
+            fields = set(rubric.subitem(sid).fields)
+            if fields == {"done"}:
+                facts[sid] = {"done": True}
+            elif fields == {"ratio"}:
+                facts[sid] = {"ratio": 1.0}
+            elif not rubric.subitem(sid).exempt:
+                unsettled.append(sid)
+    return facts, unsettled
+
+
+def _subitem(rubric: scoring.Rubric, sid: str):
+    if sid in rubric:
+        return rubric.subitem(sid)
+    pooled = rubric.pooled_part(sid)
+    return pooled[0] if pooled else None
+
+
+def _fields(rubric: scoring.Rubric, sid: str, sub) -> set[str]:
+    pooled = rubric.pooled_part(sid) if sid not in rubric else None
+    return set(pooled[1]) if pooled else set(sub.fields)
+
+
+def record_report_facts(session: Session, clock: Clock, identity: Identity, report: Report,
+                        rubric: scoring.Rubric | None = None) -> dict[str, dict]:
+    rubric = rubric or scoring.load_rubric()
+    facts, _ = facts_from_report(rubric, report.task, report)
+    scoring.Facts.from_mapping(facts, rubric)  # refuse anything the engine would refuse, before writing
+    letter = current_letter(session)
+    for sid, values in facts.items():
+        session.add(Fact(letter_id=letter.id, subitem_id=sid, values=values, source="report", report_id=report.id,
+                         set_by=f"tg:{identity.user_id}", set_at=clock.now(), active=True))
+    if facts:
+        audit.record(session, clock, f"tg:{identity.user_id}", "facts.from_report", "report", report.id, None, facts)
+    return facts
+
+
+def set_office_fact(session: Session, clock: Clock, identity: Identity, sid: str, values: dict,
+                    note: str | None = None, rubric: scoring.Rubric | None = None) -> None:
+    """`/fact 7.1.2 cases=1`: the office records what only it knows (incidents, assessments, deductions)."""
+    require_admin(identity)
+    rubric = rubric or scoring.load_rubric()
+    scoring.Facts.from_mapping({sid: values}, rubric)  # raises FactsError with the id, value and what is allowed
+    letter = current_letter(session)
+    session.add(Fact(letter_id=letter.id, subitem_id=sid, values=values, source="office", report_id=None,
+                     set_by=f"tg:{identity.user_id}", set_at=clock.now(), note=note, active=True))
+    audit.record(session, clock, f"tg:{identity.user_id}", "facts.set", "fact", sid, None, values)
+
+
+def database_facts(session: Session, rubric: scoring.Rubric) -> scoring.Facts:
+    """The active facts of the current letter, later ones overriding earlier ones field by field."""
+    letter = current_letter(session)
+    merged: dict[str, dict] = {}
+    for fact in session.scalars(select(Fact).where(Fact.letter_id == letter.id, Fact.active.is_(True))
+                                .order_by(Fact.set_at, Fact.id)):
+        merged.setdefault(fact.subitem_id, {}).update(fact.values)
+    return scoring.Facts.from_mapping(merged, rubric)
+
+
+def fact_sources(session: Session) -> dict[str, list[str]]:
+    """Per sub-item, where its facts came from, in Chinese: "第12号上报(3.1,9月28日审核通过)"."""
+    letter = current_letter(session)
+    sources: dict[str, list[str]] = {}
+    for fact in session.scalars(select(Fact).where(Fact.letter_id == letter.id, Fact.active.is_(True))
+                                .order_by(Fact.set_at, Fact.id)):
+        day = fact.set_at.astimezone().strftime("%m月%d日").lstrip("0")
+        if fact.report_id:
+            report = session.get(Report, fact.report_id)
+            text = f"第{fact.report_id}号上报({report.task.code},{day}审核通过)"
+        else:
+            text = f"美丽办录入({day}{',' + fact.note if fact.note else ''})"
+        sources.setdefault(fact.subitem_id, []).append(text)
+    return sources
+
+
+def at_risk_ids(session: Session, rubric: scoring.Rubric, today: date, calendar, policy: ReminderPolicy) -> frozenset[str]:
+    """Sub-items whose tasks are overdue and unreported today (red)."""
+    letter = current_letter(session)
+    red = {s.code for s in task_statuses(letter_occurrences(session, letter), today, calendar, policy)
+           if s.colour == RED}
+    ids = [rid for code, ids in session.execute(select(Task.code, Task.rubric_ids).where(Task.letter_id == letter.id))
+           if code in red for rid in (ids or [])]
+    return rubric.expand(ids) if ids else frozenset()
+
+
+@dataclass(frozen=True)
+class Standing:
+    rubric: scoring.Rubric
+    facts: scoring.Facts
+    at_risk: frozenset[str]
+    result: scoring.ScoreResult
+    sources: dict[str, list[str]]
+
+
+def standing(session: Session, today: date, calendar, policy: ReminderPolicy, overlay: dict | None = None) -> Standing:
+    """Where the county stands today: database facts (plus an optional file overlay), at-risk tasks, score."""
+    rubric = scoring.load_rubric()
+    facts = database_facts(session, rubric)
+    if overlay:
+        facts = scoring.merge(facts, scoring.Facts.from_mapping(overlay, rubric))
+    risk = at_risk_ids(session, rubric, today, calendar, policy)
+    return Standing(rubric, facts, risk, scoring.evaluate(rubric, facts, risk), fact_sources(session))
