@@ -26,7 +26,7 @@ from telegram import (
 from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from tests.fake_bot_api import FakeBotAPI, FakeBotAPITimeout, FloodLimits
+from fake_bot_api import FakeBotAPI, FakeBotAPITimeout, FloodLimits
 
 USER = 42
 

@@ -10,9 +10,9 @@ from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.storage.models import Contact, Delivery, Department, Reminder
+from fake_bot_api import FakeBotAPI
 from scheduler.pacing import Pacer
 from tests.conftest import FIXTURES, SHANGHAI
-from tests.fake_bot_api import FakeBotAPI
 from tests.reminder_world import ADMIN, NO_LIMITS, World, reminder_ids
 
 MINI = FIXTURES / "mini-letter.yaml"

@@ -14,10 +14,10 @@ from telegram import Bot
 
 from bot.paths import BUNDLED_LETTER
 from bot.storage.models import Reminder, Task
+from fake_bot_api import FakeBotAPI
 from services import reminder_ledger as ledger
 from services.tasks import current_letter, list_tasks
 from tests.conftest import SHANGHAI
-from tests.fake_bot_api import FakeBotAPI
 from tests.reminder_world import ADMIN, World, days, reminder_ids
 
 REPORTERS = {"发改局", "住建局"}  # report every occurrence on its (effective) due day, after the reminder

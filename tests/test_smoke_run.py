@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from tests.fake_bot_api import FakeBotAPI
+from fake_bot_api import FakeBotAPI
 
 ADMIN, STRANGER = 777, 555
 
