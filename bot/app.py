@@ -36,6 +36,23 @@ def context_of(application: Application) -> Context:
     return application.bot_data["duban"]
 
 
+async def _set_menus(application: Application) -> None:
+    """Command menus per scope, in Chinese: everyone, each admin, each bound person."""
+    from sqlalchemy import select
+    from telegram.error import TelegramError
+
+    from bot.storage.models import Contact
+    from handlers.menus import set_default_menus
+
+    ctx = context_of(application)
+    with ctx.db.session() as session:
+        people = [(c.chat_id, c.role) for c in session.scalars(select(Contact).where(Contact.kind == "user"))]
+    try:
+        await set_default_menus(application.bot, sorted(ctx.settings.admins), people)
+    except TelegramError as exc:  # menus are a convenience; the bot works without them
+        log.warning("could not set the command menus: %s", exc)
+
+
 def build_application(ctx: Context, with_scheduler: bool | None = None) -> Application:
     from handlers import register_all  # handlers import bot.app; import late to avoid a cycle
     from scheduler.jobs import install_reminders
@@ -51,7 +68,7 @@ def build_application(ctx: Context, with_scheduler: bool | None = None) -> Appli
         builder = builder.base_url(ctx.settings.api_base_url)
     if ctx.settings.file_base_url:
         builder = builder.base_file_url(ctx.settings.file_base_url)
-    application = builder.build()
+    application = builder.post_init(_set_menus).build()
     application.bot_data["duban"] = ctx
     register_all(application)
     if ctx.settings.reminders_enabled if with_scheduler is None else with_scheduler:

@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
 from bot.app import context_of
 from handlers import texts
+from handlers.report_flow import begin
 from services import reminder_ledger as ledger
 
 log = logging.getLogger("duban.handlers.reminders")
@@ -44,9 +45,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     elif action == "s":
         await query.answer(texts.SNOOZED.format(code=code, day=f"{snoozed_until.month}月{snoozed_until.day}日")
                            if result.status == "ok" else texts.ALREADY_SNOOZED.format(code=code))
-    else:
+    else:  # 已完成: acknowledged above, and the report starts right here
         await query.answer()
-        await context.bot.send_message(chat_id, texts.REPORT_HOW.format(code=code))
+        await begin(update, context, code)
 
 
 def register(application: Application) -> None:

@@ -1,20 +1,99 @@
-"""User-facing Chinese text for the basic commands, in one place. All values are HTML-safe templates."""
+"""User-facing Chinese text for onboarding, help, refusals and the reminder buttons, in one place.
+
+Templates are HTML; every value put into them goes through `esc` first.
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+
+
+def esc(value: object) -> str:
+    return escape(str(value), quote=False)
+
+
+def strip_tags(html: str) -> str:
+    """Plain text for toasts (callback answers do not render HTML)."""
+    return re.sub(r"<[^>]+>", "", html).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
 
 UNBOUND = (
     "您好,这里是<b>督办</b>机器人,负责{letter}的任务提醒、完成情况上报和考核得分查询。\n\n"
     "您还没有绑定部门。请向美丽办管理员索取邀请码,然后发送:\n"
     "<code>/start 邀请码</code>"
 )
-
 ADMIN_WELCOME = (
     "您好,美丽办管理员。\n"
     "当前责任书:<b>{letter}</b>({document_no})\n"
-    "共 {items} 项工作任务、{tasks} 条工作内容,涉及 {departments} 个责任部门。"
+    "共 {items} 项工作任务、{tasks} 条工作内容,涉及 {departments} 个责任部门。\n"
+    "发送 /help 查看可用命令。"
+)
+CONTACT_WELCOME = "您好,{name}。您是<b>{department}</b>的{role}。\n发送 /tasks 查看本部门任务,/help 查看全部命令。"
+JOINED = "✅ 绑定成功:您已成为<b>{department}</b>的{role}。\n发送 /tasks 查看本部门任务,/help 查看全部命令。"
+ROLE_NAMES = {"contact": "联络员", "viewer": "查看人员", "admin": "管理员"}
+NO_LETTER = "尚未载入责任书。请管理员在服务器上运行:<code>duban letter load 文件 --year 年份</code>"
+INTERNAL_ERROR = "抱歉,处理您的消息时出错了,已记录。请稍后再试,或联系美丽办。"
+UNKNOWN_DEPARTMENT = "没有找到部门“{name}”。您是不是要找:{hint}"
+UNKNOWN_COMMAND = "没有这个命令。发送 /help 查看可用命令。"
+NOT_UNDERSTOOD = (
+    "没看懂这条消息。上报完成情况可以这样写:\n"
+    "<code>3.1 完成 900亩</code> 或 <code>14.2 已完成</code>\n"
+    "也可以发送 /done 任务编号,按提示一步步上报。发送 /help 查看全部命令。"
 )
 
-NO_LETTER = "尚未载入责任书。请管理员在服务器上运行:<code>duban letter load 文件 --year 年份</code>"
+HELP_UNBOUND = "请向美丽办管理员索取邀请码,然后发送 <code>/start 邀请码</code> 绑定您的部门。"
+HELP_CONTACT = (
+    "<b>联络员可用命令</b>\n"
+    "/tasks 本部门任务(按红黄绿排列)\n"
+    "/task 14.2 查看一项任务的全部内容\n"
+    "/due 未来30天到期的任务\n"
+    "/done 14.2 上报完成情况(可附照片、文件)\n"
+    "/progress 3.1 600亩 上报阶段进度\n"
+    "/withdraw 撤回尚未审核的上报\n"
+    "/cancel 放弃正在填写的上报\n"
+    "/bindgroup 在部门工作群里发送,让提醒也发到群里\n"
+    "也可以直接发送:<code>3.1 完成 900亩</code>、<code>14.2 已完成</code>"
+)
+HELP_VIEWER = (
+    "<b>可用命令</b>\n"
+    "/score 考核得分总览;/score 14 查看第14项指标\n"
+    "/overdue 逾期任务\n"
+    "/dept 发改局 某部门的任务情况\n"
+    "/tasks 全部任务;/task 14.2 任务详情;/due 未来30天到期"
+)
+HELP_ADMIN = (
+    "<b>美丽办管理员命令</b>\n"
+    "/score 得分总览;/score 14 单项指标及失分原因\n"
+    "/whatif 3.1.1 958亩 假设情况下的得分变化\n"
+    "/overdue 逾期任务;/dept 发改局 部门情况\n"
+    "/pending 待审核的上报(通过 / 退回)\n"
+    "/remind 发改局 立即催办\n"
+    "/contacts 联络员绑定、送达和确认情况\n"
+    "/invite 发改局 [contact|viewer] 生成邀请码\n"
+    "/fact 7.1.2 cases=1 录入考核事实\n"
+    "/tasks /task 14.2 /due 任务与期限"
+)
 
-INTERNAL_ERROR = "抱歉,处理您的消息时出错了,已记录。请稍后再试,或联系美丽办。"
+DENIED = {
+    "generic": "无法完成这个操作。",
+    "unbound": "您还没有绑定部门。请向美丽办管理员索取邀请码,然后发送 <code>/start 邀请码</code>。",
+    "admin_only": "这个命令只有美丽办管理员可以使用。发送 /help 查看您可用的命令。",
+    "not_your_task": "任务 {code} 不属于您的部门,无法查看或上报。发送 /tasks 查看本部门任务。",
+    "no_task": "没有编号为 {code} 的任务。任务编号形如 14.2,发送 /tasks 查看。",
+    "no_report": "没有找到第 {report_id} 号上报。",
+    "already_reviewed": "这份上报已经处理过了(当前状态:{status})。",
+    "invite_unknown": "邀请码无效。请核对后重新发送 <code>/start 邀请码</code>,或向美丽办索取新的邀请码。",
+    "invite_used": "这个邀请码已经被使用过了,每个邀请码只能用一次。请向美丽办索取新的邀请码。",
+    "invite_expired": "这个邀请码已过期(有效期7天)。请向美丽办索取新的邀请码。",
+    "bad_role": "身份只能是 contact(联络员)或 viewer(查看人员),例如:<code>/invite 发改局 contact</code>",
+    "bindgroup_contact_only": "只有已绑定的部门联络员可以在群里发送 /bindgroup。",
+    "bindgroup_in_group": "请在部门工作群里发送 /bindgroup(私聊中无需绑定)。",
+    "wrong_unit": "单位不对:这项目标的单位是“{unit}”,您写的是“{given}”。例如:<code>900{unit}</code>",
+    "negative": "数量不能是负数,请重新输入。",
+    "no_target": "任务 {code} 没有量化目标,无需上报进度。完成后请发送 /done {code}。",
+    "nothing_to_withdraw": "没有可以撤回的上报(只有尚未审核的上报可以撤回)。",
+    "too_much_evidence": "每份上报最多附 {limit} 个文件。请点“完成上传”继续。",
+}
 
 # Reminder buttons (answers to a button press are shown as a short toast; plain text, no HTML).
 BUTTON_EXPIRED = "这个按钮已失效,请以最新的提醒为准。"
@@ -23,4 +102,13 @@ ACKNOWLEDGED = "已确认收到 {code},谢谢。"
 ALREADY_ACKNOWLEDGED = "{code} 已确认过,无需重复点击。"
 SNOOZED = "好的,{day}(下一个工作日)再提醒您 {code}。"
 ALREADY_SNOOZED = "{code} 已推迟过,将按推迟后的时间提醒。"
-REPORT_HOW = "请发送 <code>/done {code}</code> 上报完成情况(可附照片或文件作为佐证)。"
+
+# Onboarding
+INVITE_MADE = (
+    "邀请码已生成:<code>{code}</code>\n部门:<b>{department}</b>,身份:{role},{days}天内有效,只能使用一次。\n"
+    "请把下面的链接发给对方,对方点开后按“开始”即可绑定:\n{link}\n"
+    "或让对方给机器人发送:<code>/start {code}</code>"
+)
+INVITE_USAGE = "用法:<code>/invite 部门名称 [contact|viewer]</code>,例如 <code>/invite 发改局 contact</code>"
+JOIN_IN_PRIVATE = "请在与机器人的私聊中发送 <code>/start 邀请码</code>,邀请码只绑定您本人。"
+GROUP_BOUND = "✅ 本群已绑定为<b>{department}</b>的工作群,之后的提醒也会发到这里。"

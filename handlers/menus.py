@@ -1,0 +1,45 @@
+"""The command menu (setMyCommands) per scope, in Chinese: contacts, viewers and admins see their own."""
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
+
+log = logging.getLogger("duban.handlers.menus")
+
+UNBOUND = [BotCommand("start", "开始 / 使用邀请码绑定部门"), BotCommand("help", "使用说明")]
+CONTACT = [
+    BotCommand("tasks", "本部门任务"), BotCommand("due", "未来30天到期"), BotCommand("done", "上报完成情况"),
+    BotCommand("progress", "上报阶段进度"), BotCommand("task", "任务详情"), BotCommand("withdraw", "撤回上报"),
+    BotCommand("cancel", "放弃正在填写的上报"), BotCommand("help", "使用说明"),
+]
+VIEWER = [
+    BotCommand("score", "考核得分"), BotCommand("overdue", "逾期任务"), BotCommand("dept", "部门情况"),
+    BotCommand("tasks", "全部任务"), BotCommand("due", "未来30天到期"), BotCommand("help", "使用说明"),
+]
+ADMIN = [
+    BotCommand("score", "考核得分"), BotCommand("pending", "待审核上报"), BotCommand("overdue", "逾期任务"),
+    BotCommand("dept", "部门情况"), BotCommand("remind", "立即催办"), BotCommand("contacts", "联络员情况"),
+    BotCommand("invite", "生成邀请码"), BotCommand("whatif", "假设得分"), BotCommand("fact", "录入考核事实"),
+    BotCommand("tasks", "全部任务"), BotCommand("due", "未来30天到期"), BotCommand("help", "使用说明"),
+]
+GROUP = [BotCommand("bindgroup", "绑定为部门工作群"), BotCommand("tasks", "本部门任务"), BotCommand("help", "使用说明")]
+BY_ROLE = {"admin": ADMIN, "contact": CONTACT, "viewer": VIEWER}
+
+
+async def set_commands_for(bot, chat_id: int, role: str) -> None:
+    try:
+        await bot.set_my_commands(BY_ROLE.get(role, UNBOUND), scope=BotCommandScopeChat(chat_id))
+    except TelegramError as exc:  # a menu is a convenience: never fail the answer because of it
+        log.warning("could not set the command menu for chat %s: %s", chat_id, exc)
+
+
+async def set_default_menus(bot, admins, contacts) -> None:
+    """At start: the default menu for everyone, then each admin's and each bound person's own."""
+    await bot.set_my_commands(UNBOUND, scope=BotCommandScopeDefault())
+    await bot.set_my_commands(GROUP, scope=BotCommandScopeAllGroupChats())
+    for admin in admins:
+        await set_commands_for(bot, admin, "admin")
+    for chat_id, role in contacts:
+        await set_commands_for(bot, chat_id, role)

@@ -1,0 +1,85 @@
+"""Chinese text for the office's questions: scores, what-ifs, contacts, nudges. HTML; values escaped."""
+from __future__ import annotations
+
+from handlers.texts import esc
+
+
+def n(x: float) -> str:
+    return f"{round(x, 2):g}"
+
+
+def score_overview(result, day, top: int = 6) -> str:
+    t = result.total
+    ok = "达到" if result.excellent.projected else "未达到"
+    lines = [f"📊 <b>考核得分</b>(截至{day.month}月{day.day}日,满分1000)",
+             f"预计 <b>{n(t.projected)}</b> 分 · 已确认 {n(t.secured)} 分 · 风险 {n(t.at_risk)} 分",
+             f"优秀标准(≥950分且无重大问题):按预计{ok}", ""]
+    for sec in result.sections:
+        if sec.weight:
+            lines.append(f"{sec.numeral}、{esc(sec.title)} {n(sec.projected)}/{n(sec.weight)}")
+    lost = sorted((s for s in result.subitems.values() if s.points and s.projected < s.points),
+                  key=lambda s: s.projected - s.points)[:top]
+    if lost:
+        lines += ["", "<b>失分最多</b>"]
+        for s in lost:
+            why = s.reasons[0] if s.reasons else ""
+            lines.append(f"· {esc(s.id)} {esc(s.name)} -{n(s.points - s.projected)}:{esc(why)}")
+    risky = sorted((s for s in result.subitems.values() if s.at_risk > 0), key=lambda s: -s.at_risk)[:top]
+    if risky:
+        lines += ["", "<b>风险最大</b>(任务逾期未报)"]
+        lines += [f"· {esc(s.id)} {esc(s.name)} {n(s.at_risk)}分" for s in risky]
+    lines += ["", "发送 /score 指标序号 查看明细,例如 /score 14"]
+    return "\n".join(lines)
+
+
+def indicator_detail(ind, sources: dict[str, list[str]]) -> str:
+    lines = [f"📊 <b>{esc(ind.no)}. {esc(ind.name)}</b>(权重 {n(ind.weight)})",
+             f"预计 {n(ind.projected)} · 已确认 {n(ind.secured)} · 风险 {n(ind.at_risk)}"]
+    for s in ind.subitems:
+        mark = "✓" if s.projected >= s.points else "✗"
+        lines.append(f"\n{mark} <b>{esc(s.id)}</b> {esc(s.name)}:{n(s.projected)}/{n(s.points)}")
+        lines += [f"  {esc(r)}" for r in s.reasons]
+        for src in sources.get(s.id, []):
+            lines.append(f"  依据:{esc(src)}")
+    return "\n".join(lines)
+
+
+def what_if(change, sid: str, values: dict) -> str:
+    before, after = change.before, change.after
+    sub_b, sub_a = before.subitem(sid), after.subitem(sid)
+    given = ",".join(f"{k}={v}" for k, v in values.items())
+    lines = [f"🔮 <b>假设</b> {esc(sid)} {esc(sub_a.name)}:{esc(given)}",
+             f"总分(预计):{n(before.total.projected)} → <b>{n(after.total.projected)}</b>"
+             f"({'+' if after.total.projected >= before.total.projected else ''}{n(after.total.projected - before.total.projected)})",
+             f"{esc(sid)}:{n(sub_b.projected)} → {n(sub_a.projected)}"]
+    lines += [f"  {esc(r)}" for r in sub_a.reasons]
+    return "\n".join(lines)
+
+
+WHATIF_USAGE = ("用法:<code>/whatif 细则编号 数值</code>,例如 <code>/whatif 3.1.1 958亩</code>;"
+                "或写明字段 <code>/whatif 13.1 rate=92.5</code>。")
+FACT_USAGE = ("用法:<code>/fact 细则编号 字段=值 …</code>,例如 <code>/fact 7.1.2 cases=1</code>、"
+              "<code>/fact 14.1.1 done=是</code>。字段见 docs/facts-format.md。")
+FACT_SAVED = "✅ 已录入 {sid} {name}:{values}。该项预计得分 {score}/{points}。"
+FACTS_REFUSED = "没有录入:{problems}"
+SCORE_UNKNOWN = "没有第 {no} 项指标。指标序号是 1—33,例如 /score 14。"
+REMIND_USAGE = "用法:<code>/remind 部门名称</code>,例如 <code>/remind 发改局</code>"
+NUDGE = "📣 <b>美丽办催办</b>:请尽快办理以下任务,完成后发送 /done 任务编号 上报。\n{items}"
+NUDGE_NOTHING = "{department}目前没有逾期或临近的任务,无需催办。"
+NUDGE_SENT = "已向{department}的 {n} 个联系人发出催办,共 {items} 项任务。"
+NUDGE_NOBODY = "{department}还没有可送达的联系人。请先发送 /invite {department} 邀请联络员。"
+
+
+def contacts(lines) -> str:
+    if not lines:
+        return "还没有任何联系人。发送 /invite 部门名称 生成邀请码。"
+    out = ["👥 <b>联系人</b>(近5个工作日的提醒确认情况)"]
+    current = None
+    for c in lines:
+        if c.department != current:
+            current = c.department
+            out.append(f"\n<b>{esc(current)}</b>")
+        reach = "可送达" if c.reachable else f"❌无法送达({esc(c.reason or '')})"
+        kind = "工作群" if c.kind == "group" else {"contact": "联络员", "viewer": "查看人员", "admin": "管理员"}.get(c.role, c.role)
+        out.append(f"· {esc(c.name)}({kind}){reach};提醒 {c.sent} 条,已确认 {c.acknowledged} 条")
+    return "\n".join(out)

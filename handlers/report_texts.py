@@ -1,0 +1,65 @@
+"""Chinese text for writing, reviewing and tracking reports. Templates are HTML; values go through esc."""
+from __future__ import annotations
+
+from handlers.task_texts import clip, measure_text
+from handlers.texts import esc
+
+PICK_TASK = "请选择要上报的任务(第 {page}/{pages} 页):"
+NO_TASKS = "您的部门目前没有待上报的任务。"
+ASK_MEASURE = ("任务 <b>{code}</b>:<b>{name}</b> 完成了多少{unit}?(目标 {target}{unit})\n"
+               "直接回复数字,例如 <code>{example}{unit}</code>")
+ASK_YES = "任务 <b>{code}</b>:{text}\n确认这项工作已经完成了吗?"
+ASK_NOTE = "可补充一句说明(可选):直接回复文字;没有说明请点“跳过”。"
+ASK_EVIDENCE = ("请发送佐证材料:照片或文件(可多份,单个文件不超过20MB)。\n"
+                "发完请点“完成上传”;没有材料也可以直接点。")
+EVIDENCE_ADDED = "已收到第 {n} 份佐证材料。可以继续发送,或点“完成上传”。"
+EVIDENCE_TOO_BIG = "这个文件超过20MB,机器人无法下载保存;已记下文件,审核时美丽办仍可查看。"
+NOT_A_NUMBER = "请回复一个数字,例如 <code>{example}{unit}</code>(单位可省略)。"
+PRESS_BUTTONS = "请点上面的按钮继续,或发送 /cancel 放弃本次上报。"
+SUBMITTED = "✅ 已上报(第 {id} 号),等待美丽办审核,结果会通知您。\n如需撤回,发送 /withdraw。"
+CANCELLED = "已取消,本次填写的内容没有上报。"
+NOTHING_TO_CANCEL = "当前没有正在填写的上报。"
+PROGRESS_RECORDED = "✅ 已记录进度:任务 <b>{code}</b> {measure}(第 {id} 号)。完成后请发送 /done {code}。"
+PROGRESS_USAGE = "用法:<code>/progress 任务编号 数量</code>,例如 <code>/progress 3.1 600亩</code>"
+WITHDRAWN = "已撤回第 {id} 号上报(任务 {code})。"
+NO_DRAFT_FOR_FILE = "如需上传佐证材料,请先发送 <code>/done 任务编号</code> 开始上报,再发送照片或文件。"
+STALE = "这个按钮已失效,请按最新的提示操作。"
+
+NEW_REPORT = "📥 <b>新上报待审核</b>:第 {id} 号,任务 <b>{code}</b>({department})\n发送 /pending 查看并审核。"
+VERIFIED = "✅ 您的第 {id} 号上报(任务 {code})已审核通过。"
+REJECTED = "↩️ 您的第 {id} 号上报(任务 {code})被退回。\n原因:{reason}\n请修改后重新上报:<code>/done {code}</code>"
+FOLLOW_UP = "⏰ 新的截止时间:任务 <b>{code}</b>「{phrase}」,请于 <b>{day}</b> 前完成。"
+ASK_REASON = "请回复退回第 {id} 号上报(任务 {code})的原因,一句话即可。发送 /cancel 不退回。"
+REVIEWED_OK = "已通过第 {id} 号上报(任务 {code})。{facts}"
+REVIEWED_NO = "已退回第 {id} 号上报(任务 {code}),已通知{department}。"
+FACTS_RECORDED = "已记入考核事实:{facts}。"
+FACTS_NONE = "这份上报不直接对应可自动计分的细则,如需计分请用 /fact 录入。"
+NO_PENDING = "✅ 目前没有待审核的上报。"
+PENDING_MORE = "另有 {n} 份待审核,处理完后再发送 /pending 查看。"
+
+
+def summary(draft) -> str:
+    r, task = draft.report, draft.task
+    lines = ["请确认上报内容:", f"任务 <b>{esc(task.code)}</b>:{esc(clip(task.text, 60))}"]
+    if r.measures:
+        lines.append("完成情况:" + ";".join(measure_text(m) for m in r.measures))
+    else:
+        lines.append("完成情况:已完成")
+    if r.note:
+        lines.append(f"说明:{esc(r.note)}")
+    lines.append(f"佐证材料:{len(r.evidence or [])} 份")
+    return "\n".join(lines)
+
+
+def pending_item(report, department: str, who: str) -> str:
+    lines = [f"📄 <b>第 {report.id} 号上报</b> · 任务 <b>{esc(report.task.code)}</b>",
+             esc(clip(report.task.text, 80)),
+             f"部门:{esc(department)};上报人:{esc(who)};时间:{report.submitted_at.astimezone().strftime('%m-%d %H:%M')}"]
+    if report.measures:
+        lines.append("完成情况:" + ";".join(measure_text(m) for m in report.measures))
+    if report.occurrence_due:
+        lines.append(f"对应截止日:{report.occurrence_due.month}月{report.occurrence_due.day}日")
+    if report.note:
+        lines.append(f"说明:{esc(report.note)}")
+    lines.append(f"佐证材料:{len(report.evidence or [])} 份" + ("(见下方)" if report.evidence else ""))
+    return "\n".join(lines)
