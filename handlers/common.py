@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
@@ -35,16 +35,20 @@ def session_of(context: ContextTypes.DEFAULT_TYPE):
 
 
 async def send(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str,
-               keyboard: InlineKeyboardMarkup | None = None) -> None:
-    """Send `text` (HTML), split at line boundaries when it would pass 4096; buttons go on the last part."""
+               keyboard: InlineKeyboardMarkup | None = None) -> Message:
+    """Send `text` (HTML), split at line boundaries when it would pass 4096; buttons go on the last part,
+    which is returned."""
     pieces = split_lines(text)
+    message = None
     for i, piece in enumerate(pieces):
-        await context.bot.send_message(chat_id, piece, reply_markup=keyboard if i == len(pieces) - 1 else None)
+        message = await context.bot.send_message(chat_id, piece,
+                                                 reply_markup=keyboard if i == len(pieces) - 1 else None)
+    return message
 
 
 async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
-                keyboard: InlineKeyboardMarkup | None = None) -> None:
-    await send(context, update.effective_chat.id, text, keyboard)
+                keyboard: InlineKeyboardMarkup | None = None) -> Message:
+    return await send(context, update.effective_chat.id, text, keyboard)
 
 
 async def typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -73,3 +77,13 @@ async def refuse(update: Update, context: ContextTypes.DEFAULT_TYPE, exc: Except
 
 
 REFUSALS = (Denied, UnknownDepartment, NoLetter)
+
+
+async def clear_buttons(update: Update) -> None:
+    """Remove the buttons of an answered step; pressing an old button twice must not make this fail."""
+    from telegram.error import BadRequest
+
+    try:
+        await update.callback_query.edit_message_reply_markup(None)
+    except BadRequest as exc:  # already cleared ("message is not modified") or too old to edit
+        log.debug("buttons not cleared: %s", exc)

@@ -95,11 +95,11 @@ async def whatif(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except REFUSALS as exc:
         await refuse(update, context, exc)
         return
+    except scoring.FactsError as exc:  # before ValueError: it is one, and says more
+        await reply(update, context, ot.FACTS_REFUSED.format(problems=esc(exc)))
+        return
     except (ValueError, scoring.UnknownIdError):
         await reply(update, context, ot.WHATIF_USAGE)
-        return
-    except scoring.FactsError as exc:
-        await reply(update, context, ot.FACTS_REFUSED.format(problems=esc(exc)))
         return
     await reply(update, context, ot.what_if(change, sub.id, values))
 
@@ -121,11 +121,11 @@ async def fact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except REFUSALS as exc:
         await refuse(update, context, exc)
         return
+    except scoring.FactsError as exc:  # before ValueError: it is one, and says more
+        await reply(update, context, ot.FACTS_REFUSED.format(problems=esc(exc)))
+        return
     except (ValueError, scoring.UnknownIdError):
         await reply(update, context, ot.FACT_USAGE)
-        return
-    except scoring.FactsError as exc:
-        await reply(update, context, ot.FACTS_REFUSED.format(problems=esc(exc)))
         return
     result = state.result.subitem(sub.id)
     await reply(update, context, ot.FACT_SAVED.format(

@@ -46,8 +46,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.SNOOZED.format(code=code, day=f"{snoozed_until.month}月{snoozed_until.day}日")
                            if result.status == "ok" else texts.ALREADY_SNOOZED.format(code=code))
     else:  # 已完成: acknowledged above, and the report starts right here
-        await query.answer()
-        await begin(update, context, code)
+        if await begin(update, context, code):
+            await query.answer()
 
 
 def register(application: Application) -> None:

@@ -10,12 +10,12 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from handlers import report_texts as rt
-from handlers.common import REFUSALS, app_ctx, identity_of, refuse, reply, session_of
+from handlers.common import REFUSALS, app_ctx, clear_buttons, identity_of, refuse, reply, session_of
 from handlers.notify import notify_office
 from handlers.task_texts import clip, measure_text
 from handlers.texts import esc
 from services import reports
-from services.access import require_bound
+from services.access import require_bound, require_reporter
 from services.intents import ReportIntent
 from services.quantities import parse_quantity
 from services.task_views import statuses_for
@@ -44,9 +44,11 @@ def prompt(draft) -> tuple[str, InlineKeyboardMarkup | None]:
     return rt.summary(draft), _kb([("✅ 确认上报", "rp:ok"), ("✖ 取消", "rp:x")])
 
 
-async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, draft) -> None:
-    text, keyboard = prompt(draft)
-    await reply(update, context, text, keyboard)
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, keyboard) -> None:
+    """Send the next question and remember it: its buttons are the only live ones of this report."""
+    message = await reply(update, context, text, keyboard)
+    with session_of(context) as session:
+        reports.remember_prompt(session, identity_of(update, context), message.message_id)
 
 
 def _picker(statuses, page: int) -> tuple[str, InlineKeyboardMarkup]:
@@ -71,8 +73,10 @@ def _open_statuses(context, identity):
                 if s.colour != "done"]
 
 
-async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str, intent: ReportIntent | None = None):
-    """Start a report on `code`; a sentence ("3.1 完成 900亩") fills in what it says and goes to confirm."""
+async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str,
+                intent: ReportIntent | None = None) -> bool:
+    """Start a report on `code`; a sentence ("3.1 完成 900亩") fills in what it says and goes to confirm.
+    False when refused (the refusal has answered, a pressed button included)."""
     identity, ctx = identity_of(update, context), app_ctx(context)
     try:
         require_bound(identity)
@@ -88,8 +92,9 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str, i
             text, keyboard = prompt(draft)
     except REFUSALS as exc:
         await refuse(update, context, exc)
-        return
-    await reply(update, context, text, keyboard)
+        return False
+    await ask(update, context, text, keyboard)
+    return True
 
 
 async def done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -98,7 +103,7 @@ async def done(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     identity = identity_of(update, context)
     try:
-        require_bound(identity)
+        require_reporter(identity)
         statuses = _open_statuses(context, identity)
     except REFUSALS as exc:
         await refuse(update, context, exc)
@@ -115,20 +120,22 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     parts = (query.data or "").split(":")
     action = parts[1] if len(parts) > 1 else ""
     identity, ctx = identity_of(update, context), app_ctx(context)
-    if action == "pg":
+    if action == "pg":  # a new message per page: nothing is edited, so no double tap can clash
+        page = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
         await query.answer()
-        text, keyboard = _picker(_open_statuses(context, identity), int(parts[2]) if parts[2].isdigit() else 0)
-        await query.edit_message_text(text, reply_markup=keyboard)
+        text, keyboard = _picker(_open_statuses(context, identity), page)
+        await reply(update, context, text, keyboard)
         return
     if action == "t":
-        await query.answer()
-        await begin(update, context, parts[2])
+        if await begin(update, context, parts[2]):
+            await query.answer()
         return
     try:
         with session_of(context) as session:
             draft = reports.current_draft(session, identity)
             expected = {"yes": reports.YES, "skip": reports.NOTE, "fin": reports.EVIDENCE, "ok": reports.CONFIRM}
-            if draft is None or (action in expected and draft.step != expected[action]):
+            if (draft is None or (action in expected and draft.step != expected[action])
+                    or (query.message is not None and draft.prompt_id not in (None, query.message.message_id))):
                 await query.answer(rt.STALE)
                 return
             submitted = None
@@ -149,8 +156,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, context, exc)
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)  # the buttons of an answered step go away
-    await reply(update, context, text, keyboard)
+    await clear_buttons(update)  # the buttons of an answered step go away
+    if keyboard is not None:
+        await ask(update, context, text, keyboard)
+    else:
+        await reply(update, context, text)
     if submitted is not None:
         await notify_office(context, rt.NEW_REPORT.format(id=submitted.id, code=esc(code), department=esc(dep)),
                             _kb([("通过", f"v:ok:{submitted.id}"), ("退回", f"v:no:{submitted.id}")]))
@@ -179,7 +189,7 @@ async def on_text_step(update: Update, context: ContextTypes.DEFAULT_TYPE, draft
     except REFUSALS as exc:
         await refuse(update, context, exc)
         return
-    await reply(update, context, prompt_text, keyboard)
+    await ask(update, context, prompt_text, keyboard)
 
 
 async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -207,8 +217,8 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     too_big = (media.file_size or 0) > reports.TELEGRAM_DOWNLOAD_LIMIT
     if not too_big:
         await _download(context, report_id, item, Path(ctx.settings.evidence_dir) / f"letter-{letter_dir}" / code)
-    await reply(update, context, (rt.EVIDENCE_TOO_BIG + "\n" if too_big else "") + rt.EVIDENCE_ADDED.format(n=count),
-                _kb([("完成上传", "rp:fin"), ("取消", "rp:x")]))
+    await ask(update, context, (rt.EVIDENCE_TOO_BIG + "\n" if too_big else "") + rt.EVIDENCE_ADDED.format(n=count),
+              _kb([("完成上传", "rp:fin"), ("取消", "rp:x")]))
 
 
 async def _download(context, report_id: int, item: dict, folder: Path) -> None:

@@ -11,7 +11,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.storage.models import Contact, Conversation, Deadline, Department, Report
 from handlers import report_texts as rt
-from handlers.common import REFUSALS, app_ctx, identity_of, refuse, reply, session_of, typing
+from handlers.common import REFUSALS, app_ctx, clear_buttons, identity_of, refuse, reply, session_of, typing
 from handlers.notify import notify_department
 from handlers.task_texts import day
 from handlers.texts import esc
@@ -89,7 +89,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await refuse(update, context, exc)
         return
     await query.answer("已通过")
-    await query.edit_message_reply_markup(None)
+    await clear_buttons(update)
     facts_text = rt.FACTS_RECORDED.format(facts=esc("; ".join(f"{k}: {v}" for k, v in facts.items()))) if facts \
         else rt.FACTS_NONE
     await reply(update, context, rt.REVIEWED_OK.format(id=report_id, code=esc(code), facts=facts_text))

@@ -78,6 +78,7 @@ DENIED = {
     "generic": "无法完成这个操作。",
     "unbound": "您还没有绑定部门。请向美丽办管理员索取邀请码,然后发送 <code>/start 邀请码</code>。",
     "admin_only": "这个命令只有美丽办管理员可以使用。发送 /help 查看您可用的命令。",
+    "viewers_read_only": "您是查看人员,可以查看任务和得分,但不能上报。上报请由部门联络员完成。",
     "not_your_task": "任务 {code} 不属于您的部门,无法查看或上报。发送 /tasks 查看本部门任务。",
     "no_task": "没有编号为 {code} 的任务。任务编号形如 14.2,发送 /tasks 查看。",
     "no_report": "没有找到第 {report_id} 号上报。",

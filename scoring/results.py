@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable, Mapping
 
+from scoring.model import UnknownIdError
+
 VIEWS = ("projected", "secured", "at_risk")
 
 
@@ -128,13 +130,22 @@ class ScoreResult:
         return MappingProxyType({s.id: s for i in self.indicators for s in i.subitems})
 
     def subitem(self, sid: str) -> SubItemResult:
-        return self.subitems[sid]
+        try:
+            return self.subitems[sid]
+        except KeyError:
+            raise UnknownIdError(f"unknown sub-item id {sid!r}") from None
 
     def indicator(self, no: int | str) -> IndicatorResult:
-        return next(i for i in self.indicators if str(i.no) == str(no))
+        found = next((i for i in self.indicators if str(i.no) == str(no)), None)
+        if found is None:
+            raise UnknownIdError(f"unknown indicator {no!r}")
+        return found
 
     def section(self, no: int) -> SectionResult:
-        return next(s for s in self.sections if s.no == no)
+        found = next((s for s in self.sections if s.no == no), None)
+        if found is None:
+            raise UnknownIdError(f"unknown section {no!r}")
+        return found
 
 
 @dataclass(frozen=True)

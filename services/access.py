@@ -68,6 +68,13 @@ def require_bound(identity: Identity) -> None:
         raise Denied("unbound")
 
 
+def require_reporter(identity: Identity) -> None:
+    """Reports come from department contacts (and the office); viewers read only."""
+    require_bound(identity)
+    if identity.role == VIEWER:
+        raise Denied("viewers_read_only")
+
+
 def task_in_department(session: Session, task: Task, department_id: int | None) -> bool:
     return department_id is not None and session.scalar(
         select(task_departments.c.task_id).where(
@@ -77,7 +84,9 @@ def task_in_department(session: Session, task: Task, department_id: int | None) 
 
 def require_task_access(session: Session, identity: Identity, task: Task, write: bool = False) -> None:
     """Admins and viewers read every task; a contact reads and reports only on their department's tasks."""
-    if identity.is_admin or (identity.role == VIEWER and not write):
+    if identity.role == VIEWER and write:
+        raise Denied("viewers_read_only")
+    if identity.is_admin or identity.role == VIEWER:
         return
     if identity.role == CONTACT and task_in_department(session, task, identity.department_id):
         return

@@ -29,6 +29,7 @@ class Draft:
     task: Task
     step: str
     index: int  # which target the measure step asks about
+    prompt_id: int | None = None  # the chat message whose buttons answer the current step
 
     @property
     def target(self) -> dict | None:
@@ -57,7 +58,7 @@ def current_draft(session: Session, identity: Identity) -> Draft | None:
     if report is None or report.status != "draft":
         session.delete(conv)
         return None
-    return Draft(report, report.task, conv.step, conv.payload.get("index", 0))
+    return Draft(report, report.task, conv.step, conv.payload.get("index", 0), conv.payload.get("prompt"))
 
 
 def _move(session: Session, clock: Clock, identity: Identity, draft: Draft, step: str, index: int = 0) -> Draft:
@@ -65,6 +66,13 @@ def _move(session: Session, clock: Clock, identity: Identity, draft: Draft, step
     conv.step, conv.payload, conv.updated_at = step, {"report_id": draft.report.id, "index": index}, clock.now()
     draft.step, draft.index = step, index
     return draft
+
+
+def remember_prompt(session: Session, identity: Identity, message_id: int) -> None:
+    """Only the latest question's buttons act: an older message's buttons are stale, pressed twice or not."""
+    conv = _conversation(session, identity)
+    if conv is not None and conv.kind == "report":
+        conv.payload = dict(conv.payload, prompt=message_id)
 
 
 def discard_draft(session: Session, identity: Identity) -> bool:

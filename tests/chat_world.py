@@ -5,6 +5,9 @@ import html
 import re
 from contextlib import asynccontextmanager
 
+from telegram import Update
+from telegram.ext import TypeHandler
+
 from bot.app import Context, build_application
 from bot.config import load_settings
 from fake_bot_api import FakeBotAPI
@@ -21,6 +24,14 @@ async def running_bot(world, fake: FakeBotAPI, with_scheduler: bool = False, evi
     settings = load_settings(env)
     app = build_application(Context(settings, world.db, world.clock, world.calendar, world.policy),
                             with_scheduler=with_scheduler)
+    processed: set[int] = set()
+
+    async def mark(update, _context) -> None:
+        processed.add(update.update_id)
+
+    # Runs after every other handler group, so "processed" means the bot is done with the update.
+    app.add_handler(TypeHandler(Update, mark), group=10_000)
+    app.bot_data["processed"] = processed
     async with app:
         if app.post_init:  # run_polling() would call it; starting by hand, so do we
             await app.post_init(app)
@@ -31,6 +42,13 @@ async def running_bot(world, fake: FakeBotAPI, with_scheduler: bool = False, evi
         finally:
             await app.updater.stop()
             await app.stop()
+
+
+async def all_processed(app, fake: FakeBotAPI, timeout: float = 60.0) -> None:
+    """Wait until the bot has handled every update injected so far (fetched is not handled)."""
+    last = fake._state.next_update_id - 1
+    await fake.wait_until_async(lambda: not fake.pending_updates and (last < 100_000 or last in app.bot_data["processed"]),
+                                what="every update handled", timeout=timeout)
 
 
 def plain(text: str) -> str:
