@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -46,3 +47,33 @@ class FakeClock:
 
     def advance(self, **kwargs: float) -> None:
         self._now = self._now + timedelta(**kwargs)
+
+
+class FileClock:
+    """Testing aid (DUBAN_CLOCK_FILE): the time is the ISO datetime written in a file, read on every now().
+
+    It lets a test move time inside bot processes it started, through the same Clock everything uses.
+    The file holds e.g. `2022-03-21T09:00:00+08:00` (a naive value is taken in `tz`); writers should
+    replace it atomically (write a temporary file, then rename). Never set in production.
+    """
+
+    def __init__(self, path: Path | str, tz: ZoneInfo):
+        self.path, self.tz = Path(path), tz
+
+    def now(self) -> datetime:
+        text = self.path.read_text(encoding="utf-8").strip()
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"DUBAN_CLOCK_FILE {self.path}: {text!r} is not an ISO datetime") from None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=self.tz)
+        return value.astimezone(self.tz)
+
+    def today(self) -> date:
+        return self.now().date()
+
+
+def make_clock(tz: ZoneInfo, clock_file: Path | str | None = None) -> Clock:
+    """The process's clock: the system clock, or the testing clock file when one is configured."""
+    return FileClock(clock_file, tz) if clock_file else SystemClock(tz)

@@ -5,7 +5,10 @@ Every setting is listed, with a comment, in `.env.example`. A missing or invalid
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
@@ -36,10 +39,26 @@ class Settings:
     digest_at: time | None = time(9, 0)
     reminders_enabled: bool = True
     evidence_dir: Path = Path("evidence")
+    # Deployment (README "Deployment"): webhook mode, the scheduler lease, the testing clock.
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None  # None: derived from the token, see effective_webhook_secret()
+    scheduler_lease_seconds: int = 30
+    scheduler_tick_seconds: int = 60
+    clock_file: Path | None = None  # testing aid only: the time is read from this file
 
     @property
     def timezone_name(self) -> str:
         return self.timezone.key
+
+    def effective_webhook_secret(self) -> str:
+        """The X-Telegram-Bot-Api-Secret-Token Telegram must send: the setting, else one derived from the
+        token, so every replica with the same token agrees without another secret to distribute."""
+        if self.webhook_secret:
+            return self.webhook_secret
+        if not self.token:
+            raise SettingsError("DUBAN_WEBHOOK_SECRET: no secret and no TELEGRAM_BOT_TOKEN to derive one from")
+        return hmac.new(self.token.encode(), b"duban webhook secret", hashlib.sha256).hexdigest()
 
     def reminder_policy(self):
         from scheduler.policy import ReminderPolicy
@@ -111,6 +130,24 @@ def _url(name: str, raw: str | None, example: str) -> str | None:
     return raw
 
 
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
+
+
+def _webhook_secret(raw: str | None) -> str | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not _WEBHOOK_SECRET.match(raw):
+        raise SettingsError("DUBAN_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - only; "
+                            "example: DUBAN_WEBHOOK_SECRET=Xk3_long-random-string (or leave it empty)")
+    return raw
+
+
+def _optional_path(raw: str | None) -> Path | None:
+    raw = (raw or "").strip()
+    return Path(raw) if raw else None
+
+
 def load_settings(env: dict[str, str] | None = None, dotenv_path: str | Path | None = ".env") -> Settings:
     """Read settings. With `env` given, only that mapping is read (tests); else os.environ after `.env`."""
     if env is None:
@@ -158,4 +195,12 @@ def load_settings(env: dict[str, str] | None = None, dotenv_path: str | Path | N
         digest_at=_time("DUBAN_DIGEST_AT", env.get("DUBAN_DIGEST_AT"), time(9, 0), allow_off=True),
         reminders_enabled=(env.get("DUBAN_REMINDERS", "on").strip().lower() not in ("off", "no", "false", "0")),
         evidence_dir=Path(env.get("DUBAN_EVIDENCE_DIR", "").strip() or "evidence"),
+        webhook_listen=env.get("DUBAN_WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
+        webhook_port=_int("DUBAN_WEBHOOK_PORT", env.get("DUBAN_WEBHOOK_PORT"), 8443, 1, 65535),
+        webhook_secret=_webhook_secret(env.get("DUBAN_WEBHOOK_SECRET")),
+        scheduler_lease_seconds=_int("DUBAN_SCHEDULER_LEASE_SECONDS", env.get("DUBAN_SCHEDULER_LEASE_SECONDS"),
+                                     30, 3, 600),
+        scheduler_tick_seconds=_int("DUBAN_SCHEDULER_TICK_SECONDS", env.get("DUBAN_SCHEDULER_TICK_SECONDS"),
+                                    60, 1, 3600),
+        clock_file=_optional_path(env.get("DUBAN_CLOCK_FILE")),
     )

@@ -1,8 +1,23 @@
-"""Logging: one line per event, key=value context, to whatever stderr is at the time of writing."""
+"""Logging: one line per event, key=value pairs, to whatever stderr is at the time of writing.
+
+    ts=2022-03-21T09:00:01.532+08:00 level=INFO logger=duban.jobs msg="reminder run" day=2022-03-21 messages=4
+
+Ids known where the event happens (chat, user, update, task, ...) come as their own keys: from the
+`extra={...}` of a log call, and from `log_context(...)`, which binds them for everything logged
+inside (an incoming update binds its update, chat and user ids; see `track_updates`). Values with
+spaces, quotes or `=` are quoted; newlines (tracebacks too) are escaped, so a line is always one event.
+"""
 from __future__ import annotations
 
+import contextvars
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+_CONTEXT: contextvars.ContextVar[dict[str, object]] = contextvars.ContextVar("duban_log_context", default={})
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
 
 class _CurrentStderr(logging.StreamHandler):
@@ -13,13 +28,63 @@ class _CurrentStderr(logging.StreamHandler):
         super().emit(record)
 
 
+def _value(value: object) -> str:
+    text = str(value)
+    if text and not any(c in text for c in ' "=\\\n\r\t'):
+        return text
+    for raw, escaped in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")):
+        text = text.replace(raw, escaped)
+    return '"' + text + '"'
+
+
+class KeyValueFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        ts = datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds")
+        pairs: dict[str, object] = {"ts": ts, "level": record.levelname, "logger": record.name,
+                                    "msg": record.getMessage()}
+        pairs.update(_CONTEXT.get())
+        pairs.update({k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")})
+        if record.exc_info:
+            pairs["error"] = self.formatException(record.exc_info)
+        elif record.stack_info:
+            pairs["stack"] = record.stack_info
+        return " ".join(f"{key}={_value(value)}" for key, value in pairs.items() if value is not None)
+
+
+@contextmanager
+def log_context(**ids: object) -> Iterator[None]:
+    """Bind ids (chat=..., task=...) to every line logged inside, in this task or thread only."""
+    token = _CONTEXT.set({**_CONTEXT.get(), **ids})
+    try:
+        yield
+    finally:
+        _CONTEXT.reset(token)
+
+
+def bind(**ids: object) -> None:
+    """Replace the ids bound for the rest of the current task (an update's handlers, a job's run)."""
+    _CONTEXT.set(dict(ids))
+
+
+def track_updates(application) -> None:
+    """Bind update, chat and user ids before any handler of an update runs (group -100: runs first)."""
+    from telegram import Update
+    from telegram.ext import TypeHandler
+
+    async def bind_update(update: Update, _context) -> None:
+        bind(update=update.update_id, chat=getattr(update.effective_chat, "id", None),
+             user=getattr(update.effective_user, "id", None))
+
+    application.add_handler(TypeHandler(Update, bind_update), group=-100)
+
+
 def setup_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     for handler in list(root.handlers):
         if isinstance(handler, _CurrentStderr):
             root.removeHandler(handler)
     handler = _CurrentStderr()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(KeyValueFormatter())
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per long poll is noise

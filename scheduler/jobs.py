@@ -1,43 +1,206 @@
-"""Wiring the reminder run into the bot: PTB's JobQueue (APScheduler 3) wakes it every minute.
+"""Wiring the reminder run into the bot: PTB's JobQueue (APScheduler 3) wakes it every tick.
 
 The database decides what is sent, not the scheduler: a wake-up that finds nothing due does nothing, one
 that comes late (after downtime) sends what came due meanwhile, and misfires cannot skip anything.
+
+Several bot processes may share one database; only the holder of the scheduler lease
+(scheduler/leadership.py) runs reminders, the others stand by and answer chats. The lease holder calls
+`runner.recover()` when it takes over, never a standby: that would mark the holder's sends in flight as
+uncertain.
+
+On SIGTERM (`wind_down`), sends not yet started are handed back to the ledger as planned, those in flight
+get `SHUTDOWN_GRACE_SECONDS` to finish; after that the run is cancelled and a send cut off stays
+"sending", which the next holder's recover() turns into "uncertain" (never resent, so never duplicated).
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+from datetime import datetime, timedelta, timezone
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
-from scheduler.delivery import Deliverer
+from bot.clock import SystemClock
+from bot.logs import bind
+from scheduler.delivery import FAILED, Deliverer, Outcome
+from scheduler.leadership import Leadership
 from scheduler.runner import ReminderRunner
 
 log = logging.getLogger("duban.jobs")
-TICK_SECONDS = 60
+SHUTDOWN_GRACE_SECONDS = 5.0
+HANDED_BACK = "handed back: the process was stopping (sent by the next run)"
+
+
+class _HandBack(Exception):
+    pass
+
+
+class HandBackDeliverer(Deliverer):
+    """A Deliverer that, once the process is stopping, starts no new send: it reports a failure that
+    reached nothing (so the runner puts the reminders back to planned) instead of sending."""
+
+    def __init__(self, bot, stopping, **kwargs):
+        super().__init__(bot, **kwargs)
+        self.stopping = stopping  # () -> bool
+
+    async def deliver(self, chat_id, part, before_send=None) -> Outcome:
+        async def guarded() -> None:
+            if self.stopping():  # checked after pacing, right before the request would leave
+                raise _HandBack
+            if before_send is not None:
+                await before_send()
+
+        if self.stopping():
+            return Outcome(FAILED, chat_id, error=HANDED_BACK)
+        try:
+            return await super().deliver(chat_id, part, guarded)
+        except _HandBack:
+            return Outcome(FAILED, chat_id, error=HANDED_BACK)
+
+
+class ReminderDuty:
+    """This process's part in reminders: hold the lease and run them, or stand by."""
+
+    def __init__(self, runner: ReminderRunner, leadership: Leadership, tick_seconds: int, single_process_db: bool):
+        self.runner, self.leadership, self.tick_seconds = runner, leadership, tick_seconds
+        self.single_process_db = single_process_db  # SQLite: a second process is a mistake, say so loudly
+        self.stopping = False
+        self._run_lock = asyncio.Lock()
+        self._current_run: asyncio.Task | None = None
+        self._standby_said: str | None = None
+        self._recovered = False  # recover() ran since this process took the lease
+        self.job_queue = None
+
+    # -- jobs --------------------------------------------------------------------------------------
+    async def heartbeat(self, _context=None) -> None:
+        if self.stopping:
+            return
+        try:
+            beat = await asyncio.to_thread(self.leadership.beat)
+        except Exception:
+            log.exception("scheduler lease heartbeat failed")
+            if self.leadership.holding and not self.leadership.still_valid():
+                self.leadership.holding, self._recovered = False, False
+                self._stop_run("the lease could not be renewed before it ran out")
+            return
+        if beat.took_over:
+            self._standby_said, self._recovered = None, False
+            log.info("holding the scheduler lease: running reminders", extra={"holder": self.leadership.me})
+        if beat.holding and not self._recovered:
+            # Before the first run of this term: what a previous holder left mid-send is in doubt.
+            try:
+                count = await asyncio.to_thread(self.runner.recover)
+            except Exception:  # no run until it worked: the next beat tries again
+                log.exception("recovering in-flight reminders failed")
+                return
+            self._recovered = True
+            log.info("recovered after taking the lease", extra={"uncertain": count})
+            if self.job_queue is not None:
+                self.job_queue.run_once(self.tick, 0, name="reminders-takeover")
+        elif beat.lost:
+            self._recovered = False
+            holder = beat.lease.holder if beat.lease else None
+            log.error("lost the scheduler lease: stopping reminders", extra={"new_holder": holder})
+            self._stop_run("another process holds the lease now")
+        elif not beat.holding:
+            self._say_standby(beat)
+
+    async def tick(self, _context=None) -> None:
+        if self.stopping or not self._recovered or not self.leadership.still_valid() or self._run_lock.locked():
+            return
+        async with self._run_lock:
+            bind(job="reminders", holder=self.leadership.me)
+            self._current_run = asyncio.current_task()
+            try:
+                report = await self.runner.run_once()
+                if report.skipped is None:
+                    log.info("reminder run", extra={"day": report.day, "messages": report.messages,
+                                                    "planned": report.planned, "digests": report.digests})
+            except asyncio.CancelledError:  # only _stop_run cancels this task: end the job quietly
+                log.warning("reminder run cut off; a send in flight stays 'sending' until recover()")
+            except Exception:  # the next tick tries again; the ledger keeps what was done
+                log.exception("reminder run failed")
+            finally:
+                self._current_run = None
+
+    # -- stopping ----------------------------------------------------------------------------------
+    def wind_down(self) -> None:
+        """SIGTERM/SIGINT: start no new send; cut the run off if in-flight sends outlast the grace."""
+        if self.stopping:
+            return
+        self.stopping = True
+        if self._current_run is not None:
+            log.info("stopping: in-flight sends finish, the rest is handed back",
+                     extra={"grace_seconds": SHUTDOWN_GRACE_SECONDS})
+            asyncio.get_running_loop().call_later(SHUTDOWN_GRACE_SECONDS, self._stop_run, "shutdown grace over")
+
+    def release(self) -> None:
+        """After the last run ended: give the lease back so another process takes over at once."""
+        try:
+            self.leadership.release()
+        except Exception:  # the lease then simply runs out
+            log.exception("could not release the scheduler lease")
+
+    def _stop_run(self, why: str) -> None:
+        if self._current_run is not None and not self._current_run.done():
+            log.warning("cancelling the reminder run", extra={"reason": why})
+            self._current_run.cancel()
+
+    # -- standby -----------------------------------------------------------------------------------
+    def _say_standby(self, beat) -> None:
+        lease = beat.lease
+        holder = lease.holder if lease else "?"
+        note = f"the scheduler lease is held by {holder}"
+        if note == self._standby_said:
+            return
+        self._standby_said = note
+        if self.single_process_db:
+            log.warning("scheduler not started: %s; SQLite is meant for one bot process (use PostgreSQL for "
+                        "several). This process answers chats only and takes over if that one stops.", note,
+                        extra={"holder": holder})
+        else:
+            log.info("standing by: %s; this process answers chats and takes over if that one stops", note,
+                     extra={"holder": holder})
 
 
 def make_runner(application: Application) -> ReminderRunner:
     from bot.app import context_of
 
     ctx = context_of(application)
-    return ReminderRunner(ctx.db, ctx.clock, ctx.calendar, Deliverer(application.bot), ctx.settings.admins,
-                          ctx.policy)
+    deliverer = HandBackDeliverer(application.bot, lambda: duty_stopping(application))
+    return ReminderRunner(ctx.db, ctx.clock, ctx.calendar, deliverer, ctx.settings.admins, ctx.policy)
 
 
-async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-    runner: ReminderRunner = context.application.bot_data["reminder_runner"]
-    try:
-        await runner.run_once()
-    except Exception:  # the next tick tries again; the ledger keeps what was done
-        log.exception("reminder run failed")
+def duty_of(application: Application) -> ReminderDuty | None:
+    return application.bot_data.get("reminder_duty")
+
+
+def duty_stopping(application: Application) -> bool:
+    duty = duty_of(application)
+    return duty is not None and duty.stopping
 
 
 def install_reminders(application: Application) -> None:
+    from bot.app import context_of
+
+    ctx = context_of(application)
     runner = make_runner(application)
+    # Real elapsed time for the lease, whatever clock the business day runs on (see leadership.py).
+    # (bot.serving sets the mode, polling or webhook, once it knows.)
+    leadership = Leadership(ctx.db, SystemClock(timezone.utc), timedelta(seconds=ctx.settings.scheduler_lease_seconds))
+    duty = ReminderDuty(runner, leadership, ctx.settings.scheduler_tick_seconds,
+                        single_process_db=ctx.db.engine.dialect.name == "sqlite")
+    duty.job_queue = application.job_queue
     application.bot_data["reminder_runner"] = runner
-    runner.recover()
+    application.bot_data["reminder_duty"] = duty
+    # next_run_time in the past: the first beat comes as soon as the job queue starts (a `first` would be
+    # counted from now, and APScheduler rounds a start time already past up to a whole interval).
     application.job_queue.run_repeating(
-        _tick, interval=TICK_SECONDS, first=1, name="reminders",
+        duty.heartbeat, interval=leadership.heartbeat_seconds, name="scheduler-lease",
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None,
+                    "next_run_time": datetime.now(timezone.utc)})
+    application.job_queue.run_repeating(
+        duty.tick, interval=duty.tick_seconds, first=1, name="reminders",
         # One run at a time; a late wake-up still runs (the ledger makes catching up safe).
         job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
     )

@@ -1,12 +1,22 @@
-"""`duban run`: start the bot (long polling)."""
+"""`duban run [--webhook URL]`: start the bot (long polling by default)."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+from contextlib import contextmanager
+
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from telegram.error import InvalidToken
 
 from bot.app import Context, build_application
-from bot.cli.common import clock, open_database, settings
-from bot.logs import setup_logging
+from bot.clock import make_clock
+from bot.cli.common import open_database, settings
+from bot.logs import setup_logging, track_updates
+from bot.serving import serve
+from bot.storage.db import make_engine
+from bot.webhook import webhook_config
 from services.letters import load_bundled_letter_if_empty
 from services.overview import letter_overview
 
@@ -36,30 +46,83 @@ Try:
 """
 
 
+# Any fixed number: PostgreSQL advisory lock taken while a process upgrades the schema or loads the
+# bundled letter, so replicas starting together do not both do it.
+STARTUP_LOCK_KEY = 4_711_2022
+
+
 def register(sub) -> None:
     p = sub.add_parser(
-        "run", help="start the Telegram bot (long polling)",
+        "run", help="start the Telegram bot (long polling, or --webhook URL)",
         description="Start the bot. Reads TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, TELEGRAM_FILE_BASE_URL, "
                     "DATABASE_URL, DUBAN_TIMEZONE, DUBAN_ADMINS (see .env.example). On first start with an "
-                    "empty database it loads the bundled 2022 letter.")
+                    "empty database it loads the bundled 2022 letter. Stops cleanly on SIGTERM or SIGINT.")
+    p.add_argument("--webhook", metavar="URL",
+                   help="receive updates by webhook at this public https URL instead of long polling; listens "
+                        "on DUBAN_WEBHOOK_LISTEN:DUBAN_WEBHOOK_PORT (TLS is terminated in front of duban) and "
+                        "checks DUBAN_WEBHOOK_SECRET; needed to run more than one process")
     p.set_defaults(func=_run)
 
 
+@contextmanager
+def startup_lock(url: str):
+    """On PostgreSQL, one starting process at a time (held on its own connection); elsewhere nothing."""
+    engine = make_engine(url)
+    try:
+        if engine.dialect.name != "postgresql":
+            yield
+            return
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK_KEY})
+    finally:
+        engine.dispose()
+
+
 def _run(args) -> int:
+    from bot.cli import CliError
+
     cfg = settings()
     setup_logging(cfg.log_level)
-    db = open_database(cfg)
-    clk = clock(cfg)
-    with db.session() as session:
-        loaded = load_bundled_letter_if_empty(session, clk)
-        overview = letter_overview(session)
+    log = logging.getLogger("duban")
+    webhook = None
+    if args.webhook:
+        try:
+            webhook = webhook_config(args.webhook, cfg.webhook_listen, cfg.webhook_port,
+                                     cfg.effective_webhook_secret() if cfg.token else "")
+        except ValueError as exc:
+            raise CliError(f"--webhook: {exc}") from None
+    clk = make_clock(cfg.timezone, cfg.clock_file)
+    if cfg.clock_file:
+        log.warning("DUBAN_CLOCK_FILE is set: the time is read from %s (a testing aid)", cfg.clock_file)
+    try:
+        with startup_lock(cfg.database_url):
+            db = open_database(cfg)
+            with db.session() as session:
+                loaded = load_bundled_letter_if_empty(session, clk)
+                overview = letter_overview(session)
+    except OperationalError as exc:
+        raise CliError(f"cannot reach the database ({cfg.database_url}): {exc.orig}; "
+                       "check DATABASE_URL, then run `duban doctor`") from None
     if loaded is not None:
-        logging.getLogger("duban").info("first start: loaded the bundled letter %s", loaded.letter_code)
+        log.info("first start: loaded the bundled letter %s", loaded.letter_code)
     if cfg.token is None:
         print(NO_TOKEN, file=sys.stderr)
         print(LOCAL.format(o=overview, db=cfg.database_url), file=sys.stderr)
         return 1
     application = build_application(Context(settings=cfg, db=db, clock=clk, policy=cfg.reminder_policy()))
-    logging.getLogger("duban").info("bot starting (api %s)", cfg.api_base_url or "https://api.telegram.org/bot")
-    application.run_polling(drop_pending_updates=False)
+    track_updates(application)
+    log.info("bot starting", extra={"api": cfg.api_base_url or "https://api.telegram.org/bot",
+                                    "mode": "webhook" if webhook else "polling"})
+    try:
+        asyncio.run(serve(application, webhook))
+    except InvalidToken:
+        raise CliError("Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token again from "
+                       "@BotFather (/token), then run `duban doctor`") from None
+    except OSError as exc:  # e.g. the webhook port is taken
+        hint = "; check DUBAN_WEBHOOK_LISTEN and DUBAN_WEBHOOK_PORT" if webhook else ""
+        raise CliError(f"cannot start: {exc}{hint}") from None
     return 0

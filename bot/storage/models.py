@@ -329,3 +329,32 @@ class SchedulerState(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime]
+
+
+class SchedulerLease(Base):
+    """Which bot process runs the reminder scheduler (scheduler/leadership.py): one row per lease.
+
+    A process holds the lease until `expires_at` and renews it well before; another takes it over only
+    once it has expired, so at most one process sends reminders at a time.
+    """
+
+    __tablename__ = "scheduler_leases"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))  # a BotProcess id
+    acquired_at: Mapped[datetime]
+    renewed_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class BotProcess(Base):
+    """A bot process running the scheduler or standing by for it, as it last reported (`duban doctor`)."""
+
+    __tablename__ = "bot_processes"
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)  # host:pid:random, new on every start
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    mode: Mapped[str] = mapped_column(String(16))  # polling | webhook
+    role: Mapped[str] = mapped_column(String(16))  # scheduler | standby
+    note: Mapped[str | None] = mapped_column(Text)  # why it stands by
+    started_at: Mapped[datetime]
+    seen_at: Mapped[datetime]
