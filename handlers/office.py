@@ -79,19 +79,15 @@ def _subitem(rubric, sid: str):
     return pooled[0]
 
 
-async def whatif(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _facts_command(update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str, work) -> None:
+    """/whatif and /fact: `work(identity, ctx, sid)` returns the answer; bad ids, values and facts are
+    answered with the right form, never a traceback."""
     identity, ctx = identity_of(update, context), app_ctx(context)
     if len(context.args or []) < 2:
-        await reply(update, context, ot.WHATIF_USAGE)
+        await reply(update, context, usage)
         return
-    sid = context.args[0]
     try:
-        _require_reader(identity)
-        with session_of(context) as session:
-            state = standing(session, ctx.clock.today(), ctx.calendar, ctx.policy)
-        sub = _subitem(state.rubric, sid)
-        values = parse_values(context.args[1:], sub)
-        change = scoring.what_if(state.rubric, state.facts, {sid: values}, state.at_risk)
+        text = work(identity, ctx, context.args[0])
     except REFUSALS as exc:
         await refuse(update, context, exc)
         return
@@ -99,18 +95,26 @@ async def whatif(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, ot.FACTS_REFUSED.format(problems=esc(exc)))
         return
     except (ValueError, scoring.UnknownIdError):
-        await reply(update, context, ot.WHATIF_USAGE)
+        await reply(update, context, usage)
         return
-    await reply(update, context, ot.what_if(change, sub.id, values))
+    await reply(update, context, text)
+
+
+async def whatif(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    def work(identity, ctx, sid: str) -> str:
+        _require_reader(identity)
+        with session_of(context) as session:
+            state = standing(session, ctx.clock.today(), ctx.calendar, ctx.policy)
+        sub = _subitem(state.rubric, sid)
+        values = parse_values(context.args[1:], sub)
+        change = scoring.what_if(state.rubric, state.facts, {sid: values}, state.at_risk)
+        return ot.what_if(change, sub.id, values)
+
+    await _facts_command(update, context, ot.WHATIF_USAGE, work)
 
 
 async def fact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    identity, ctx = identity_of(update, context), app_ctx(context)
-    if len(context.args or []) < 2:
-        await reply(update, context, ot.FACT_USAGE)
-        return
-    sid = context.args[0]
-    try:
+    def work(identity, ctx, sid: str) -> str:
         require_admin(identity)
         rubric = scoring.load_rubric()
         sub = _subitem(rubric, sid)
@@ -118,18 +122,11 @@ async def fact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         with session_of(context) as session:
             set_office_fact(session, ctx.clock, identity, sid, values, rubric=rubric)
             state = standing(session, ctx.clock.today(), ctx.calendar, ctx.policy)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
-    except scoring.FactsError as exc:  # before ValueError: it is one, and says more
-        await reply(update, context, ot.FACTS_REFUSED.format(problems=esc(exc)))
-        return
-    except (ValueError, scoring.UnknownIdError):
-        await reply(update, context, ot.FACT_USAGE)
-        return
-    result = state.result.subitem(sub.id)
-    await reply(update, context, ot.FACT_SAVED.format(
-        sid=esc(sid), name=esc(sub.name), values=esc(values), score=ot.n(result.projected), points=ot.n(sub.points)))
+        result = state.result.subitem(sub.id)
+        return ot.FACT_SAVED.format(sid=esc(sid), name=esc(sub.name), values=esc(values),
+                                    score=ot.n(result.projected), points=ot.n(sub.points))
+
+    await _facts_command(update, context, ot.FACT_USAGE, work)
 
 
 async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -11,8 +11,7 @@ from telegram.ext import TypeHandler
 from bot.app import Context, build_application
 from bot.config import load_settings
 from fake_bot_api import FakeBotAPI
-
-ADMIN = 999
+from tests.reminder_world import ADMIN  # one admin id for every chat test
 
 
 @asynccontextmanager

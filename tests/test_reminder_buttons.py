@@ -1,33 +1,15 @@
 """The buttons under a reminder, pressed through the real bot and the fake Bot API."""
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from datetime import date, datetime
 
-from bot.app import Context, build_application
-from bot.config import load_settings
 from fake_bot_api import FakeBotAPI
 from tests.conftest import FIXTURES, SHANGHAI
+from tests.chat_world import running_bot
 from tests.reminder_world import ADMIN, World, reminder_ids
 
 MINI = FIXTURES / "mini-letter.yaml"
 LOADED = datetime(2022, 3, 1, 8, 0, tzinfo=SHANGHAI)
-
-
-@asynccontextmanager
-async def running_bot(world: World, fake: FakeBotAPI, with_scheduler: bool = False):
-    settings = load_settings({"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-                              "DATABASE_URL": world.db.url, "DUBAN_ADMINS": str(ADMIN)})
-    app = build_application(Context(settings, world.db, world.clock, world.calendar, world.policy),
-                            with_scheduler=with_scheduler)
-    async with app:
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
 
 
 async def press(fake: FakeBotAPI, user: int, message, data: str) -> str:
