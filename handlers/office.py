@@ -32,7 +32,7 @@ async def score(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         _require_reader(identity)
         await typing(update, context)
         with session_of(context) as session:
-            state = standing(session, ctx.clock.today(), ctx.calendar, ctx.policy)
+            state = standing(session, ctx.clock.today(), ctx.calendar, ctx.policy, tz=ctx.clock.tz)
     except REFUSALS as exc:
         await refuse(update, context, exc)
         return
@@ -104,7 +104,7 @@ async def whatif(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     def work(identity, ctx, sid: str) -> str:
         _require_reader(identity)
         with session_of(context) as session:
-            state = standing(session, ctx.clock.today(), ctx.calendar, ctx.policy)
+            state = standing(session, ctx.clock.today(), ctx.calendar, ctx.policy, tz=ctx.clock.tz)
         sub = _subitem(state.rubric, sid)
         values = parse_values(context.args[1:], sub)
         change = scoring.what_if(state.rubric, state.facts, {sid: values}, state.at_risk)
@@ -121,7 +121,7 @@ async def fact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         values = parse_values(context.args[1:], sub)
         with session_of(context) as session:
             set_office_fact(session, ctx.clock, identity, sid, values, rubric=rubric)
-            state = standing(session, ctx.clock.today(), ctx.calendar, ctx.policy)
+            state = standing(session, ctx.clock.today(), ctx.calendar, ctx.policy, tz=ctx.clock.tz)
         result = state.result.subitem(sub.id)
         return ot.FACT_SAVED.format(sid=esc(sid), name=esc(sub.name), values=esc(values),
                                     score=ot.n(result.projected), points=ot.n(sub.points))

@@ -51,10 +51,10 @@ def summary(draft) -> str:
     return "\n".join(lines)
 
 
-def pending_item(report, department: str, who: str) -> str:
+def pending_item(report, department: str, who: str, tz) -> str:
     lines = [f"📄 <b>第 {report.id} 号上报</b> · 任务 <b>{esc(report.task.code)}</b>",
              esc(clip(report.task.text, 80)),
-             f"部门:{esc(department)};上报人:{esc(who)};时间:{report.submitted_at.astimezone().strftime('%m-%d %H:%M')}"]
+             f"部门:{esc(department)};上报人:{esc(who)};时间:{report.submitted_at.astimezone(tz).strftime('%m-%d %H:%M')}"]
     if report.measures:
         lines.append("完成情况:" + ";".join(measure_text(m) for m in report.measures))
     if report.occurrence_due:

@@ -38,7 +38,7 @@ async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             for r in waiting[:SHOW_AT_ONCE]:
                 dep = session.get(Department, r.department_id).name if r.department_id else "美丽办"
                 who = session.scalar(select(Contact.display_name).where(Contact.id == r.contact_id)) or str(r.submitted_by)
-                shown.append((r.id, rt.pending_item(r, dep, who), list(r.evidence or [])))
+                shown.append((r.id, rt.pending_item(r, dep, who, app_ctx(context).clock.tz), list(r.evidence or [])))
     except REFUSALS as exc:
         await refuse(update, context, exc)
         return

@@ -39,7 +39,7 @@ def measure_text(m: dict) -> str:
     return f"{esc(m['name'])} {m['value']:g}{esc(m['unit'])}{target}"
 
 
-def task_detail(detail) -> str:
+def task_detail(detail, tz) -> str:
     v = detail.view
     lines = [f"📌 <b>任务 {esc(v.id)}</b> · {esc(v.item_title)}", esc(v.text), "",
              f"责任部门:{esc('、'.join(v.departments))}", f"认定部门:{esc('、'.join(v.recognized_by))}"]
@@ -48,7 +48,8 @@ def task_detail(detail) -> str:
             f"{esc(t['name'])} {t['value']:g}{esc(t['unit'])}" for t in v.targets))
     lines.append("截止时间:")
     for d in v.deadlines:
-        dates = "、".join(f"{x.month}月{x.day}日" for x in d.dates) or "(事件发生后起算)"
+        dates = "、".join(f"{x.month}月{x.day}日" for x in d.dates) or (
+            "(最短期限,不是截止日)" if d.kind == "duration" else "(事件发生后起算)")
         phrase = f"「{esc(d.phrase)}」" if d.phrase else "(未写明,按年底)"
         source = f" 〔{esc(d.source)}〕" if d.source else ""
         lines.append(f"· {dates} {phrase}{source}")
@@ -60,7 +61,7 @@ def task_detail(detail) -> str:
     if detail.reports:
         lines.append("上报记录:")
         for r in detail.reports:
-            when = r.submitted_at.astimezone().strftime("%m-%d")
+            when = r.submitted_at.astimezone(tz).strftime("%m-%d")
             measures = ";".join(measure_text(m) for m in r.measures or [])
             lines.append(f"· 第{r.id}号 {when} {KIND_NAMES.get(r.kind, r.kind)} {STATUS_NAMES.get(r.status, r.status)}"
                          + (f" {measures}" if measures else "") + (f" 佐证{len(r.evidence)}份" if r.evidence else ""))

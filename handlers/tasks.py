@@ -35,7 +35,7 @@ async def task(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         require_bound(identity)
         with session_of(context) as session:
             detail = task_detail(session, identity, context.args[0], ctx.clock.today(), ctx.calendar, ctx.policy)
-            text = task_texts.task_detail(detail)
+            text = task_texts.task_detail(detail, ctx.clock.tz)
     except REFUSALS as exc:
         await refuse(update, context, exc)
         return

@@ -106,13 +106,14 @@ def database_facts(session: Session, rubric: scoring.Rubric) -> scoring.Facts:
     return scoring.Facts.from_mapping(merged, rubric)
 
 
-def fact_sources(session: Session) -> dict[str, list[str]]:
+def fact_sources(session: Session, tz=None) -> dict[str, list[str]]:
     """Per sub-item, where its facts came from, in Chinese: "第12号上报(3.1,9月28日审核通过)"."""
     letter = current_letter(session)
     sources: dict[str, list[str]] = {}
     for fact in session.scalars(select(Fact).where(Fact.letter_id == letter.id, Fact.active.is_(True))
                                 .order_by(Fact.set_at, Fact.id)):
-        day = fact.set_at.astimezone().strftime("%m月%d日").lstrip("0")
+        local = fact.set_at.astimezone(tz)
+        day = f"{local.month}月{local.day}日"
         if fact.report_id:
             report = session.get(Report, fact.report_id)
             text = f"第{fact.report_id}号上报({report.task.code},{day}审核通过)"
@@ -141,11 +142,12 @@ class Standing:
     sources: dict[str, list[str]]
 
 
-def standing(session: Session, today: date, calendar, policy: ReminderPolicy, overlay: dict | None = None) -> Standing:
+def standing(session: Session, today: date, calendar, policy: ReminderPolicy, overlay: dict | None = None,
+             tz=None) -> Standing:
     """Where the county stands today: database facts (plus an optional file overlay), at-risk tasks, score."""
     rubric = scoring.load_rubric()
     facts = database_facts(session, rubric)
     if overlay:
         facts = scoring.merge(facts, scoring.Facts.from_mapping(overlay, rubric))
     risk = at_risk_ids(session, rubric, today, calendar, policy)
-    return Standing(rubric, facts, risk, scoring.evaluate(rubric, facts, risk), fact_sources(session))
+    return Standing(rubric, facts, risk, scoring.evaluate(rubric, facts, risk), fact_sources(session, tz))
