@@ -5,7 +5,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.storage.models import Conversation
-from handlers import report_flow, review, texts
+from handlers import report_flow, review, task_admin, texts
 from handlers.common import identity_of, reply, session_of
 from services.intents import read_intent
 
@@ -19,6 +19,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if conversation is not None and conversation.kind == "reject":
         await review.on_reason(update, context, conversation)
+        return
+    if conversation is not None and conversation.kind == "task_edit":
+        await task_admin.on_text(update, context, conversation)
         return
     if not identity.bound:
         await reply(update, context, texts.HELP_UNBOUND)

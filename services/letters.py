@@ -3,6 +3,14 @@
 Loading the same file twice changes nothing (its digest is remembered). Loading an edited file updates
 items, tasks, departments and deadlines in place; a task or deadline that left the file is marked
 inactive, so reports, reminders and audit rows that point at it stay intact.
+
+What the office changed in the chat or with `duban task` (services/task_edits.py) wins over the file:
+- office tasks and office deadlines (origin "office") are never touched;
+- a letter deadline the office moved (an office row's `parent_id` points at it) stays retired while the
+  file states it; a file that words that deadline differently (a new key at the same place in the line)
+  does not bring a letter deadline back either: the office's date stands;
+- a letter task whose departments the office reassigned (/assign, audit action task.assign) keeps the
+  office's responsible departments; the recognizing departments still follow the file.
 """
 from __future__ import annotations
 
@@ -12,7 +20,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.storage.models import Deadline, Department, Item, Letter, Task, task_departments
+from bot.storage.models import AuditEntry, Deadline, Department, Item, Letter, Task, task_departments
 from scheduler.specs import DATED_KINDS, DeadlineSpec
 from services import audit
 from services.letter_file import LetterData, LineData
@@ -54,6 +62,7 @@ def _deadline_snapshot(d: Deadline) -> dict:
 class _Loader:
     def __init__(self, session: Session, clock: Clock, actor: str, summary: LoadSummary):
         self.s, self.clock, self.actor, self.summary = session, clock, actor, summary
+        self.office_assigned: set[str] = set()  # task codes whose departments the office set
 
     def log(self, action: str, entity: str, entity_id, before=None, after=None) -> None:
         audit.record(self.s, self.clock, self.actor, action, entity, entity_id, before, after)
@@ -119,11 +128,16 @@ class _Loader:
         return rows
 
     def links(self, task: Task, deps: dict, line: LineData) -> bool:
-        wanted = [(deps[(n, COUNTY)].id, "responsible", i) for i, n in enumerate(line.departments)]
-        wanted += [(deps[(n, CITY)].id, "recognizing", i) for i, n in enumerate(line.recognized_by)]
         have = sorted(self.s.execute(
             select(task_departments.c.department_id, task_departments.c.role, task_departments.c.position)
             .where(task_departments.c.task_id == task.id)).all())
+        if task.code in self.office_assigned:  # the office's departments stand
+            wanted = [tuple(r) for r in have if r[1] == "responsible"]
+            if [r[0] for r in sorted(wanted, key=lambda r: r[2])] != [deps[(n, COUNTY)].id for n in line.departments]:
+                self.summary.bump("departments kept as the office assigned them")
+        else:
+            wanted = [(deps[(n, COUNTY)].id, "responsible", i) for i, n in enumerate(line.departments)]
+        wanted += [(deps[(n, CITY)].id, "recognizing", i) for i, n in enumerate(line.recognized_by)]
         if sorted(wanted) == [tuple(r) for r in have]:
             return False
         self.s.execute(delete(task_departments).where(task_departments.c.task_id == task.id))
@@ -164,11 +178,16 @@ class _Loader:
 
     def deadlines(self, task: Task, line: LineData) -> None:
         rows = {d.key: d for d in self.s.scalars(select(Deadline).where(Deadline.task_id == task.id))}
+        moved = {d.parent_id for d in rows.values() if d.origin == "office" and d.parent_id is not None}
+        moved_at = {d.position for d in rows.values() if d.id in moved and d.origin == "letter"}
         specs = effective_deadlines(line)
         for pos, spec in enumerate(specs):
             values = {"position": pos, "kind": spec.kind, "spec": spec.to_dict(), "phrase": spec.phrase,
                       "source": spec.source, "active": True}
             row = rows.pop(spec.key, None)
+            if (row is not None and row.id in moved) or (row is None and pos in moved_at):
+                self.summary.bump("deadlines kept as the office moved them")
+                continue
             if row is None:
                 row = Deadline(task_id=task.id, key=spec.key, origin="letter", **values)
                 self.s.add(row)
@@ -197,6 +216,7 @@ def load_letter(session: Session, data: LetterData, clock: Clock, actor: str = "
         return summary
 
     loader = _Loader(session, clock, actor, summary)
+    loader.office_assigned = _office_assigned(session, data.code)
     deps = loader.departments(data)
     letter = loader.letter(data)
     items = loader.items(letter, data)
@@ -212,6 +232,13 @@ def load_letter(session: Session, data: LetterData, clock: Clock, actor: str = "
             summary.bump("tasks retired")
     session.flush()
     return summary
+
+
+def _office_assigned(session: Session, letter_code: str) -> set[str]:
+    """Codes of the letter's tasks whose responsible departments the office set (services/task_edits.py)."""
+    rows = session.execute(select(AuditEntry.entity_id, AuditEntry.after).where(
+        AuditEntry.action == "task.assign", AuditEntry.entity == "task"))
+    return {code for code, after in rows if (after or {}).get("letter") == letter_code}
 
 
 def load_bundled_letter_if_empty(session: Session, clock: Clock) -> LoadSummary | None:

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Contact, Delivery, Reminder, SchedulerState
+from bot.storage.models import Contact, Delivery, Reminder, SchedulerState, task_departments
 from scheduler.planner import DUE, LEAD, REPEAT, Planned, Recipient
 
 CHUNK = 500
@@ -77,16 +77,23 @@ def record_planned(session: Session, planned: list[Planned], now: datetime) -> i
 def plan_repeats(session: Session, today: date, calendar, open_keys: set[tuple[int, date]], now: datetime) -> int:
     """Unacknowledged lead/due reminders come again on the working day after they were sent; so do
     snoozed ones on the day asked. Counted from when a reminder was sent, not when it was planned, so a
-    catch-up message is not repeated on the very day it arrives."""
+    catch-up message is not repeated on the very day it arrives. A reminder whose department is no longer
+    responsible for the task (the office reassigned it) is not repeated: the new department has its own."""
     tz = now.tzinfo
     day_start = datetime.combine(today, time(0), tz)
     window_start = datetime.combine(calendar.add_workdays(today, -5), time(0), tz)
-    rows = session.scalars(select(Reminder).where(
+    rows = list(session.scalars(select(Reminder).where(
         Reminder.status.in_(("sent", "collapsed")), Reminder.kind.in_((LEAD, DUE, REPEAT)),
-        Reminder.sent_at < day_start, Reminder.sent_at >= window_start))
+        Reminder.sent_at < day_start, Reminder.sent_at >= window_start)))
+    responsible = _responsible(session, {r.task_id for r in rows})
+    contact_ids = {r.contact_id for r in rows if r.contact_id is not None}
+    department_of = dict(session.execute(select(Contact.id, Contact.department_id).where(
+        Contact.id.in_(contact_ids))).all()) if contact_ids else {}
     added = 0
     for row in rows:
         if (row.deadline_id, row.due_date) not in open_keys:
+            continue
+        if row.contact_id is not None and (row.task_id, department_of.get(row.contact_id)) not in responsible:
             continue
         if row.snoozed_until is not None:
             key, send_on = f"{row.key}|snooze", row.snoozed_until
@@ -104,15 +111,33 @@ def plan_repeats(session: Session, today: date, calendar, open_keys: set[tuple[i
     return added
 
 
+def _responsible(session: Session, task_ids: set[int]) -> set[tuple[int, int]]:
+    found: set[tuple[int, int]] = set()
+    ids = sorted(task_ids)
+    for i in range(0, len(ids), CHUNK):
+        found.update(tuple(r) for r in session.execute(
+            select(task_departments.c.task_id, task_departments.c.department_id).where(
+                task_departments.c.role == "responsible", task_departments.c.task_id.in_(ids[i: i + CHUNK]))))
+    return found
+
+
 def supersede_answered(session: Session, open_keys: set[tuple[int, date]]) -> int:
-    """Planned reminders whose occurrence was reported meanwhile are not sent."""
-    answered = [rid for rid, deadline_id, due in session.execute(
+    """Planned reminders whose occurrence is no longer open are not sent: it was reported meanwhile, or the
+    office moved its deadline (the old row is retired, so (deadline id, old due day) is no occurrence any
+    more), or closed the task. Reminders already sent stay in the history as they are."""
+    stale = [rid for rid, deadline_id, due in session.execute(
         select(Reminder.id, Reminder.deadline_id, Reminder.due_date).where(Reminder.status == "planned"))
         if (deadline_id, due) not in open_keys]
-    for i in range(0, len(answered), CHUNK):
-        session.execute(update(Reminder).where(Reminder.id.in_(answered[i: i + CHUNK]))
-                        .values(status="superseded", error="reported before sending"))
-    return len(answered)
+    return supersede(session, stale, "no longer due (answered, moved or closed)")
+
+
+def supersede(session: Session, reminder_ids: list[int], reason: str) -> int:
+    """Mark planned reminders as not to be sent, saying why (`error`); rows no longer planned are left alone."""
+    for i in range(0, len(reminder_ids), CHUNK):
+        session.execute(update(Reminder).where(Reminder.id.in_(reminder_ids[i: i + CHUNK]),
+                                               Reminder.status == "planned")
+                        .values(status="superseded", error=reason))
+    return len(reminder_ids)
 
 
 def due_rows(session: Session, today: date) -> list[Reminder]:

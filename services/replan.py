@@ -1,0 +1,78 @@
+"""Re-planning one task's reminders right after the office changed it, in the same transaction.
+
+The daily planning pass (scheduler/runner.py) runs once per working day; a change made after it must not
+wait for tomorrow. So, for the changed task:
+- planned reminders that no longer fit are superseded now, with the reason: an occurrence that is no longer
+  open (the deadline moved, the task closed), or a department that is no longer responsible (reassigned).
+  The scheduler's next tick therefore cannot send a reminder for the old date; reminders already sent
+  stay in the ledger, their history untouched.
+- when today's pass has already run, the stages of the new occurrences from today to the day the pass
+  planned through are added now (e.g. a due-day reminder when a deadline was moved to today); the next
+  tick sends them. Before today's pass, that pass plans them itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.storage.models import Reminder, task_departments
+from scheduler.planner import ESCALATION, plan
+from scheduler.policy import ReminderPolicy
+from services import reminder_ledger as ledger
+from services.occurrences import letter_occurrences
+from services.tasks import current_letter
+
+REASONS = {
+    "move": "no longer due (deadline moved)",
+    "recur": "no longer due (deadline changed to a recurrence)",
+    "close": "no longer due (task closed)",
+    "assign": "department no longer responsible (reassigned)",
+}
+
+
+@dataclass(frozen=True)
+class Replanned:
+    superseded: int
+    planned: int
+
+
+def replan_task(session: Session, clock: Clock, calendar, policy: ReminderPolicy, admin_ids: frozenset[int],
+                task_id: int, op: str) -> Replanned:
+    from scheduler.runner import active_until  # late: the runner imports the services this module uses
+
+    letter = current_letter(session)
+    open_facts = [f for f in letter_occurrences(session, letter, [task_id]) if not f.reported]
+    open_keys = {(f.occurrence.deadline_id, f.occurrence.due) for f in open_facts}
+    dep_ids = set(session.scalars(select(task_departments.c.department_id).where(
+        task_departments.c.task_id == task_id, task_departments.c.role == "responsible")))
+    by_dep = ledger.recipients_by_department(session)
+    responsible = [r for d in sorted(dep_ids) for r, _ in by_dep.get(d, [])]
+    allowed = {r.contact_id for r in responsible}
+
+    gone, elsewhere = [], []
+    for rid, deadline_id, due, kind, contact_id in session.execute(
+            select(Reminder.id, Reminder.deadline_id, Reminder.due_date, Reminder.kind, Reminder.contact_id)
+            .where(Reminder.task_id == task_id, Reminder.status == "planned")):
+        if (deadline_id, due) not in open_keys:
+            gone.append(rid)
+        elif kind != ESCALATION and contact_id not in allowed:
+            elsewhere.append(rid)
+    superseded = ledger.supersede(session, gone, REASONS.get(op, "no longer due (answered, moved or closed)"))
+    superseded += ledger.supersede(session, elsewhere, REASONS["assign"])
+
+    planned = 0
+    today = clock.today()
+    through = ledger.get_state(session, f"reminders.planned_through.{letter.id}")
+    if through and date.fromisoformat(through) >= today and open_facts:
+        until = min(date.fromisoformat(through), active_until(letter.year, policy, calendar))
+        seen: set[int] = set()
+        recipients = [r for r in responsible if not (r.chat_id in seen or seen.add(r.chat_id))]
+        rows = plan([f.occurrence for f in open_facts], lambda _occ: recipients,
+                    ledger.office_recipients(session, admin_ids), policy, calendar, today, until)
+        planned = ledger.record_planned(session, rows, clock.now())
+    session.flush()
+    return Replanned(superseded, planned)
