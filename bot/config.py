@@ -46,6 +46,8 @@ class Settings:
     scheduler_lease_seconds: int = 30
     scheduler_tick_seconds: int = 60
     clock_file: Path | None = None  # testing aid only: the time is read from this file
+    # The office's weekly report (reports/weekly.py): (weekday 0=Monday, local time), or None when off.
+    weekly_at: tuple[int, time] | None = (0, time(9, 0))
 
     @property
     def timezone_name(self) -> str:
@@ -148,6 +150,28 @@ def _optional_path(raw: str | None) -> Path | None:
     return Path(raw) if raw else None
 
 
+_WEEKDAYS = {name: i for i, names in enumerate((
+    ("mon", "monday", "周一", "星期一"), ("tue", "tuesday", "周二", "星期二"), ("wed", "wednesday", "周三", "星期三"),
+    ("thu", "thursday", "周四", "星期四"), ("fri", "friday", "周五", "星期五"), ("sat", "saturday", "周六", "星期六"),
+    ("sun", "sunday", "周日", "星期日", "周天", "星期天"))) for name in names}
+
+
+def _weekly(raw: str | None) -> tuple[int, time] | None:
+    raw = (raw or "").strip().lower()
+    if not raw:
+        return (0, time(9, 0))
+    if raw in ("off", "no", "false", "0"):
+        return None
+    parts = raw.split()
+    if len(parts) == 2 and parts[0] in _WEEKDAYS:
+        try:
+            return (_WEEKDAYS[parts[0]], _time("DUBAN_WEEKLY_AT", parts[1], None))
+        except SettingsError:
+            pass
+    raise SettingsError(f"DUBAN_WEEKLY_AT: {raw!r} is not a weekday and a time; "
+                        "example: DUBAN_WEEKLY_AT=mon 09:00 (or off)")
+
+
 def load_settings(env: dict[str, str] | None = None, dotenv_path: str | Path | None = ".env") -> Settings:
     """Read settings. With `env` given, only that mapping is read (tests); else os.environ after `.env`."""
     if env is None:
@@ -203,4 +227,5 @@ def load_settings(env: dict[str, str] | None = None, dotenv_path: str | Path | N
         scheduler_tick_seconds=_int("DUBAN_SCHEDULER_TICK_SECONDS", env.get("DUBAN_SCHEDULER_TICK_SECONDS"),
                                     60, 1, 3600),
         clock_file=_optional_path(env.get("DUBAN_CLOCK_FILE")),
+        weekly_at=_weekly(env.get("DUBAN_WEEKLY_AT")),
     )

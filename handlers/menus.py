@@ -16,13 +16,18 @@ CONTACT = [
 ]
 VIEWER = [
     BotCommand("score", "考核得分"), BotCommand("overdue", "逾期任务"), BotCommand("dept", "部门情况"),
-    BotCommand("tasks", "全部任务"), BotCommand("due", "未来30天到期"), BotCommand("help", "使用说明"),
+    BotCommand("tasks", "全部任务"), BotCommand("due", "未来30天到期"), BotCommand("chart", "统计图"),
+    BotCommand("help", "使用说明"),
 ]
 ADMIN = [
     BotCommand("score", "考核得分"), BotCommand("pending", "待审核上报"), BotCommand("overdue", "逾期任务"),
     BotCommand("dept", "部门情况"), BotCommand("remind", "立即催办"), BotCommand("contacts", "联络员情况"),
     BotCommand("invite", "生成邀请码"), BotCommand("whatif", "假设得分"), BotCommand("fact", "录入考核事实"),
     BotCommand("tasks", "全部任务"), BotCommand("due", "未来30天到期"), BotCommand("help", "使用说明"),
+    BotCommand("addtask", "新增任务"), BotCommand("deadline", "修改截止时间"), BotCommand("assign", "调整责任部门"),
+    BotCommand("recur", "设置周期性截止"), BotCommand("close", "关闭任务"), BotCommand("reopen", "重新打开任务"),
+    BotCommand("history", "任务修改记录"), BotCommand("export", "导出Excel"), BotCommand("chart", "统计图"),
+    BotCommand("template", "任务表模板"),
 ]
 GROUP = [BotCommand("bindgroup", "绑定为部门工作群"), BotCommand("tasks", "本部门任务"), BotCommand("help", "使用说明")]
 BY_ROLE = {"admin": ADMIN, "contact": CONTACT, "viewer": VIEWER}

@@ -59,7 +59,8 @@ HELP_VIEWER = (
     "/score 考核得分总览;/score 14 查看第14项指标\n"
     "/overdue 逾期任务\n"
     "/dept 发改局 某部门的任务情况\n"
-    "/tasks 全部任务;/task 14.2 任务详情;/due 未来30天到期"
+    "/tasks 全部任务;/task 14.2 任务详情;/due 未来30天到期\n"
+    "/chart 统计图(得分、各部门三色、全年进度)"
 )
 HELP_ADMIN = (
     "<b>美丽办管理员命令</b>\n"
@@ -71,7 +72,12 @@ HELP_ADMIN = (
     "/contacts 联络员绑定、送达和确认情况\n"
     "/invite 发改局 [contact|viewer] 生成邀请码\n"
     "/fact 7.1.2 cases=1 录入考核事实\n"
-    "/tasks /task 14.2 /due 任务与期限"
+    "/tasks /task 14.2 /due 任务与期限\n"
+    "/addtask 新增任务(按提示,或一行:/addtask 发改局 完成XX工作 10月底前)\n"
+    "/deadline 14.2 10月15日 修改截止时间;/recur 22.3 每季度末月25日前 设置周期\n"
+    "/assign 14.2 住建局 综合执法局 调整责任部门\n"
+    "/close 14.2 关闭任务;/reopen 14.2 重新打开;/history 14.2 修改记录\n"
+    "/export 导出Excel(任务、得分表、修改记录);/chart 统计图;/template 任务表模板"
 )
 
 DENIED = {

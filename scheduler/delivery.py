@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from scheduler.pacing import Pacer
@@ -28,6 +28,16 @@ SENT, BLOCKED, FAILED, UNCERTAIN = "sent", "blocked", "failed", "uncertain"
 class Part:
     text: str
     keyboard: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
+class FilePart:
+    """A photo or a document to upload (the office's weekly report), with an optional HTML caption."""
+
+    kind: str  # "photo" | "document"
+    data: bytes
+    filename: str
+    caption: str | None = None
 
 
 @dataclass
@@ -72,6 +82,14 @@ class Deliverer:
             outcome.status, outcome.error = result
         return outcome
 
+    async def _request(self, chat_id: int, part: Part | FilePart):
+        if isinstance(part, FilePart):
+            upload = InputFile(part.data, filename=part.filename)
+            if part.kind == "photo":
+                return await self.bot.send_photo(chat_id, upload, caption=part.caption)
+            return await self.bot.send_document(chat_id, upload, caption=part.caption)
+        return await self.bot.send_message(chat_id, part.text, reply_markup=part.keyboard)
+
     async def _send(self, outcome: Outcome, part: Part, before_send) -> tuple[str, str] | None:
         attempt = 0
         while True:
@@ -81,7 +99,7 @@ class Deliverer:
                 await before_send()
                 before_send = None
             try:
-                message = await self.bot.send_message(outcome.chat_id, part.text, reply_markup=part.keyboard)
+                message = await self._request(outcome.chat_id, part)
                 outcome.message_ids.append(message.message_id)
                 return None
             except RetryAfter as exc:  # flood control: not accepted; wait as told, then again

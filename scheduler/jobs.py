@@ -168,7 +168,8 @@ def make_runner(application: Application) -> ReminderRunner:
 
     ctx = context_of(application)
     deliverer = HandBackDeliverer(application.bot, lambda: duty_stopping(application))
-    return ReminderRunner(ctx.db, ctx.clock, ctx.calendar, deliverer, ctx.settings.admins, ctx.policy)
+    return ReminderRunner(ctx.db, ctx.clock, ctx.calendar, deliverer, ctx.settings.admins, ctx.policy,
+                          weekly=ctx.settings.weekly_at)
 
 
 def duty_of(application: Application) -> ReminderDuty | None:

@@ -9,12 +9,13 @@ import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from bot.storage.db import Database
 from bot.storage.models import Contact, Delivery, Department, Reminder, Task
+from reports.weekly_delivery import WeeklyDelivery
 from scheduler import messages
 from scheduler.delivery import BLOCKED, FAILED, SENT, UNCERTAIN, Deliverer, Outcome
 from scheduler.planner import DUE, ESCALATION, LEAD, OVERDUE, REPEAT, plan
@@ -63,12 +64,13 @@ def active_until(letter_year: int, policy: ReminderPolicy, calendar) -> date:
     return calendar.add_workdays(date(letter_year, 12, 31), policy.grace_workdays_after_year)
 
 
-class ReminderRunner:
+class ReminderRunner(WeeklyDelivery):
     def __init__(self, db: Database, clock, calendar, deliverer: Deliverer, admin_ids: frozenset[int],
-                 policy: ReminderPolicy | None = None, concurrency: int = 32):
+                 policy: ReminderPolicy | None = None, concurrency: int = 32, weekly: tuple[int, time] | None = None):
         self.db, self.clock, self.calendar, self.deliverer = db, clock, calendar, deliverer
         self.admin_ids, self.policy = admin_ids, policy or ReminderPolicy()
         self.concurrency = concurrency
+        self.weekly = weekly  # (weekday, local time) of the office's weekly report; None: off
 
     # -- planning (synchronous, one transaction) ---------------------------------------------------
     def plan(self, today: date, report: RunReport) -> None:
@@ -338,6 +340,11 @@ class ReminderRunner:
         if not self.calendar.is_workday(today):
             report.skipped = "not a working day"
             return report
+        try:  # the weekly report must never hold up reminders
+            await self.send_weekly(now, report)
+        except Exception:
+            log.exception("weekly report failed; the next run tries again")
+            report.counts["weekly:error"] += 1
         if now.time() < self.policy.send_at:
             report.skipped = "before the send time"
             return report

@@ -31,6 +31,7 @@ def bot_env(fake, database_url: str, **extra: str) -> dict[str, str]:
     env.update(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=fake.base_url,
                TELEGRAM_FILE_BASE_URL=fake.file_base_url, DATABASE_URL=database_url, DUBAN_LOG_LEVEL="INFO",
                PYTHONPATH=str(ROOT))
+    env["DUBAN_WEEKLY_AT"] = "off"  # these tests count reminders; the weekly report has tests/test_reports_weekly.py
     env.update(extra)
     return env
 

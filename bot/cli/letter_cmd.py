@@ -20,6 +20,9 @@ def register(sub) -> None:
     load.add_argument("file", type=Path)
     load.add_argument("--year", type=int, help="the letter year; must match the file's letter.year")
     load.set_defaults(func=_load)
+    from bot.cli.letter_io_cmd import add_subcommands  # import, template, copy (reports/)
+
+    add_subcommands(lsub)
 
     tasks = sub.add_parser("tasks", help="list the tasks (work lines) of the current letter")
     tasks.add_argument("--dept", metavar="NAME", help="only this department's tasks (name or alias)")

@@ -1,0 +1,1 @@
+"""The CJK font file the charts draw with (data, not code): see README.md."""

@@ -1,0 +1,228 @@
+"""The office workbook (openpyxl): every task, the score sheet laid out like the letter's appendix, the audit
+log, the charts, the departments and the letter itself; and the empty template the import reads.
+
+Chinese headers, frozen header rows, column widths, dates as date cells, numbers as numbers; section and
+total rows of the score sheet are =SUM formulas over the rows above them.
+"""
+from __future__ import annotations
+
+import io
+import json
+
+from openpyxl import Workbook
+from openpyxl.drawing.image import Image
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports import labels as L
+from reports.data import LetterInfo, Snapshot, TaskRow
+from reports.task_format import number_text, render_deadline, render_target, section_label
+from scheduler.specs import DeadlineSpec
+
+HEADER_FONT, BOLD = Font(bold=True, color="FFFFFF"), Font(bold=True)
+HEADER_FILL, SECTION_FILL = PatternFill("solid", fgColor="1F4E78"), PatternFill("solid", fgColor="DDEBF7")
+WRAP, TOP = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
+DATE_FORMAT, TIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
+ADJUSTMENT = {"bonus": "加分", "penalty": "扣分"}  # section 八's indicators have no number
+TEMPLATE_ROWS = 500  # rows of the template whose 编号 column is formatted as text
+
+
+def _header(ws: Worksheet, columns, row: int = 1) -> None:
+    for col, (title, width, *_) in enumerate(columns, start=1):
+        cell = ws.cell(row, col, title)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, Alignment(horizontal="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(col)].width = width
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else round(x, 4)
+
+
+# ---- 任务清单 ----------------------------------------------------------------------------------------
+
+def letter_cells(row: TaskRow, sections: dict[int, str]) -> list:
+    """The eleven columns the import reads back, for one task."""
+    v = row.view
+    stated = [DeadlineSpec.from_dict(d.spec) for d in v.deadlines]
+    return [section_label(v.section, sections.get(v.section, "")), v.item, v.item_title, v.id, v.text,
+            "、".join(v.departments), "、".join(v.recognized_by), "\n".join(render_target(t) for t in v.targets),
+            "\n".join(render_deadline(s) for s in stated if not s.implicit), ", ".join(v.rubric), v.note]
+
+
+def _report_summary(row: TaskRow) -> str | None:
+    r = row.latest
+    if r is None:
+        return None
+    parts = [L.REPORT_KIND.get(r.kind, r.kind), L.REPORT_STATUS.get(r.status, r.status)]
+    parts += [f"{m.get('name', '')} {number_text(m['value'])}{m.get('unit', '')}"
+              + (f"/目标{number_text(m['target'])}{m.get('unit', '')}" if m.get("target") is not None else "")
+              for m in r.measures if m.get("value") is not None]
+    if r.note:
+        parts.append(r.note)
+    return " · ".join(parts)
+
+
+def _task_sheet(ws: Worksheet, snapshot: Snapshot, sections: dict[int, str]) -> None:
+    _header(ws, L.TASK_COLUMNS)
+    for r, row in enumerate(snapshot.tasks, start=2):
+        status, latest = row.status, row.latest
+        values = letter_cells(row, sections) + [
+            L.COLOUR_NAME[status.colour] if status else L.CLOSED, status.reason if status else None,
+            status.due if status else None, latest.submitted_at.date() if latest else None, _report_summary(row),
+            ("是" if latest.status == "verified" else "否") if latest else "否", latest.evidence if latest else 0]
+        for c, value in enumerate(values, start=1):
+            cell = ws.cell(r, c, value)
+            cell.alignment = WRAP if c in (5, 8, 9, 13, 16) else TOP
+        ws.cell(r, 4).number_format = "@"
+        for c in (14, 15):
+            ws.cell(r, c).number_format = DATE_FORMAT
+        if status:
+            ws.cell(r, 12).fill = PatternFill("solid", fgColor=L.COLOUR_FILL[status.colour])
+    ws.freeze_panes = "E2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(L.TASK_COLUMNS))}{max(2, len(snapshot.tasks) + 1)}"
+
+
+# ---- 考核评分 ----------------------------------------------------------------------------------------
+
+def _score_sheet(ws: Worksheet, snapshot: Snapshot) -> None:
+    result, sources = snapshot.standing.result, snapshot.standing.sources
+    _header(ws, L.SCORE_COLUMNS)
+    r, section_rows = 2, []
+    for sec in result.sections:
+        head, r = r, r + 1
+        ws.cell(head, 1, sec.numeral)
+        ws.cell(head, 2, sec.title)
+        for ind in sec.indicators:
+            lost = ind.lost("projected")
+            reasons = [why for s in lost for why in s.why("projected")] + list(ind.notes)
+            used = [f"{s.id}:{src}" for s in ind.subitems for src in sources.get(s.id, [])]
+            ws.append([ADJUSTMENT.get(str(ind.no), ind.no), ind.name, _num(ind.weight), _num(ind.projected),
+                       _num(ind.secured), _num(ind.at_risk), f"=C{r}-D{r}" if ind.weight else None,
+                       "\n".join(reasons) or None, "\n".join(used) or None])
+            for c in range(1, 10):
+                ws.cell(r, c).alignment = WRAP if c in (2, 8, 9) else TOP
+            r += 1
+        first, last = head + 1, r - 1
+        for c in "CDEFG":
+            ws[f"{c}{head}"] = f"=SUM({c}{first}:{c}{last})" if last >= first else 0
+        for c in range(1, 10):
+            ws.cell(head, c).font, ws.cell(head, c).fill = BOLD, SECTION_FILL
+        section_rows.append(head)
+    ws.cell(r, 1, "合计").font = BOLD
+    for c in "CDEFG":
+        cells = ",".join(f"{c}{h}" for h in section_rows)
+        ws[f"{c}{r}"] = f"=MAX(0,SUM({cells}))" if c in "DEF" else f"=SUM({cells})"
+        ws[f"{c}{r}"].font = BOLD
+    verdict = result.excellent.verdict("projected")
+    ws.cell(r + 2, 1, "评优")
+    ws.cell(r + 2, 2, ("预计达到" if verdict else "预计未达到") + "评优基本标准")
+    ws.cell(r + 2, 8, "\n".join(result.excellent.why("projected"))).alignment = WRAP
+    ws.cell(r + 3, 1, "口径")
+    ws.cell(r + 3, 2, f"{snapshot.today.isoformat()} 的考核事实;预计=已知扣分之外全部得分,已确认=经审核的事实证明的得分,"
+                      "风险分=逾期未报任务涉及的未确认分")
+    ws.freeze_panes = "C2"
+
+
+# ---- 操作记录 ----------------------------------------------------------------------------------------
+
+def _json(value) -> str | None:
+    return json.dumps(value, ensure_ascii=False, default=str) if value is not None else None
+
+
+def _audit_sheet(ws: Worksheet, snapshot: Snapshot) -> None:
+    ws.cell(1, 1, f"操作记录 {snapshot.audit_from.isoformat()} 至 {snapshot.audit_to.isoformat()},"
+                  f"共 {len(snapshot.audit)} 条").font = BOLD
+    _header(ws, L.AUDIT_COLUMNS, row=2)
+    for r, a in enumerate(snapshot.audit, start=3):
+        for c, value in enumerate([a.at, a.actor, a.who or None, L.action_name(a.action), a.entity, a.entity_id,
+                                   _json(a.before), _json(a.after)], start=1):
+            ws.cell(r, c, value).alignment = WRAP if c in (7, 8) else TOP
+        ws.cell(r, 1).number_format = TIME_FORMAT
+        ws.cell(r, 6).number_format = "@"
+    ws.freeze_panes = "A3"
+
+
+# ---- 部门, 责任书, 图表 ------------------------------------------------------------------------------
+
+def _department_sheet(ws: Worksheet, departments) -> None:
+    _header(ws, [("名称", 24), ("级别", 10), ("别名", 60)])
+    for name, level, aliases in departments:
+        ws.append([name, L.LEVEL_NAME.get(level, level), "、".join(aliases) or None])
+    ws.freeze_panes = "A2"
+
+
+def _letter_sheet(ws: Worksheet, info: LetterInfo | None) -> None:
+    _header(ws, [("项目", 12), ("内容", 100)])
+    for r, (key, title) in enumerate(L.LETTER_FIELDS, start=2):
+        ws.cell(r, 1, title).font = BOLD
+        value = getattr(info, key) if info is not None else None
+        cell = ws.cell(r, 2, value)
+        cell.alignment = WRAP
+        if key == "issued_on":
+            cell.number_format = DATE_FORMAT
+        if key == "code":
+            cell.number_format = "@"
+    ws.freeze_panes = "A2"
+
+
+def _chart_sheet(ws: Worksheet, charts) -> None:
+    row = 1
+    for chart in charts:
+        ws.cell(row, 1, chart.title).font = BOLD
+        image = Image(io.BytesIO(chart.png))
+        image.anchor = f"A{row + 1}"
+        ws.add_image(image)
+        row += int(image.height / 20) + 4
+
+
+def build_workbook(snapshot: Snapshot, charts=()) -> bytes:
+    wb = Workbook()
+    _task_sheet(wb.active, snapshot, snapshot.sections)
+    wb.active.title = L.TASK_SHEET
+    _score_sheet(wb.create_sheet(L.SCORE_SHEET), snapshot)
+    _audit_sheet(wb.create_sheet(L.AUDIT_SHEET), snapshot)
+    if charts:
+        _chart_sheet(wb.create_sheet(L.CHART_SHEET), charts)
+    _department_sheet(wb.create_sheet(L.DEPARTMENT_SHEET), snapshot.departments)
+    _letter_sheet(wb.create_sheet(L.LETTER_SHEET), snapshot.letter)
+    return _save(wb)
+
+
+def template_workbook(departments, info: LetterInfo | None = None) -> bytes:
+    """An empty task sheet (the columns the import reads), how to fill it, the departments, the letter."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = L.TASK_SHEET
+    columns = [c for c in L.TASK_COLUMNS if c[2] == "letter"]
+    _header(ws, columns)
+    for r in range(2, TEMPLATE_ROWS + 2):
+        ws.cell(r, 4).number_format = "@"
+        for c in (5, 8, 9):
+            ws.cell(r, c).alignment = WRAP
+    ws.freeze_panes = "E2"
+    guide = wb.create_sheet(L.GUIDE_SHEET)
+    _header(guide, [("列", 16), ("填写方法", 110)])
+    for column, how in L.GUIDE:
+        guide.append([column, how])
+        guide.cell(guide.max_row, 2).alignment = WRAP
+    guide.append([])
+    guide.append(["导入", "duban letter import 文件.xlsx --year 年度;有错误时逐条列出(工作表、行、列),不写入任何内容"])
+    _department_sheet(wb.create_sheet(L.DEPARTMENT_SHEET), departments)
+    _letter_sheet(wb.create_sheet(L.LETTER_SHEET), info)
+    return _save(wb)
+
+
+def _save(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def export_name(snapshot: Snapshot) -> str:
+    return f"duban-{snapshot.letter.code}-{snapshot.today.isoformat()}.xlsx"
+
+
+def template_name(year: int | None = None) -> str:
+    return f"duban-letter-template{f'-{year}' if year else ''}.xlsx"
+
