@@ -9,6 +9,7 @@ secured view). A clause that voids the sub-item ("此项不得分") returns minu
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping, NamedTuple
 
@@ -95,7 +96,7 @@ NOTHING = Outcome(0.0, 0.0)
 
 
 @dataclass(frozen=True)
-class Clause:
+class Clause(ABC):
     """One rule of a sub-item. Subclasses set `kind` and implement `own_fields` and `judge`."""
 
     kind: ClassVar[str] = ""
@@ -106,8 +107,9 @@ class Clause:
     gate_label: str = field(default="", compare=False)
     part: int | None = None  # the circled part (①=1) of a pooled sub-item this clause scores
 
+    @abstractmethod
     def own_fields(self) -> tuple[FieldSpec, ...]:
-        raise NotImplementedError
+        """The facts this kind of clause reads."""
 
     def fields(self) -> tuple[FieldSpec, ...]:
         gates = tuple(bool_spec(g, self.gate_label or g) for g in (self.only_if, self.unless) if g)
@@ -117,8 +119,9 @@ class Clause:
         """Checks across fields (field, value, what is allowed); single values are checked by FieldSpec."""
         return []
 
+    @abstractmethod
     def judge(self, values: Mapping[str, Any], share: float, say: bool) -> Outcome:
-        raise NotImplementedError
+        """The points this clause moves for these facts (and, with `say`, the explanation)."""
 
     def evaluate(self, values: Mapping[str, Any], share: float, say: bool = False) -> Outcome:
         """`share`: the points this clause can move when it states none itself (the sub-item's).
