@@ -95,15 +95,11 @@ async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _build_template(ctx) -> tuple[bytes, str]:
-    from sqlalchemy import select
-
-    from bot.storage.models import Department
     from reports import workbook
-    from services.tasks import NoLetter, current_letter
+    from services.tasks import NoLetter, current_letter, departments as all_departments
 
     with ctx.db.session() as session:
-        departments = [(d.name, d.level, tuple(d.aliases or ()))
-                       for d in session.scalars(select(Department).order_by(Department.level.desc(), Department.id))]
+        departments = [(d.name, d.level, tuple(d.aliases or ())) for d in all_departments(session)]
         try:
             year = current_letter(session).year
         except NoLetter:

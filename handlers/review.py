@@ -4,12 +4,11 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from sqlalchemy import select
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.storage.models import Contact, Conversation, Deadline, Department, Report
+from bot.storage.models import Conversation
 from handlers import report_texts as rt
 from handlers.common import REFUSALS, app_ctx, clear_buttons, identity_of, refuse, reply, session_of, typing
 from handlers.notify import notify_department
@@ -33,12 +32,9 @@ async def pending(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         require_admin(identity)
         await typing(update, context)
         with session_of(context) as session:
-            waiting = reports.pending(session)
-            shown = []
-            for r in waiting[:SHOW_AT_ONCE]:
-                dep = session.get(Department, r.department_id).name if r.department_id else "美丽办"
-                who = session.scalar(select(Contact.display_name).where(Contact.id == r.contact_id)) or str(r.submitted_by)
-                shown.append((r.id, rt.pending_item(r, dep, who, app_ctx(context).clock.tz), list(r.evidence or [])))
+            waiting = reports.pending_views(session)
+            shown = [(r.id, rt.pending_item(r, dep, who, app_ctx(context).clock.tz), list(r.evidence or []))
+                     for r, dep, who in waiting[:SHOW_AT_ONCE]]
     except REFUSALS as exc:
         await refuse(update, context, exc)
         return
@@ -67,43 +63,29 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     report_id = int(raw_id)
     identity, ctx = identity_of(update, context), app_ctx(context)
     try:
-        require_admin(identity)
         with session_of(context) as session:
-            report = session.get(Report, report_id)
-            if report is None or report.status != "submitted":
-                await query.answer(rt.STALE if report is None else f"这份上报已处理(状态:{report.status})。")
-                return
-            code = report.task.code
             if action == "no":  # ask for the reason first; the reply completes the rejection
-                session.merge(Conversation(chat_id=identity.chat_id, user_id=identity.user_id, kind="reject",
-                                           step="reason", payload={"report_id": report_id}, updated_at=ctx.clock.now()))
-                await query.answer()
-                await reply(update, context, rt.ASK_REASON.format(id=report_id, code=esc(code)))
-                return
-            report = reports.review(session, ctx.clock, ctx.calendar, identity, report_id, approve=True)
-            facts = {f.subitem_id: f.values for f in _facts_of(session, report_id)}
-            follow_ups = [(d.phrase, d.spec["date"]) for d in session.scalars(
-                select(Deadline).where(Deadline.triggered_by_report_id == report_id))]
-            department_id = report.department_id
+                code = reports.ask_reject_reason(session, ctx.clock, identity, report_id).task.code
+            else:
+                done = reports.review(session, ctx.clock, ctx.calendar, identity, report_id, approve=True)
     except REFUSALS as exc:
         await refuse(update, context, exc)
         return
+    if action == "no":
+        await query.answer()
+        await reply(update, context, rt.ASK_REASON.format(id=report_id, code=esc(code)))
+        return
     await query.answer("已通过")
     await clear_buttons(update)
-    facts_text = rt.FACTS_RECORDED.format(facts=esc("; ".join(f"{k}: {v}" for k, v in facts.items()))) if facts \
-        else rt.FACTS_NONE
-    await reply(update, context, rt.REVIEWED_OK.format(id=report_id, code=esc(code), facts=facts_text))
-    await notify_department(context, department_id, rt.VERIFIED.format(id=report_id, code=esc(code)))
-    for phrase, due in follow_ups:
-        text = rt.FOLLOW_UP.format(code=esc(code), phrase=esc(phrase), day=day(date.fromisoformat(due)))
-        await notify_department(context, department_id, text)
+    code = esc(done.code)
+    facts_text = rt.FACTS_RECORDED.format(facts=esc("; ".join(f"{k}: {v}" for k, v in done.facts.items()))) \
+        if done.facts else rt.FACTS_NONE
+    await reply(update, context, rt.REVIEWED_OK.format(id=report_id, code=code, facts=facts_text))
+    await notify_department(context, done.department_id, rt.VERIFIED.format(id=report_id, code=code))
+    for phrase, due in done.follow_ups:
+        text = rt.FOLLOW_UP.format(code=code, phrase=esc(phrase), day=day(date.fromisoformat(due)))
+        await notify_department(context, done.department_id, text)
         await reply(update, context, text)
-
-
-def _facts_of(session, report_id: int):
-    from bot.storage.models import Fact
-
-    return list(session.scalars(select(Fact).where(Fact.report_id == report_id)))
 
 
 async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation) -> None:
@@ -113,15 +95,14 @@ async def on_reason(update: Update, context: ContextTypes.DEFAULT_TYPE, conversa
     try:
         with session_of(context) as session:
             session.delete(session.merge(conversation))
-            report = reports.review(session, ctx.clock, ctx.calendar, identity, conversation.payload["report_id"],
-                                    approve=False, reason=reason)
-            code, department_id = report.task.code, report.department_id
-            department = session.get(Department, department_id).name if department_id else "美丽办"
+            done = reports.review(session, ctx.clock, ctx.calendar, identity, conversation.payload["report_id"],
+                                  approve=False, reason=reason)
     except REFUSALS as exc:
         await refuse(update, context, exc)
         return
-    await notify_department(context, department_id, rt.REJECTED.format(id=report.id, code=esc(code), reason=esc(reason)))
-    await reply(update, context, rt.REVIEWED_NO.format(id=report.id, code=esc(code), department=esc(department)))
+    report_id, code = done.report.id, esc(done.code)
+    await notify_department(context, done.department_id, rt.REJECTED.format(id=report_id, code=code, reason=esc(reason)))
+    await reply(update, context, rt.REVIEWED_NO.format(id=report_id, code=code, department=esc(done.department)))
 
 
 def register(application: Application) -> None:

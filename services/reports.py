@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.storage.models import Conversation, Report, Task
+from bot.storage.models import Contact, Conversation, Department, Report, Task
 from services import audit
 from services.access import Denied, Identity, require_admin, require_task_access
 from services.quantities import Quantity, in_unit
@@ -206,28 +206,66 @@ def pending(session: Session) -> list[Report]:
                                 .order_by(Report.submitted_at, Report.id)))
 
 
+@dataclass(frozen=True)
+class Reviewed:
+    """What a review did, for the answer to the office and the notice to the department."""
+
+    report: Report
+    code: str
+    department_id: int | None
+    department: str
+    facts: dict  # sub-item id -> the facts recorded from the report
+    follow_ups: list  # (phrase, due date) of the deadlines the report opened
+
+
 def review(session: Session, clock: Clock, calendar, identity: Identity, report_id: int, approve: bool,
-           reason: str | None = None) -> Report:
+           reason: str | None = None) -> Reviewed:
     """通过 / 退回. Approving turns the report into scoring facts and opens follow-up deadlines."""
     require_admin(identity)
-    report = session.get(Report, report_id)
-    if report is None:
-        raise Denied("no_report", report_id=report_id)
-    if report.status != "submitted":
-        raise Denied("already_reviewed", status=report.status)
+    report = reviewable(session, report_id)
     before = _snapshot(report)
     report.status = "verified" if approve else "rejected"
     report.reviewed_by, report.reviewed_at, report.review_note = identity.user_id, clock.now(), reason
     audit.record(session, clock, f"tg:{identity.user_id}", "report.verify" if approve else "report.reject",
                  "report", report.id, before, _snapshot(report))
+    facts, follow_ups = {}, []
     if approve:
         from services.follow_ups import open_follow_ups
         from services.scoring_facts import record_report_facts
 
-        record_report_facts(session, clock, identity, report)
-        open_follow_ups(session, clock, calendar, identity, report)
+        facts = record_report_facts(session, clock, identity, report)
+        follow_ups = [(d.phrase, d.spec["date"]) for d in open_follow_ups(session, clock, calendar, identity, report)]
     session.flush()
+    department = session.get(Department, report.department_id).name if report.department_id else "美丽办"
+    return Reviewed(report, report.task.code, report.department_id, department, facts, follow_ups)
+
+
+def reviewable(session: Session, report_id: int) -> Report:
+    report = session.get(Report, report_id)
+    if report is None:
+        raise Denied("no_report", report_id=report_id)
+    if report.status != "submitted":
+        raise Denied("already_reviewed", status=report.status)
     return report
+
+
+def ask_reject_reason(session: Session, clock: Clock, identity: Identity, report_id: int) -> Report:
+    """退回 first asks why: the admin's next message completes the rejection (services state, not memory)."""
+    require_admin(identity)
+    report = reviewable(session, report_id)
+    session.merge(Conversation(chat_id=identity.chat_id, user_id=identity.user_id, kind="reject", step="reason",
+                               payload={"report_id": report_id}, updated_at=clock.now()))
+    return report
+
+
+def pending_views(session: Session) -> list[tuple[Report, str, str]]:
+    """Reports awaiting verification, with their department and who submitted them."""
+    views = []
+    for r in pending(session):
+        dep = session.get(Department, r.department_id).name if r.department_id else "美丽办"
+        who = session.scalar(select(Contact.display_name).where(Contact.id == r.contact_id)) or str(r.submitted_by)
+        views.append((r, dep, who))
+    return views
 
 
 def _snapshot(report: Report) -> dict:

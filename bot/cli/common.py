@@ -43,3 +43,12 @@ def clock(cfg: Settings) -> SystemClock:
 def print_json(data: object) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+def print_load_summary(summary, how: str) -> None:
+    """What a load did: every CLI path that loads a letter says it the same way."""
+    if summary.unchanged:
+        print(f"{summary.letter_code} ({summary.year}): already loaded with the same content; nothing changed")
+    else:
+        counts = ", ".join(f"{n} {what}" for what, n in sorted(summary.counts.items())) or "no changes"
+        print(f"{summary.letter_code} ({summary.year}) {how}: {counts}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.cli import CliError
-from bot.cli.common import clock, open_database, print_json, settings
+from bot.cli.common import clock, open_database, print_json, print_load_summary, settings
 from services.letter_file import LetterFileError, read_letter
 from services.letters import CITY, COUNTY, load_letter
 from services.tasks import NoLetter, UnknownDepartment, current_letter, departments, find_department, list_tasks
@@ -46,12 +46,9 @@ def _load(args) -> int:
     db = open_database(cfg)
     with db.session() as session:
         summary = load_letter(session, data, clock(cfg), actor="cli")
-    if summary.unchanged:
-        print(f"{data.code} ({data.year}): already loaded from an identical file; nothing changed")
-    else:
-        counts = ", ".join(f"{n} {what}" for what, n in sorted(summary.counts.items())) or "no changes"
-        print(f"{data.code} ({data.year}) loaded: {counts}")
+    print_load_summary(summary, "loaded")
     return 0
+
 
 
 def _tasks(args) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.cli import CliError
-from bot.cli.common import clock, open_database, settings
+from bot.cli.common import clock, open_database, print_load_summary, settings
 
 
 def add_subcommands(lsub) -> None:
@@ -68,11 +68,7 @@ def _import(args) -> int:
         raise CliError(str(exc)) from None
     with db.session() as session:
         summary = load_letter(session, data, clock(cfg), actor="cli")
-    if summary.unchanged:
-        print(f"{data.code} ({data.year}): already loaded with the same content; nothing changed")
-    else:
-        counts = ", ".join(f"{n} {what}" for what, n in sorted(summary.counts.items())) or "no changes"
-        print(f"{data.code} ({data.year}) imported from {args.file}: {counts}")
+    print_load_summary(summary, f"imported from {args.file}")
     return 0
 
 
