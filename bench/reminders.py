@@ -25,15 +25,15 @@ from sqlalchemy import insert, select  # noqa: E402
 from telegram import Bot  # noqa: E402
 
 from bot.clock import FakeClock  # noqa: E402
-from bot.storage import migrate  # noqa: E402
-from bot.storage.db import Database  # noqa: E402
-from bot.storage.models import Contact, Deadline, Department, Item, Letter, Task, task_departments  # noqa: E402
+from storage import migrate  # noqa: E402
+from storage.db import Database  # noqa: E402
+from storage.models import Contact, Deadline, Department, Item, Letter, Task, task_departments  # noqa: E402
 from fake_bot_api import FakeBotAPI  # noqa: E402
 from scheduler.delivery import Deliverer  # noqa: E402
-from scheduler.planner import Occurrence, Recipient, plan  # noqa: E402
-from scheduler.policy import ReminderPolicy  # noqa: E402
+from deadlines.planner import Occurrence, Recipient, plan  # noqa: E402
+from deadlines.policy import ReminderPolicy  # noqa: E402
 from scheduler.runner import ReminderRunner, RunReport  # noqa: E402
-from scheduler.workdays import WorkdayCalendar  # noqa: E402
+from deadlines.workdays import WorkdayCalendar  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 DUE = date(2022, 9, 30)

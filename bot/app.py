@@ -9,8 +9,8 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.storage.db import Database
-from scheduler.policy import ReminderPolicy
+from storage.db import Database
+from deadlines.policy import ReminderPolicy
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +22,12 @@ class Context:
     settings: Settings
     db: Database
     clock: Clock
-    calendar: object = None  # scheduler.workdays.WorkdayCalendar
+    calendar: object = None  # deadlines.workdays.WorkdayCalendar
     policy: ReminderPolicy = field(default_factory=ReminderPolicy)
 
     def __post_init__(self) -> None:
         if self.calendar is None:
-            from scheduler.workdays import WorkdayCalendar
+            from deadlines.workdays import WorkdayCalendar
 
             self.calendar = WorkdayCalendar()
 
@@ -41,7 +41,7 @@ async def _set_menus(application: Application) -> None:
     from sqlalchemy import select
     from telegram.error import TelegramError
 
-    from bot.storage.models import Contact
+    from storage.models import Contact
     from handlers.menus import set_default_menus
 
     ctx = context_of(application)

@@ -63,7 +63,7 @@ class Settings:
         return hmac.new(self.token.encode(), b"duban webhook secret", hashlib.sha256).hexdigest()
 
     def reminder_policy(self):
-        from scheduler.policy import ReminderPolicy
+        from deadlines.policy import ReminderPolicy
 
         return ReminderPolicy(lead_workdays=self.remind_lead_days, send_at=self.remind_at,
                               escalate_after_workdays=self.escalate_after,

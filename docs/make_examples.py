@@ -20,14 +20,14 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from bot.clock import FakeClock  # noqa: E402
-from bot.paths import BUNDLED_LETTER  # noqa: E402
-from bot.storage import migrate  # noqa: E402
-from bot.storage.db import Database  # noqa: E402
-from bot.storage.models import Report, Task  # noqa: E402
+from storage.paths import BUNDLED_LETTER  # noqa: E402
+from storage import migrate  # noqa: E402
+from storage.db import Database  # noqa: E402
+from storage.models import Report, Task  # noqa: E402
 from reports import charts, workbook  # noqa: E402
 from reports.data import collect  # noqa: E402
-from scheduler.policy import ReminderPolicy  # noqa: E402
-from scheduler.workdays import WorkdayCalendar  # noqa: E402
+from deadlines.policy import ReminderPolicy  # noqa: E402
+from deadlines.workdays import WorkdayCalendar  # noqa: E402
 from services import audit  # noqa: E402
 from services.access import Identity  # noqa: E402
 from services.letter_file import read_letter  # noqa: E402

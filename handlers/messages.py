@@ -4,7 +4,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
-from bot.storage.models import Conversation
+from storage.models import Conversation
 from handlers import report_flow, review, task_admin, texts
 from handlers.common import identity_of, reply, session_of
 from services.intents import read_intent

@@ -233,7 +233,7 @@ async def _download(context, report_id: int, item: dict, folder: Path) -> None:
         log.warning("evidence of report %s not downloaded (file id kept): %s", report_id, exc)
         return
     with session_of(context) as session:
-        from bot.storage.models import Report
+        from storage.models import Report
 
         report = session.get(Report, report_id)
         report.evidence = [dict(e, path=str(path)) if e["file_unique_id"] == item["file_unique_id"] else e

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.storage.models import Conversation
+from storage.models import Conversation
 from handlers import report_texts as rt
 from handlers.common import REFUSALS, app_ctx, clear_buttons, identity_of, refuse, reply, session_of, typing
 from handlers.notify import notify_department

@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.storage.models import Conversation, Department
+from storage.models import Conversation, Department
 from handlers import task_admin_flow as flow
 from handlers import task_admin_texts as tt
 from handlers.common import REFUSALS, app_ctx, clear_buttons, identity_of, refuse, reply, session_of

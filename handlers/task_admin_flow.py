@@ -14,8 +14,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from handlers import task_admin_texts as tt
 from handlers.task_texts import clip
 from handlers.texts import esc
-from scheduler.cn_text import normalize
-from scheduler.phrases import DeadlineParseError, parse_deadline
+from deadlines.cn_text import normalize
+from deadlines.phrases import DeadlineParseError, parse_deadline
 from services import task_edits
 from services.letters import COUNTY
 from services.task_drafts import CHOICE, CONFIRM, DEPS, FIXDEP, RUBRIC, TARGET, TEXT, WHICH, DEADLINE, Draft

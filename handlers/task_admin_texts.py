@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from handlers.task_texts import clip, day
 from handlers.texts import esc
-from scheduler import wording
+from deadlines import wording
 
 ADDTASK_USAGE = ("用法:<code>/addtask</code> 按提示一步步新增任务;\n"
                  "或一行写完:<code>/addtask 发改局 完成XX工作 10月底前</code>(多个部门用“、”隔开)")

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import AuditEntry, Contact, Department, Item, Letter, Report, Task
-from scheduler.policy import ReminderPolicy
+from storage.models import AuditEntry, Contact, Department, Item, Letter, Report, Task
+from deadlines.policy import ReminderPolicy
 from services.occurrences import letter_occurrences
 from services.scoring_facts import Standing, standing
 from services.status_board import TaskStatus, task_statuses

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from reports import labels as L
 from reports.task_format import deadline_lines, parse_deadline, parse_section, parse_target, split_ids, split_names
-from scheduler.specs import SpecError, occurrences
+from deadlines.specs import SpecError, occurrences
 from services.letter_file import Department, ItemData, LetterData, LineData, closest
 
 

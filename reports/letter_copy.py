@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.storage.models import Department, Item, Letter, Task
+from storage.models import Department, Item, Letter, Task
 from services.letter_file import read_letter
 from services.tasks import current_letter
 

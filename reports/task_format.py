@@ -15,7 +15,7 @@ import json
 import re
 from datetime import date, datetime
 
-from scheduler.specs import DeadlineSpec, SpecError
+from deadlines.specs import DeadlineSpec, SpecError
 from services.letter_file import Target
 
 NUMERALS = "一二三四五六七八九十"

@@ -15,7 +15,7 @@ from html import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Deadline, Report, Task
+from storage.models import Deadline, Report, Task
 from reports import charts as charts_mod
 from reports.charts import Chart
 from reports.data import AuditRow, Snapshot, collect

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from bot.storage.models import Delivery
+from storage.models import Delivery
 from scheduler import messages
 from scheduler.delivery import BLOCKED, SENT, UNCERTAIN, FilePart, Outcome
 from services import reminder_ledger as ledger

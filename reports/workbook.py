@@ -18,7 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from reports import labels as L
 from reports.data import LetterInfo, Snapshot, TaskRow
 from reports.task_format import number_text, render_deadline, render_target, section_label
-from scheduler.specs import DeadlineSpec
+from deadlines.specs import DeadlineSpec
 
 HEADER_FONT, BOLD = Font(bold=True, color="FFFFFF"), Font(bold=True)
 HEADER_FILL, SECTION_FILL = PatternFill("solid", fgColor="1F4E78"), PatternFill("solid", fgColor="DDEBF7")

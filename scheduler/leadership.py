@@ -24,8 +24,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.storage.db import Database
-from bot.storage.models import BotProcess, SchedulerLease
+from storage.db import Database
+from storage.models import BotProcess, SchedulerLease
 
 LEASE_NAME = "reminders"
 SCHEDULER, STANDBY = "scheduler", "standby"

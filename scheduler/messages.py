@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram_text import split_lines, utf16_len
 from scheduler.delivery import Part
-from scheduler.planner import DUE, ESCALATION, LEAD, OVERDUE, REPEAT
+from deadlines.planner import DUE, ESCALATION, LEAD, OVERDUE, REPEAT
 
 MAX_CHARS = 3800  # under Telegram's 4096, leaving room for the header of a continued part
 MAX_TASKS_PER_PART = 20  # three buttons each: well under the keyboard limits

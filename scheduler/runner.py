@@ -13,13 +13,13 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from bot.storage.db import Database
-from bot.storage.models import Contact, Delivery, Department, Reminder, Task
+from storage.db import Database
+from storage.models import Contact, Delivery, Department, Reminder, Task
 from reports.weekly_delivery import WeeklyDelivery
 from scheduler import messages
 from scheduler.delivery import BLOCKED, FAILED, SENT, UNCERTAIN, Deliverer, Outcome
-from scheduler.planner import DUE, ESCALATION, LEAD, OVERDUE, REPEAT, plan
-from scheduler.policy import ReminderPolicy, status_colour
+from deadlines.planner import DUE, ESCALATION, LEAD, OVERDUE, REPEAT, plan
+from deadlines.policy import ReminderPolicy, status_colour
 from services import reminder_ledger as ledger
 from services.occurrences import letter_occurrences
 from services.tasks import NoLetter, current_letter

@@ -13,7 +13,7 @@ from scoring import kinds
 from scoring.kinds import FieldSpec, RuleError
 from scoring.model import Excellence, Indicator, Item, MajorIssue, Rubric, Section, SubItem
 
-# Kept in step with bot.paths.DATA_DIR without importing the bot: scoring stays a pure library.
+# Kept in step with storage.paths.DATA_DIR without importing the bot: scoring stays a pure library.
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "shengzhou-2022-rubric.yaml"
 ID_PATTERN = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?$")
 

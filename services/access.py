@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Contact, Department, Task, task_departments
+from storage.models import Contact, Department, Task, task_departments
 
 ADMIN, CONTACT, VIEWER, NONE = "admin", "contact", "viewer", "none"
 

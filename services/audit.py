@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.storage.models import AuditEntry
+from storage.models import AuditEntry
 
 
 def record(session: Session, clock: Clock, actor: str, action: str, entity: str, entity_id: object,

@@ -28,8 +28,8 @@ from sqlalchemy import types as sqltypes
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import sort_tables_and_constraints
 
-from bot.storage import migrate
-from bot.storage.db import Database
+from storage import migrate
+from storage.db import Database
 
 FORMAT, FORMAT_VERSION = "duban-backup", 1
 RUNTIME_TABLES = frozenset({"alembic_version", "scheduler_leases", "bot_processes"})

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.storage.models import Contact, Department
+from storage.models import Contact, Department
 from services import audit
 from services.tasks import find_department
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Contact, Department, Reminder
+from storage.models import Contact, Department, Reminder
 
 
 def mark_unreachable(session: Session, chat_id: int, reason: str) -> None:

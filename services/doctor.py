@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.storage import migrate
-from bot.storage.db import Database
+from storage import migrate
+from storage.db import Database
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 DEFAULT_API = "https://api.telegram.org/bot"
@@ -137,7 +137,7 @@ async def _telegram(cfg: Settings) -> Check:
 
 def check_calendar(cfg: Settings) -> Check:
     from bot.clock import make_clock
-    from scheduler.workdays import WEEKENDS_ONLY, WorkdayCalendar
+    from deadlines.workdays import WEEKENDS_ONLY, WorkdayCalendar
 
     today = make_clock(cfg.timezone, cfg.clock_file).today()
     calendar = WorkdayCalendar()

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.storage.models import Deadline, Report
-from scheduler.specs import DeadlineSpec
+from storage.models import Deadline, Report
+from deadlines.specs import DeadlineSpec
 from services import audit
 from services.access import Identity
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scheduler.cn_text import normalize_spaced
+from deadlines.cn_text import normalize_spaced
 from services.quantities import Quantity, parse_quantity
 
 _CODE = r"(?P<code>\d{1,2}\.\d{1,2})"

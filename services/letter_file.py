@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from scheduler.specs import DeadlineSpec, SpecError
+from deadlines.specs import DeadlineSpec, SpecError
 from services.yaml_lines import LineDict, YamlFileError, line_of, load_yaml
 
 COMPARISONS = ("at_least", "at_most", "equal")

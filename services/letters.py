@@ -20,8 +20,8 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.storage.models import AuditEntry, Deadline, Department, Item, Letter, Task, task_departments
-from scheduler.specs import DATED_KINDS, DeadlineSpec
+from storage.models import AuditEntry, Deadline, Department, Item, Letter, Task, task_departments
+from deadlines.specs import DATED_KINDS, DeadlineSpec
 from services import audit
 from services.letter_file import LetterData, LineData
 
@@ -243,7 +243,7 @@ def _office_assigned(session: Session, letter_code: str) -> set[str]:
 
 def load_bundled_letter_if_empty(session: Session, clock: Clock) -> LoadSummary | None:
     """First start: an empty database gets the bundled 2022 letter, so the bot has something to serve."""
-    from bot.paths import BUNDLED_LETTER
+    from storage.paths import BUNDLED_LETTER
     from services.letter_file import read_letter
 
     if session.scalar(select(Letter.id).limit(1)) is not None:

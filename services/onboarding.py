@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.storage.models import Contact, Invite
+from storage.models import Contact, Invite
 from services import audit
 from services.access import CONTACT, VIEWER, Denied, Identity, require_admin
 from services.tasks import find_department

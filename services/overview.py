@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Item, Task, task_departments
+from storage.models import Item, Task, task_departments
 from services.tasks import NoLetter, current_letter
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from scheduler.cn_text import normalize, to_int
+from deadlines.cn_text import normalize, to_int
 
 _NUMBER = re.compile(r"^(?P<num>\d+(?:\.\d+)?|[〇零一二两三四五六七八九十百千]{1,8})(?P<unit>[^\d\s]{0,6})$")
 

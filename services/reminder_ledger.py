@@ -12,8 +12,8 @@ from datetime import date, datetime, time
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Contact, Delivery, Reminder, SchedulerState, task_departments
-from scheduler.planner import DUE, LEAD, REPEAT, Planned, Recipient
+from storage.models import Contact, Delivery, Reminder, SchedulerState, task_departments
+from deadlines.planner import DUE, LEAD, REPEAT, Planned, Recipient
 
 CHUNK = 500
 

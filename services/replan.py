@@ -19,9 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.storage.models import Reminder, task_departments
-from scheduler.planner import ESCALATION, plan
-from scheduler.policy import ReminderPolicy
+from storage.models import Reminder, task_departments
+from deadlines.planner import ESCALATION, plan
+from deadlines.policy import ReminderPolicy
 from services import reminder_ledger as ledger
 from services.occurrences import letter_occurrences
 from services.tasks import current_letter

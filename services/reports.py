@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.storage.models import Contact, Conversation, Department, Report, Task
+from storage.models import Contact, Conversation, Department, Report, Task
 from services import audit
 from services.access import Denied, Identity, require_admin, require_task_access
 from services.quantities import Quantity, in_unit

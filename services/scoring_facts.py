@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 import scoring
 from bot.clock import Clock
-from bot.storage.models import Fact, Report, Task
-from scheduler.policy import RED, ReminderPolicy
+from storage.models import Fact, Report, Task
+from deadlines.policy import RED, ReminderPolicy
 from services import audit
 from services.access import Identity, require_admin
 from services.occurrences import letter_occurrences

@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Contact, Department, Reminder, Report, Task
-from scheduler.policy import DONE, GREEN, RED, YELLOW, ReminderPolicy, status_colour, workdays_overdue
+from storage.models import Contact, Department, Reminder, Report, Task
+from deadlines.policy import DONE, GREEN, RED, YELLOW, ReminderPolicy, status_colour, workdays_overdue
 from services.occurrences import OccurrenceFacts, letter_occurrences
 from services.tasks import current_letter
 

@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 
 import scoring
 from bot.clock import Clock
-from bot.storage.models import Deadline, Department, Item, Letter, Task, task_departments
-from scheduler.readings import ParsedDeadline
-from scheduler.specs import DATED_KINDS, DeadlineSpec, SpecError, occurrences
+from storage.models import Deadline, Department, Item, Letter, Task, task_departments
+from deadlines.readings import ParsedDeadline
+from deadlines.specs import DATED_KINDS, DeadlineSpec, SpecError, occurrences
 from services import audit
 from services.tasks import current_letter, find_department
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import AuditEntry, Contact, Deadline, Task
+from storage.models import AuditEntry, Contact, Deadline, Task
 from services.task_edits import EditRefused
 from services.tasks import current_letter
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import scoring
-from bot.storage.models import Report
-from scheduler.policy import ReminderPolicy
+from storage.models import Report
+from deadlines.policy import ReminderPolicy
 from services.access import Identity, require_task_access
 from services.occurrences import letter_occurrences
 from services.reports import find_task

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.storage.models import Deadline, Department, Item, Letter, Task
-from scheduler.specs import DeadlineSpec, occurrences
+from storage.models import Deadline, Department, Item, Letter, Task
+from deadlines.specs import DeadlineSpec, occurrences
 from services.letter_file import closest
 from services.letters import COUNTY
 

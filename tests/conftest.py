@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import FakeClock
-from bot.storage import migrate
-from bot.storage.db import Database
+from storage import migrate
+from storage.db import Database
 from tests import backends
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

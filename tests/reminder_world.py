@@ -9,14 +9,14 @@ from sqlalchemy import select
 from telegram import Bot
 
 from bot.clock import FakeClock
-from bot.storage import migrate
-from bot.storage.db import Database
-from bot.storage.models import Contact, Department, Reminder, Report
+from storage import migrate
+from storage.db import Database
+from storage.models import Contact, Department, Reminder, Report
 from scheduler.delivery import Deliverer
 from scheduler.pacing import Pacer
-from scheduler.policy import ReminderPolicy
+from deadlines.policy import ReminderPolicy
 from scheduler.runner import ReminderRunner
-from scheduler.workdays import WorkdayCalendar
+from deadlines.workdays import WorkdayCalendar
 from services.letter_file import read_letter
 from services.letters import load_letter
 from tests.conftest import SHANGHAI

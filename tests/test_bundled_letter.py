@@ -6,7 +6,7 @@ import json
 import pytest
 
 from bot.cli import main
-from bot.paths import BUNDLED_LETTER
+from storage.paths import BUNDLED_LETTER
 from services.letter_file import read_letter
 
 LETTER = read_letter(BUNDLED_LETTER)

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.paths import BUNDLED_LETTER
-from bot.storage.models import Contact, Department
+from storage.paths import BUNDLED_LETTER
+from storage.models import Contact, Department
 from fake_bot_api import FakeBotAPI
 from handlers import texts
 from tests.chat_world import ADMIN, all_processed, running_bot

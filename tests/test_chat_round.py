@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from bot.paths import BUNDLED_LETTER
-from bot.storage.models import AuditEntry, Deadline, Fact, Report
+from storage.paths import BUNDLED_LETTER
+from storage.models import AuditEntry, Deadline, Fact, Report
 from fake_bot_api import FakeBotAPI
 from tests.chat_world import ADMIN, Chat, running_bot
 from tests.conftest import SHANGHAI

@@ -5,8 +5,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.paths import BUNDLED_LETTER
-from bot.storage.models import Contact, Department, Report
+from storage.paths import BUNDLED_LETTER
+from storage.models import Contact, Department, Report
 from fake_bot_api import FakeBotAPI
 from tests.chat_world import ADMIN, Chat, running_bot
 from tests.conftest import SHANGHAI

@@ -19,9 +19,9 @@ from bot.clock import FakeClock
 from bot.config import load_settings
 from bot.console import ConsoleError, ConsoleSession, Repl, Terminal, console_identity, run_console
 from bot.console.render import Choice, choices_block, visible_text
-from bot.storage import migrate
-from bot.storage.db import Database
-from bot.storage.models import AuditEntry, Contact, Reminder, Task
+from storage import migrate
+from storage.db import Database
+from storage.models import AuditEntry, Contact, Reminder, Task
 from scheduler.delivery import Deliverer
 from scheduler.pacing import Pacer
 from scheduler.runner import ReminderRunner

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import JSON, MetaData, select
 
 from bot.cli import main
-from bot.storage import migrate
-from bot.storage.db import Database
-from bot.storage.models import (AuditEntry, Base, BotProcess, Contact, Conversation, Deadline, Department, Fact,
+from storage import migrate
+from storage.db import Database
+from storage.models import (AuditEntry, Base, BotProcess, Contact, Conversation, Deadline, Department, Fact,
                                 Invite, Report, SchedulerLease, Task)
 from fake_bot_api import FakeBotAPI
 from services.backup import RUNTIME_TABLES, BackupError, backup, read_manifest, restore

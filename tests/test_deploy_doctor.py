@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.cli import main
-from bot.storage import migrate
-from bot.storage.db import Database
-from bot.storage.models import BotProcess, SchedulerLease
+from storage import migrate
+from storage.db import Database
+from storage.models import BotProcess, SchedulerLease
 from fake_bot_api import FakeBotAPI
 from services.doctor import FAIL, OK, WARN, check_evidence, check_scheduler
 from bot.config import load_settings

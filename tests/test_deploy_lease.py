@@ -5,7 +5,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 from bot.clock import FakeClock
-from bot.storage.db import Database
+from storage.db import Database
 from scheduler.leadership import Leadership, read_lease, recent_processes
 
 TTL = timedelta(seconds=30)
@@ -65,7 +65,7 @@ def test_racing_processes_never_both_hold_the_lease(database_url):
     """Many threads with their own engines (like processes) beat at once, again and again."""
     clock = FakeClock(START)
     databases = [Database(database_url) for _ in range(6)]
-    from bot.storage import migrate
+    from storage import migrate
 
     migrate.upgrade(databases[0])
     holders: list[list[str]] = []
@@ -100,7 +100,7 @@ async def test_a_standby_never_recovers_the_holders_sends_and_the_new_holder_doe
     from sqlalchemy import select
     from telegram import Bot
 
-    from bot.storage.models import Reminder
+    from storage.models import Reminder
     from fake_bot_api import FakeBotAPI
     from scheduler.jobs import ReminderDuty
     from scheduler.runner import RunReport

@@ -14,8 +14,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.storage.db import Database
-from bot.storage.models import Delivery, Reminder
+from storage.db import Database
+from storage.models import Delivery, Reminder
 from bot.webhook import SECRET_HEADER
 from fake_bot_api import FakeBotAPI
 from scheduler.leadership import read_lease

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from bot.storage.models import Contact, Department, Reminder
+from storage.models import Contact, Department, Reminder
 from fake_bot_api import FakeBotAPI
 from scheduler.jobs import HANDED_BACK
 from tests.conftest import FIXTURES, SHANGHAI

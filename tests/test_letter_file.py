@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
-from bot.storage.db import Database
-from bot.storage.models import AuditEntry, Letter
+from storage.db import Database
+from storage.models import AuditEntry, Letter
 from services.letter_file import LetterFileError, read_letter
 from tests.conftest import FIXTURES
 

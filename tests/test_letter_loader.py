@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from bot.storage.models import AuditEntry, Deadline, Report, Task
+from storage.models import AuditEntry, Deadline, Report, Task
 from services.letter_file import read_letter
 from services.letters import load_letter
 from services.tasks import current_letter, list_tasks

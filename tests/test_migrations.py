@@ -5,9 +5,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from bot.storage import migrate
-from bot.storage.db import Database
-from bot.storage.models import Base
+from storage import migrate
+from storage.db import Database
+from storage.models import Base
 
 
 def test_migrations_match_models(db):

@@ -6,10 +6,10 @@ from datetime import date, datetime
 import pytest
 import yaml
 
-from bot.paths import DATA_DIR
-from scheduler.phrases import DeadlineParseError, parse_deadline
-from scheduler.specs import DeadlineSpec, end_of_day
-from scheduler.workdays import WorkdayCalendar
+from storage.paths import DATA_DIR
+from deadlines.phrases import DeadlineParseError, parse_deadline
+from deadlines.specs import DeadlineSpec, end_of_day
+from deadlines.workdays import WorkdayCalendar
 
 D = date.fromisoformat
 ISSUED = "2022-09-05"  # the letter's date, a Monday

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.storage.models import Contact, Delivery, Department, Reminder
+from storage.models import Contact, Delivery, Department, Reminder
 from fake_bot_api import FakeBotAPI
 from scheduler.pacing import Pacer
 from tests.conftest import FIXTURES, SHANGHAI

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 from telegram import Bot
 
-from bot.paths import BUNDLED_LETTER
-from bot.storage.models import Reminder, Task
+from storage.paths import BUNDLED_LETTER
+from storage.models import Reminder, Task
 from fake_bot_api import FakeBotAPI
 from services import reminder_ledger as ledger
 from services.tasks import current_letter, list_tasks

@@ -9,9 +9,9 @@ import yaml
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.paths import BUNDLED_LETTER
-from bot.storage.db import Database
-from bot.storage.models import Deadline, Letter, Report, Task
+from storage.paths import BUNDLED_LETTER
+from storage.db import Database
+from storage.models import Deadline, Letter, Report, Task
 from reports.letter_copy import CopyError, copy_letter
 from services.letter_file import read_letter
 from services.tasks import current_letter, list_tasks

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.cli import main
-from bot.paths import BUNDLED_LETTER
-from bot.storage.db import Database
-from bot.storage.models import Letter
+from storage.paths import BUNDLED_LETTER
+from storage.db import Database
+from storage.models import Letter
 from reports import labels as L
 from reports.importer import WorkbookError, read_workbook
 from reports.workbook import template_workbook

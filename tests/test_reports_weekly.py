@@ -11,7 +11,7 @@ from sqlalchemy import select
 from telegram import Bot
 
 from bot.config import load_settings
-from bot.storage.models import Delivery
+from storage.models import Delivery
 from fake_bot_api import FakeBotAPI
 from reports.weekly import week_of
 from tests.reminder_world import ADMIN

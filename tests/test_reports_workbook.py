@@ -9,10 +9,10 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
-from bot.paths import BUNDLED_LETTER
-from bot.storage.db import Database
-from bot.storage import migrate
-from bot.storage.models import Report, Task
+from storage.paths import BUNDLED_LETTER
+from storage.db import Database
+from storage import migrate
+from storage.models import Report, Task
 from reports import labels as L
 from reports.data import collect
 from reports.importer import read_workbook

@@ -8,10 +8,10 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.storage.models import AuditEntry, Contact, Deadline, Department, Item, Reminder, Task
-from scheduler.phrases import parse_deadline
-from scheduler.policy import ReminderPolicy
-from scheduler.workdays import WorkdayCalendar
+from storage.models import AuditEntry, Contact, Deadline, Department, Item, Reminder, Task
+from deadlines.phrases import parse_deadline
+from deadlines.policy import ReminderPolicy
+from deadlines.workdays import WorkdayCalendar
 from services import reminder_ledger
 from services.letter_file import read_letter
 from services.letters import load_letter

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import select
 from telegram import Bot
 
-from bot.paths import BUNDLED_LETTER
-from bot.storage.models import Conversation, Reminder, Task
+from storage.paths import BUNDLED_LETTER
+from storage.models import Conversation, Reminder, Task
 from fake_bot_api import FakeBotAPI
 from tests.chat_world import ADMIN, Chat, plain, running_bot
 from tests.conftest import SHANGHAI

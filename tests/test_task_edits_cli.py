@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.storage.db import Database
-from bot.storage.models import Contact, Department
+from storage.db import Database
+from storage.models import Contact, Department
 from fake_bot_api import FakeBotAPI
 from tests.conftest import FIXTURES, SHANGHAI
 

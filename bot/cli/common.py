@@ -6,8 +6,8 @@ import sys
 
 from bot.clock import SystemClock
 from bot.config import Settings, load_settings
-from bot.storage import migrate
-from bot.storage.db import Database
+from storage import migrate
+from storage.db import Database
 
 
 def settings() -> Settings:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from bot.cli import CliError
 from bot.cli.common import clock, print_json, settings
-from bot.paths import DATA_DIR
-from scheduler import holiday_files, wording
-from scheduler.phrases import DeadlineParseError, ParsedDeadline, parse_deadline
-from scheduler.workdays import OFFICIAL_FIRST, OFFICIAL_LAST, WorkdayCalendar
+from storage.paths import DATA_DIR
+from deadlines import holiday_files, wording
+from deadlines.phrases import DeadlineParseError, ParsedDeadline, parse_deadline
+from deadlines.workdays import OFFICIAL_FIRST, OFFICIAL_LAST, WorkdayCalendar
 
 HOLIDAY_DIR = DATA_DIR / "holidays"
 
@@ -68,7 +68,7 @@ def _quiet_calendar_log(command):
     """Run `command` without the calendar's fallback log line: the CLI prints the Chinese warning itself."""
 
     def run(args) -> int:
-        logger = logging.getLogger("scheduler.workdays")
+        logger = logging.getLogger("deadlines.workdays")
         level = logger.level
         logger.setLevel(logging.ERROR)
         try:

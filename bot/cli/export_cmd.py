@@ -27,8 +27,8 @@ def register(sub) -> None:
 def _export(args) -> int:
     from reports import charts, workbook
     from reports.data import collect
-    from scheduler.policy import ReminderPolicy
-    from scheduler.workdays import WorkdayCalendar
+    from deadlines.policy import ReminderPolicy
+    from deadlines.workdays import WorkdayCalendar
 
     if args.start and args.end and args.end < args.start:
         raise CliError(f"--to {args.end} is before --from {args.start}")

@@ -40,8 +40,8 @@ def add_subcommands(lsub) -> None:
 def _known_departments(session):
     from sqlalchemy import select
 
-    from bot.paths import BUNDLED_LETTER
-    from bot.storage.models import Department as Row
+    from storage.paths import BUNDLED_LETTER
+    from storage.models import Department as Row
     from services.letter_file import Department, read_letter
 
     rows = list(session.scalars(select(Row).order_by(Row.id)))

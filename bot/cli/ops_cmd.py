@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from bot.cli.common import settings
-from bot.storage.db import Database
+from storage.db import Database
 
 
 def register(sub) -> None:

@@ -15,7 +15,7 @@ from bot.clock import make_clock
 from bot.cli.common import open_database, settings
 from bot.logs import setup_logging, track_updates
 from bot.serving import serve
-from bot.storage.db import make_engine
+from storage.db import make_engine
 from bot.webhook import webhook_config
 from services.letters import load_bundled_letter_if_empty
 from services.overview import letter_overview

@@ -18,7 +18,7 @@ def facts_source(args: argparse.Namespace, rubric: scoring.Rubric) -> tuple[scor
     if args.facts:
         return scoring.load_facts(args.facts, rubric), None
     from bot.cli.common import clock, open_database, settings
-    from scheduler.workdays import WorkdayCalendar
+    from deadlines.workdays import WorkdayCalendar
     from services.scoring_facts import at_risk_ids, database_facts
     from services.tasks import NoLetter
 

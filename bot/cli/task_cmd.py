@@ -14,8 +14,8 @@ import sys
 from bot.cli import CliError
 from bot.cli.common import open_database, print_json, settings
 from bot.clock import make_clock
-from scheduler.phrases import DeadlineParseError, parse_deadline
-from scheduler.workdays import WorkdayCalendar
+from deadlines.phrases import DeadlineParseError, parse_deadline
+from deadlines.workdays import WorkdayCalendar
 from services.replan import replan_task
 from services.task_edits import Edit, EditRefused, Preview, apply, movable, office_spec, preview
 from services.task_history import history

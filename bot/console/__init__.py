@@ -17,7 +17,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.console.repl import Repl
 from bot.console.session import ConsoleError, ConsoleSession, ConsoleUser, Terminal
-from bot.storage.db import Database
+from storage.db import Database
 from services.console_identity import bind_console_contact, console_user_id
 from services.tasks import UnknownDepartment
 

@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.console import render
 from bot.console.render import Choice
-from bot.storage.db import Database
+from storage.db import Database
 from fake_bot_api import FakeBotAPI
 from services.console_identity import known_chats
 

@@ -1,8 +1,8 @@
-"""Alembic environment: the URL comes from the caller (bot/storage/migrate.py), never from an ini file."""
+"""Alembic environment: the URL comes from the caller (storage/migrate.py), never from an ini file."""
 from alembic import context
 
-from bot.storage.db import make_engine
-from bot.storage.models import Base
+from storage.db import make_engine
+from storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

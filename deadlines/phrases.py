@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from scheduler import wording
-from scheduler.cn_text import normalize, normalize_spaced
-from scheduler.phrase_context import Context
-from scheduler.phrase_rules import RULES
-from scheduler.readings import DeadlineParseError, ParsedDeadline
-from scheduler.workdays import WorkdayCalendar, default_calendar
+from deadlines import wording
+from deadlines.cn_text import normalize, normalize_spaced
+from deadlines.phrase_context import Context
+from deadlines.phrase_rules import RULES
+from deadlines.readings import DeadlineParseError, ParsedDeadline
+from deadlines.workdays import WorkdayCalendar, default_calendar
 
 __all__ = ["DeadlineParseError", "ParsedDeadline", "parse_deadline"]
 

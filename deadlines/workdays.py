@@ -4,7 +4,7 @@ Sources, per year, in this order:
 
 1. ``official``      the `chinesecalendar` package, for the years it covers (2004..2026 in 1.11.0);
 2. ``file``          `<holiday_dir>/<year>.yaml`, the State Council schedule dropped in by the office
-                     (format: `scheduler/holiday_files.py`); only for years the package does not cover;
+                     (format: `deadlines/holiday_files.py`); only for years the package does not cover;
 3. ``weekends-only`` neither: Saturdays and Sundays are the only days off. Never silent: such a year is
                      logged once, `coverage(year)` says so and `warning_between()` / the ``*_checked``
                      results carry a Chinese warning for callers to show.
@@ -25,8 +25,8 @@ from pathlib import Path
 
 from chinese_calendar import constants as _cc
 
-from scheduler import holiday_files, wording
-from scheduler.specs import DeadlineSpec, SpecError
+from deadlines import holiday_files, wording
+from deadlines.specs import DeadlineSpec, SpecError
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ COVERAGES = (OFFICIAL, FILE, WEEKENDS_ONLY)
 OFFICIAL_FIRST = min(_cc.holidays).year
 OFFICIAL_LAST = max(_cc.holidays).year
 
-# Same folder as bot.paths.DATA_DIR / "holidays"; spelled here so `scheduler` does not import `bot`.
+# Same folder as storage.paths.DATA_DIR / "holidays"; spelled here so `deadlines` does not import `storage`.
 DEFAULT_HOLIDAY_DIR = Path(__file__).resolve().parents[1] / "data" / "holidays"
 
 

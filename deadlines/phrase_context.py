@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable, NoReturn
 
-from scheduler import wording
-from scheduler.readings import DeadlineParseError, ParsedDeadline
-from scheduler.specs import DeadlineSpec, SpecError, occurrences
-from scheduler.workdays import WorkdayCalendar
+from deadlines import wording
+from deadlines.readings import DeadlineParseError, ParsedDeadline
+from deadlines.specs import DeadlineSpec, SpecError, occurrences
+from deadlines.workdays import WorkdayCalendar
 
 
 def month_end(year: int, month: int) -> date:

@@ -6,7 +6,7 @@ Create Date: 2026-11-29 18:05:17.075654
 """
 from alembic import op
 import sqlalchemy as sa
-import bot.storage.types
+import storage.types
 
 
 revision = '0002'
@@ -19,7 +19,7 @@ def upgrade() -> None:
     op.create_table('scheduler_state',
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('value', sa.Text(), nullable=False),
-    sa.Column('updated_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_scheduler_state'))
     )
     op.create_table('deliveries',
@@ -34,8 +34,8 @@ def upgrade() -> None:
     sa.Column('message_ids', sa.JSON(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
-    sa.Column('created_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', bot.storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_deliveries_contact_id_contacts')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deliveries')),
     sa.UniqueConstraint('key', name=op.f('uq_deliveries_key'))
@@ -53,10 +53,10 @@ def upgrade() -> None:
     sa.Column('chat_id', sa.BigInteger(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('delivery_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', bot.storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
-    sa.Column('acknowledged_at', bot.storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('acknowledged_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('acknowledged_by', sa.BigInteger(), nullable=True),
     sa.Column('snoozed_until', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_reminders_contact_id_contacts')),

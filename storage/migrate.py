@@ -1,4 +1,4 @@
-"""Schema migrations (Alembic, scripts in migrations/) run from Python, so `duban db ...` needs no ini file."""
+"""Schema migrations (Alembic, scripts in storage/migrations/) run from Python, so `duban db ...` needs no ini file."""
 from __future__ import annotations
 
 from alembic import command
@@ -6,8 +6,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from bot.paths import MIGRATIONS_DIR
-from bot.storage.db import Database
+from storage.paths import MIGRATIONS_DIR
+from storage.db import Database
 
 
 def alembic_config(url: str) -> Config:

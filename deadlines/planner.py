@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from scheduler.policy import ReminderPolicy, effective_due
+from deadlines.policy import ReminderPolicy, effective_due
 
 LEAD, DUE, OVERDUE, ESCALATION, REPEAT = "lead", "due", "overdue", "escalation", "repeat"
 

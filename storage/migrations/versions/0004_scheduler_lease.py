@@ -6,7 +6,7 @@ Create Date: 2026-11-29 19:10:00
 """
 from alembic import op
 import sqlalchemy as sa
-import bot.storage.types
+import storage.types
 
 
 revision = '0004'
@@ -19,9 +19,9 @@ def upgrade() -> None:
     op.create_table('scheduler_leases',
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('holder', sa.String(length=128), nullable=False),
-    sa.Column('acquired_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('renewed_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('acquired_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('renewed_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_scheduler_leases'))
     )
     op.create_table('bot_processes',
@@ -31,8 +31,8 @@ def upgrade() -> None:
     sa.Column('mode', sa.String(length=16), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('started_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('seen_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('seen_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bot_processes'))
     )
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable
 
-from scheduler import wording
-from scheduler.cn_text import NUM, to_int
-from scheduler.phrase_context import Context, add_months, month_end
-from scheduler.readings import ParsedDeadline
-from scheduler.specs import DeadlineSpec
+from deadlines import wording
+from deadlines.cn_text import NUM, to_int
+from deadlines.phrase_context import Context, add_months, month_end
+from deadlines.readings import ParsedDeadline
+from deadlines.specs import DeadlineSpec
 
 MAX_PERIOD_DAYS = 3660
 MAX_PERIOD_MONTHS = 120

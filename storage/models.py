@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bot.storage.types import UTCDateTime
+from storage.types import UTCDateTime
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING = {
@@ -134,7 +134,7 @@ class Task(Base):
 
 
 class Deadline(Base):
-    """When a task is due, as stated (`spec`, see scheduler/specs.py). `key` is unique per task."""
+    """When a task is due, as stated (`spec`, see deadlines/specs.py). `key` is unique per task."""
 
     __tablename__ = "deadlines"
     __table_args__ = (UniqueConstraint("task_id", "key"),)

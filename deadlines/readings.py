@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from scheduler.specs import DeadlineSpec, end_of_day
+from deadlines.specs import DeadlineSpec, end_of_day
 
 
 class DeadlineParseError(ValueError):

@@ -6,7 +6,7 @@ Create Date: 2026-11-29 17:58:43.962201
 """
 from alembic import op
 import sqlalchemy as sa
-import bot.storage.types
+import storage.types
 
 
 revision = '0001'
@@ -18,7 +18,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=64), nullable=False),
     sa.Column('action', sa.String(length=64), nullable=False),
     sa.Column('entity', sa.String(length=32), nullable=False),
@@ -45,7 +45,7 @@ def upgrade() -> None:
     sa.Column('issuer', sa.Text(), nullable=True),
     sa.Column('goals', sa.Text(), nullable=True),
     sa.Column('source_digest', sa.String(length=64), nullable=False),
-    sa.Column('loaded_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('loaded_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_letters')),
     sa.UniqueConstraint('code', name=op.f('uq_letters_code'))
     )
@@ -59,7 +59,7 @@ def upgrade() -> None:
     sa.Column('display_name', sa.String(length=255), nullable=True),
     sa.Column('reachable', sa.Boolean(), nullable=False),
     sa.Column('unreachable_reason', sa.Text(), nullable=True),
-    sa.Column('created_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_contacts_department_id_departments')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contacts')),
     sa.UniqueConstraint('chat_id', 'department_id', name=op.f('uq_contacts_chat_id'))
@@ -106,9 +106,9 @@ def upgrade() -> None:
     sa.Column('evidence', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('submitted_by', sa.BigInteger(), nullable=True),
-    sa.Column('submitted_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('submitted_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('reviewed_by', sa.BigInteger(), nullable=True),
-    sa.Column('reviewed_at', bot.storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reviewed_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('review_note', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], name=op.f('fk_reports_contact_id_contacts')),
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_reports_department_id_departments')),

@@ -6,7 +6,7 @@ Create Date: 2026-11-29 18:31:15.968299
 """
 from alembic import op
 import sqlalchemy as sa
-import bot.storage.types
+import storage.types
 
 
 revision = '0003'
@@ -22,7 +22,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('step', sa.String(length=32), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
-    sa.Column('updated_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('chat_id', 'user_id', name=op.f('pk_conversations'))
     )
     op.create_table('invites',
@@ -31,10 +31,10 @@ def upgrade() -> None:
     sa.Column('department_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('created_by', sa.BigInteger(), nullable=False),
-    sa.Column('created_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('used_by', sa.BigInteger(), nullable=True),
-    sa.Column('used_at', bot.storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('used_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_invites_department_id_departments')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invites')),
     sa.UniqueConstraint('code', name=op.f('uq_invites_code'))
@@ -47,7 +47,7 @@ def upgrade() -> None:
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.Column('report_id', sa.Integer(), nullable=True),
     sa.Column('set_by', sa.String(length=64), nullable=False),
-    sa.Column('set_at', bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('set_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['letter_id'], ['letters.id'], name=op.f('fk_facts_letter_id_letters')),

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from scheduler import wording
+from deadlines import wording
 
 TOP_KEYS = {"year", "source", "holidays", "workdays"}
 ENTRY_KEYS = {"name", "date", "dates", "from", "to"}
