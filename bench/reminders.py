@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, select  # noqa: E402
 from telegram import Bot  # noqa: E402
 
-from bot.clock import FakeClock  # noqa: E402
+from deadlines.clock import FakeClock  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import Contact, Deadline, Department, Item, Letter, Task, task_departments  # noqa: E402

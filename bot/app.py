@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
-from bot.clock import Clock
+from deadlines.clock import Clock
 from bot.config import Settings
 from storage.db import Database
 from deadlines.policy import ReminderPolicy

@@ -1,19 +1,12 @@
-"""One clock handed in everywhere: nothing reads the wall clock on its own, so tests can move time."""
+"""The real clocks: the system's, and the testing clock file (DUBAN_CLOCK_FILE). The `Clock` protocol and
+the movable FakeClock live in deadlines/clock.py."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
-
-class Clock(Protocol):
-    tz: ZoneInfo
-
-    def now(self) -> datetime:
-        """An aware datetime in `tz`."""
-
-    def today(self) -> date: ...
+from deadlines.clock import Clock
 
 
 class SystemClock:
@@ -25,28 +18,6 @@ class SystemClock:
 
     def today(self) -> date:
         return self.now().date()
-
-
-class FakeClock:
-    """A clock that only moves when told to (tests, simulations)."""
-
-    def __init__(self, start: datetime, tz: ZoneInfo | None = None):
-        if start.tzinfo is None:
-            raise ValueError("FakeClock needs an aware datetime")
-        self.tz = tz or start.tzinfo  # type: ignore[assignment]
-        self._now = start.astimezone(self.tz)
-
-    def now(self) -> datetime:
-        return self._now
-
-    def today(self) -> date:
-        return self._now.date()
-
-    def set(self, when: datetime) -> None:
-        self._now = when.astimezone(self.tz)
-
-    def advance(self, **kwargs: float) -> None:
-        self._now = self._now + timedelta(**kwargs)
 
 
 class FileClock:

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from bot.clock import FakeClock  # noqa: E402
+from deadlines.clock import FakeClock  # noqa: E402
 from storage.paths import BUNDLED_LETTER  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402

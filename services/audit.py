@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
+from deadlines.clock import Clock
 from storage.models import AuditEntry
 
 

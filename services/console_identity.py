@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
+from deadlines.clock import Clock
 from storage.models import Contact, Department
 from services import audit
 from services.tasks import find_department

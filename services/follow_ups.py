@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
+from deadlines.clock import Clock
 from storage.models import Deadline, Report
 from deadlines.specs import DeadlineSpec
 from services import audit

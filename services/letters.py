@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
+from deadlines.clock import Clock
 from storage.models import AuditEntry, Deadline, Department, Item, Letter, Task, task_departments
 from deadlines.specs import DATED_KINDS, DeadlineSpec
 from services import audit

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
+from deadlines.clock import Clock
 from storage.models import Contact, Invite
 from services import audit
 from services.access import CONTACT, VIEWER, Denied, Identity, require_admin

@@ -18,7 +18,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
+from deadlines.clock import Clock
 from storage.models import Reminder, task_departments
 from deadlines.planner import ESCALATION, plan
 from deadlines.policy import ReminderPolicy

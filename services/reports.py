@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
+from deadlines.clock import Clock
 from storage.models import Contact, Conversation, Department, Report, Task
 from services import audit
 from services.access import Denied, Identity, require_admin, require_task_access

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import scoring
-from bot.clock import Clock
+from deadlines.clock import Clock
 from storage.models import Fact, Report, Task
 from deadlines.policy import RED, ReminderPolicy
 from services import audit

@@ -28,7 +28,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 import scoring
-from bot.clock import Clock
+from deadlines.clock import Clock
 from storage.models import Deadline, Department, Item, Letter, Task, task_departments
 from deadlines.readings import ParsedDeadline
 from deadlines.specs import DATED_KINDS, DeadlineSpec, SpecError, occurrences

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import FakeClock
+from deadlines.clock import FakeClock
 from storage import migrate
 from storage.db import Database
 from tests import backends

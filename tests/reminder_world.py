@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from telegram import Bot
 
-from bot.clock import FakeClock
+from deadlines.clock import FakeClock
 from storage import migrate
 from storage.db import Database
 from storage.models import Contact, Department, Reminder, Report

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main
-from bot.clock import FakeClock
+from deadlines.clock import FakeClock
 from bot.config import load_settings
 from bot.console import ConsoleError, ConsoleSession, Repl, Terminal, console_identity, run_console
 from bot.console.render import Choice, choices_block, visible_text

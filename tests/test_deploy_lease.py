@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 
-from bot.clock import FakeClock
+from deadlines.clock import FakeClock
 from storage.db import Database
 from scheduler.leadership import Leadership, read_lease, recent_processes
 

@@ -158,7 +158,7 @@ def test_search_rubric_by_number_or_words():
 
 def test_the_ledger_follows_a_move_an_assign_and_a_close(mini):
     """Planned reminders of the old date are superseded with the reason; the new date's are planned."""
-    from bot.clock import FakeClock
+    from deadlines.clock import FakeClock
 
     clock = FakeClock(datetime(2022, 3, 21, 10, 0, tzinfo=SHANGHAI))
     calendar, policy = WorkdayCalendar(), ReminderPolicy()

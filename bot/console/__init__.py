@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from sqlalchemy.engine import make_url
 
-from bot.clock import Clock
+from deadlines.clock import Clock
 from bot.config import Settings
 from bot.console.repl import Repl
 from bot.console.session import ConsoleError, ConsoleSession, ConsoleUser, Terminal

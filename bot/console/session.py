@@ -17,7 +17,7 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.app import Context, build_application
-from bot.clock import Clock
+from deadlines.clock import Clock
 from bot.config import Settings
 from bot.console import render
 from bot.console.render import Choice
