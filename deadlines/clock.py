@@ -1,6 +1,7 @@
 """Time as a value handed in: the `Clock` every service and job is given, and a clock that moves only
 when told (tests, simulations, rehearsals). Nothing in duban reads the wall clock on its own; the real
 clocks (the system's, the testing clock file) are made by the assembly (bot/clock.py)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo

@@ -1,4 +1,5 @@
 """Text clean-up for the deadline reader: full-width forms, spaces and Chinese numerals."""
+
 from __future__ import annotations
 
 import re

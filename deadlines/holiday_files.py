@@ -13,11 +13,13 @@ One YAML file per year, `data/holidays/<year>.yaml` (format in `data/holidays/RE
 An entry is a bare date, or a mapping with an optional `name` and one of `date`, `dates` (a list) or
 `from` + `to` (inclusive). Errors are `HolidayFileError` with a Chinese message naming the entry.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -50,7 +52,7 @@ class HolidaySchedule:
     source: str | None = None
 
 
-def _as_date(value, where: str) -> date:
+def _as_date(value: object, where: str) -> date:
     if isinstance(value, date):
         return value
     try:
@@ -59,7 +61,7 @@ def _as_date(value, where: str) -> date:
         raise HolidayFileError(wording.holiday_file_bad_date(where, value)) from None
 
 
-def _entry_days(entry, where: str) -> tuple[list[date], str | None]:
+def _entry_days(entry: object, where: str) -> tuple[list[date], str | None]:
     if not isinstance(entry, dict):
         return [_as_date(entry, where)], None
     unknown = sorted(set(entry) - ENTRY_KEYS)
@@ -83,7 +85,7 @@ def _entry_days(entry, where: str) -> tuple[list[date], str | None]:
     raise HolidayFileError(wording.holiday_file_entry_shape(where))
 
 
-def _collect(data: dict, key: str, year: int) -> dict[date, str | None]:
+def _collect(data: dict[str, Any], key: str, year: int) -> dict[date, str | None]:
     entries = data.get(key) or []
     if not isinstance(entries, list):
         raise HolidayFileError(wording.holiday_file_not_list(key))
@@ -100,8 +102,8 @@ def _collect(data: dict, key: str, year: int) -> dict[date, str | None]:
     return days
 
 
-def parse_schedule(data) -> HolidaySchedule:
-    """Validate already-loaded YAML data and return the schedule it describes."""
+def parse_schedule(data: object) -> HolidaySchedule:
+    """Validate already-loaded YAML data (anything `yaml.load` returns) and return the schedule it describes."""
     if not isinstance(data, dict):
         raise HolidayFileError(wording.holiday_file_not_mapping())
     unknown = sorted(set(data) - TOP_KEYS)

@@ -9,6 +9,7 @@ grammar itself: dateparser answers None for "2022-02-30", and such a date must b
 Several different deadlines in one text, or a phrase that can mean two days ("周五" said on a Friday),
 give `choices` instead of a guess. `today` is always passed in: nothing here reads the clock.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,9 +30,13 @@ _DATEPARSER_WORTHY = re.compile(r"[a-z]{3}|\d{1,4}\s*[-/.]\s*\d{1,2}", re.IGNORE
 # Outcome of one rule match: a reading, or the error it would raise if it is the match that counts.
 _Outcome = ParsedDeadline | DeadlineParseError
 
+# What makes two readings the same deadline: kind, due day and spec key.
+_Identity = tuple[str | None, date | None, str | None]
 
-def parse_deadline(text: str, today: date, year: int | None = None,
-                   calendar: WorkdayCalendar | None = None) -> ParsedDeadline:
+
+def parse_deadline(
+    text: str, today: date, year: int | None = None, calendar: WorkdayCalendar | None = None
+) -> ParsedDeadline:
     """Read `text` as a deadline said on `today`; `year` is the letter year for the letter's own words.
 
     Raises `DeadlineParseError` (Chinese message, with examples of forms that work) when nothing in the
@@ -42,8 +47,13 @@ def parse_deadline(text: str, today: date, year: int | None = None,
     original = (text or "").strip()
     if not original:
         raise DeadlineParseError(wording.empty_phrase())
-    ctx = Context(text=original, s=normalize(original), today=today, year=year,
-                  calendar=calendar if calendar is not None else default_calendar())
+    ctx = Context(
+        text=original,
+        s=normalize(original),
+        today=today,
+        year=year,
+        calendar=calendar if calendar is not None else default_calendar(),
+    )
     try:
         readings = _scan(ctx)
         if not readings:
@@ -59,13 +69,14 @@ def parse_deadline(text: str, today: date, year: int | None = None,
 
 
 def _matches(ctx: Context, weak: bool) -> list[tuple[int, int, _Outcome]]:
-    found = []
+    found: list[tuple[int, int, _Outcome]] = []
     for rule in RULES:
         if rule.weak != weak:
             continue
         for m in rule.regex.finditer(ctx.s):
             if m.end() == m.start():
                 continue
+            outcome: _Outcome | None
             try:
                 outcome = rule.handler(ctx, m)
             except DeadlineParseError as exc:
@@ -86,22 +97,28 @@ def _longest_first(found: list[tuple[int, int, _Outcome]]) -> list[_Outcome]:
 
 def _scan(ctx: Context) -> list[ParsedDeadline]:
     outcomes = _longest_first(_matches(ctx, weak=False)) or _longest_first(_matches(ctx, weak=True))
+    readings: list[ParsedDeadline] = []
     for outcome in outcomes:
         if isinstance(outcome, DeadlineParseError):
             raise outcome
-    return outcomes
+        readings.append(outcome)
+    return readings
 
 
 def _by_dateparser(ctx: Context) -> ParsedDeadline | None:
-    from dateparser.date import DateDataParser  # imported late: a second to load, and rarely needed
+    # Imported late: a second to load, and rarely needed.
+    from dateparser.date import DateDataParser
 
     spaced = normalize_spaced(ctx.text)
     if not _DATEPARSER_WORTHY.search(spaced):
         return None  # dateparser reads a bare "15" or "(2分)" as a day; only words or d/m/y shapes go to it
-    parser = DateDataParser(languages=["en", "zh"], settings={
-        "RELATIVE_BASE": datetime.combine(ctx.today, datetime.min.time()),
-        "PREFER_DATES_FROM": "future",
-    })
+    parser = DateDataParser(
+        languages=["en", "zh"],
+        settings={
+            "RELATIVE_BASE": datetime.combine(ctx.today, datetime.min.time()),
+            "PREFER_DATES_FROM": "future",
+        },
+    )
     data = parser.get_date_data(spaced)
     # Only a single day is a deadline: "May" or "next week" name a period and are refused.
     if data.date_obj is None or data.period != "day":
@@ -109,16 +126,15 @@ def _by_dateparser(ctx: Context) -> ParsedDeadline | None:
     return ctx.dated("absolute", data.date_obj.date(), spaced)
 
 
-def _identity(reading: ParsedDeadline) -> tuple:
+def _identity(reading: ParsedDeadline) -> _Identity:
     return reading.kind, reading.date, reading.spec.key if reading.spec else None
 
 
 def _combine(ctx: Context, readings: list[ParsedDeadline]) -> ParsedDeadline:
-    options: dict[tuple, ParsedDeadline] = {}
+    options: dict[_Identity, ParsedDeadline] = {}
     for reading in readings:
         for option in reading.choices or (reading,):
             options.setdefault(_identity(option), option)
     if len(options) == 1:
         return next(iter(options.values()))
     return ctx.choices(list(options.values()))
-

@@ -4,12 +4,18 @@ A stage is one reminder of an occurrence: `lead` N working days before the (effe
 it, `overdue` on each working day after it, `escalation` to the office once it is N working days
 overdue. Keys are stable strings, so the ledger can hold each planned reminder at most once.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from deadlines.policy import ReminderPolicy, effective_due
+
+if TYPE_CHECKING:  # for annotations only, as in policy.py
+    from deadlines.workdays import WorkdayCalendar
 
 LEAD, DUE, OVERDUE, ESCALATION, REPEAT = "lead", "due", "overdue", "escalation", "repeat"
 
@@ -54,14 +60,17 @@ def reminder_key(occ: Occurrence, stage: Stage, recipient: Recipient) -> str:
     return f"d{occ.deadline_id}|{occ.due.isoformat()}|{stage.kind}|{stage.lead}|{recipient.tag}"
 
 
-def stages(due: date, policy: ReminderPolicy, calendar, start: date, until: date) -> list[Stage]:
+def stages(due: date, policy: ReminderPolicy, calendar: WorkdayCalendar, start: date, until: date) -> list[Stage]:
     """Every stage of an occurrence sent on a working day in [start, until]."""
     eff = effective_due(due, calendar)
     found = [Stage(LEAD, n, calendar.add_workdays(eff, -n)) for n in sorted(set(policy.lead_workdays), reverse=True)]
     found.append(Stage(DUE, 0, eff))
     if policy.escalate_after_workdays > 0:
-        found.append(Stage(ESCALATION, -policy.escalate_after_workdays,
-                           calendar.add_workdays(due, policy.escalate_after_workdays)))
+        found.append(
+            Stage(
+                ESCALATION, -policy.escalate_after_workdays, calendar.add_workdays(due, policy.escalate_after_workdays)
+            )
+        )
     if policy.overdue_daily:
         # Start at the first overdue working day inside the window, not at the due day: a planning
         # pass only looks at the days since the last one, however long ago the task fell overdue.
@@ -73,18 +82,26 @@ def stages(due: date, policy: ReminderPolicy, calendar, start: date, until: date
     return [s for s in found if start <= s.send_on <= until]
 
 
-def plan(occurrences, recipients_of, office: list[Recipient], policy: ReminderPolicy, calendar,
-         start: date, today: date) -> list[Planned]:
+def plan(
+    occurrences: Iterable[Occurrence],
+    recipients_of: Callable[[Occurrence], Iterable[Recipient]],
+    office: Sequence[Recipient],
+    policy: ReminderPolicy,
+    calendar: WorkdayCalendar,
+    start: date,
+    today: date,
+) -> list[Planned]:
     """All reminders due to be sent by `today` (not before `start`) for the open occurrences given.
 
     `recipients_of(occurrence)` names the department's chats; escalations go to `office`.
     """
-    planned, by_due = [], {}
+    planned: list[Planned] = []
+    by_due: dict[date, list[Stage]] = {}
     for occ in occurrences:
         if occ.due not in by_due:  # many tasks share a due date: work its stages out once
             by_due[occ.due] = stages(occ.due, policy, calendar, start, today)
         for stage in by_due[occ.due]:
-            targets = office if stage.kind == ESCALATION else recipients_of(occ)
+            targets: Iterable[Recipient] = office if stage.kind == ESCALATION else recipients_of(occ)
             for recipient in targets:
                 planned.append(Planned(reminder_key(occ, stage, recipient), occ, stage, recipient))
     return planned

@@ -1,6 +1,8 @@
 """What the deadline reader returns: `ParsedDeadline`, or a `DeadlineParseError` meant for the user."""
+
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -33,8 +35,9 @@ class ParsedDeadline:
     date: date | None
     reading: str
     spec: DeadlineSpec | None = None
-    choices: tuple["ParsedDeadline", ...] = ()
-    occurrences: tuple[date, ...] = ()
+    choices: tuple[ParsedDeadline, ...] = ()
+    # `dt.date`: inside this class body the bare name `date` is the field above, not the type.
+    occurrences: tuple[dt.date, ...] = ()
     warning: str | None = None
 
     @property
@@ -46,8 +49,9 @@ class ParsedDeadline:
         """The instant the deadline passes: end of `date` in Asia/Shanghai."""
         return end_of_day(self.date) if self.date is not None else None
 
-    def to_dict(self) -> dict:
-        data = {
+    def to_dict(self) -> dict[str, object]:
+        """Plain data for JSON: dates as ISO text, `spec` and each of `choices` as dicts."""
+        data: dict[str, object] = {
             "text": self.text,
             "date": self.date.isoformat() if self.date else None,
             "kind": self.kind,

@@ -13,11 +13,14 @@ no database. Kinds:
   event is verified, then a follow-up absolute deadline is opened.
 - ``duration``  a minimum period ("公示期不得少于10日", ``days``): a constraint, not a due date.
 """
+
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 KINDS = ("absolute", "month_end", "year_end", "recurring", "relative", "duration")
@@ -55,14 +58,16 @@ class DeadlineSpec:
                 parts.append(f"{name}={value}")
         return ";".join(parts)
 
-    def to_dict(self) -> dict:
-        data = {k: v for k, v in asdict(self).items() if v is not None and v is not False}
+    def to_dict(self) -> dict[str, str | int | bool]:
+        """The fields that are set, as JSON data (`date` as ISO text); `from_dict` reads it back."""
+        data: dict[str, str | int | bool] = {k: v for k, v in asdict(self).items() if v is not None and v is not False}
         if self.date is not None:
             data["date"] = self.date.isoformat()
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "DeadlineSpec":
+    def from_dict(cls, data: Mapping[str, Any]) -> DeadlineSpec:
+        """A spec from stored or typed-in JSON data (`Any`: values are checked by `validate`)."""
         known = set(cls.__dataclass_fields__)
         unknown = set(data) - known
         if unknown:
@@ -89,32 +94,52 @@ def _check_month_day(spec: DeadlineSpec, year: int = 2000) -> None:
 
 
 def validate(spec: DeadlineSpec) -> None:
+    """Raise `SpecError` for the first problem found; the checks run in a fixed order."""
     if spec.kind not in KINDS:
         raise SpecError(f"kind: {spec.kind!r} is not one of {', '.join(KINDS)}")
     _check_month_day(spec)
+    _check_dated(spec)
+    if spec.kind == "recurring":
+        _check_recurring(spec)
+    if spec.kind == "relative":
+        _check_relative(spec)
+    if spec.kind == "duration" and not spec.days:
+        raise SpecError("duration needs days")
+    _check_counts(spec)
+
+
+def _check_dated(spec: DeadlineSpec) -> None:
+    # An absolute or month-end deadline must say which day or month it falls on.
     if spec.kind == "absolute" and spec.date is None and (spec.month is None or spec.day is None):
         raise SpecError("absolute deadline needs date, or month and day")
     if spec.kind == "month_end" and spec.month is None:
         raise SpecError("month_end deadline needs month")
-    if spec.kind == "recurring":
-        if spec.every not in PERIODS:
-            raise SpecError(f"recurring deadline needs every: one of {', '.join(PERIODS)}")
-        if spec.every == "month" and spec.day is not None and spec.day > 28:
-            raise SpecError("monthly deadline day must be 1..28 or omitted (month end)")
-        if spec.every == "quarter" and spec.day is not None and spec.day > 30:
-            raise SpecError("quarterly deadline day must be 1..30 or omitted (quarter end)")
-        if spec.every == "year" and spec.day is not None:
-            # Every year has the day: 2月29日 is refused rather than skipped in three years of four.
-            last = calendar.monthrange(2001, spec.month or 12)[1]
-            if spec.day > last:
-                raise SpecError(f"yearly deadline day {spec.day} does not exist every year in month {spec.month or 12}")
-    if spec.kind == "relative":
-        if not spec.event:
-            raise SpecError("relative deadline needs event (what starts the count)")
-        if (spec.workdays is None) == (spec.days is None):
-            raise SpecError("relative deadline needs exactly one of workdays or days")
-    if spec.kind == "duration" and not spec.days:
-        raise SpecError("duration needs days")
+
+
+def _check_recurring(spec: DeadlineSpec) -> None:
+    # The due day must exist in every period: months of 28 days, quarters ending in a 30-day month.
+    if spec.every not in PERIODS:
+        raise SpecError(f"recurring deadline needs every: one of {', '.join(PERIODS)}")
+    if spec.every == "month" and spec.day is not None and spec.day > 28:
+        raise SpecError("monthly deadline day must be 1..28 or omitted (month end)")
+    if spec.every == "quarter" and spec.day is not None and spec.day > 30:
+        raise SpecError("quarterly deadline day must be 1..30 or omitted (quarter end)")
+    if spec.every == "year" and spec.day is not None:
+        # Every year has the day: 2月29日 is refused rather than skipped in three years of four.
+        last = calendar.monthrange(2001, spec.month or 12)[1]
+        if spec.day > last:
+            raise SpecError(f"yearly deadline day {spec.day} does not exist every year in month {spec.month or 12}")
+
+
+def _check_relative(spec: DeadlineSpec) -> None:
+    # A relative deadline counts either working days or calendar days from a named event.
+    if not spec.event:
+        raise SpecError("relative deadline needs event (what starts the count)")
+    if (spec.workdays is None) == (spec.days is None):
+        raise SpecError("relative deadline needs exactly one of workdays or days")
+
+
+def _check_counts(spec: DeadlineSpec) -> None:
     for name in ("workdays", "days"):
         value = getattr(spec, name)
         if value is not None and value <= 0:
@@ -130,16 +155,21 @@ def occurrences(spec: DeadlineSpec, year: int) -> list[date]:
     if spec.kind == "absolute":
         if spec.date is not None:
             return [spec.date]
+        assert spec.month is not None and spec.day is not None  # validate(): no date means month and day
         try:
             return [date(year, spec.month, spec.day)]
         except ValueError:
             raise SpecError(f"{year}年{spec.month}月{spec.day}日 does not exist") from None
     if spec.kind == "month_end":
+        assert spec.month is not None  # validate(): a month_end spec has its month
         return [_month_end(year, spec.month)]
     if spec.kind == "year_end":
         return [date(year, 12, 31)]
     if spec.kind == "recurring":
-        months = {"month": range(1, 13), "quarter": (3, 6, 9, 12), "year": (spec.month or 12,)}[spec.every]
+        assert spec.every is not None  # validate(): a recurring spec has its period
+        months: Sequence[int] = {"month": range(1, 13), "quarter": (3, 6, 9, 12), "year": (spec.month or 12,)}[
+            spec.every
+        ]
         return [date(year, m, spec.day) if spec.day else _month_end(year, m) for m in months]
     return []
 

@@ -3,8 +3,10 @@
 Kept in one place so the office's wording can be reviewed and changed without reading the grammar.
 Functions take plain values (dates, numbers, names) and return finished text.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -33,11 +35,12 @@ def cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def cn_dates(days) -> str:
+def cn_dates(days: Iterable[date]) -> str:
     return "、".join(f"{d.month}月{d.day}日" for d in days)
 
 
 # --- readings ---------------------------------------------------------------------------------------
+
 
 def reading(what: str, kind: str, notes: list[str]) -> str:
     text = f"读作: {what}, {KIND_LABELS[kind]}"
@@ -142,6 +145,7 @@ def choices_reading(count: int) -> str:
 
 # --- calendar warnings --------------------------------------------------------------------------------
 
+
 def fallback_warning(years: list[int], problems: dict[int, str]) -> str:
     listed = "、".join(str(y) for y in years)
     text = (
@@ -154,6 +158,7 @@ def fallback_warning(years: list[int], problems: dict[int, str]) -> str:
 
 
 # --- errors -----------------------------------------------------------------------------------------
+
 
 def unreadable(text: str) -> str:
     return f"没有读懂“{text}”。可以这样写: {EXAMPLES}。"
@@ -202,6 +207,7 @@ def too_many_days(phrase: str, n: int) -> str:
 
 # --- holiday files ------------------------------------------------------------------------------------
 
+
 def holiday_file_unreadable(problem: str) -> str:
     return f"不是有效的 YAML: {problem}"
 
@@ -218,7 +224,7 @@ def holiday_file_missing(where: str, key: str) -> str:
     return f"{where}: 缺少 {key}"
 
 
-def holiday_file_bad_year(value) -> str:
+def holiday_file_bad_year(value: object) -> str:
     return f"year: “{value}”不是年份(例如 2027)"
 
 
@@ -230,7 +236,7 @@ def holiday_file_empty_holidays() -> str:
     return "holidays: 至少要有一项(元旦、春节、清明、劳动节、端午、中秋、国庆)"
 
 
-def holiday_file_bad_date(where: str, value) -> str:
+def holiday_file_bad_date(where: str, value: object) -> str:
     return f"{where}: “{value}”不是日期, 请写成 YYYY-MM-DD"
 
 
@@ -264,6 +270,7 @@ def holiday_file_name_mismatch(name: str, year: int) -> str:
 
 # --- CLI ----------------------------------------------------------------------------------------------
 
+
 def cli_bad_date(option: str, value: str) -> str:
     return f"{option}: “{value}”不是日期, 请写成 YYYY-MM-DD(例如 2022-09-28)"
 
@@ -289,8 +296,7 @@ def cli_file_missing(path: str) -> str:
 
 
 def cli_year_official(year: int, first: int, last: int) -> str:
-    return (f"{year}年已由 chinesecalendar 提供官方安排({first}–{last}年), 不需要导入; "
-            "文件只用于它未覆盖的年份。")
+    return f"{year}年已由 chinesecalendar 提供官方安排({first}–{last}年), 不需要导入; 文件只用于它未覆盖的年份。"
 
 
 def cli_file_exists(path: str) -> str:

@@ -14,10 +14,12 @@ Periods are counted as the Civil Code counts them (art. 201): the starting day i
 `add_workdays` for every task, so each year is precomputed once into a flag table, a running count and
 the list of its working days: both calls are a few index operations.
 """
+
 from __future__ import annotations
 
 import logging
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
@@ -33,8 +35,9 @@ log = logging.getLogger(__name__)
 OFFICIAL, FILE, WEEKENDS_ONLY = "official", "file", "weekends-only"
 COVERAGES = (OFFICIAL, FILE, WEEKENDS_ONLY)
 
-OFFICIAL_FIRST = min(_cc.holidays).year
-OFFICIAL_LAST = max(_cc.holidays).year
+# chinese_calendar has no type hints: its values are typed where they enter.
+OFFICIAL_FIRST: int = min(_cc.holidays).year
+OFFICIAL_LAST: int = max(_cc.holidays).year
 
 # Same folder as storage.paths.DATA_DIR / "holidays"; spelled here so `deadlines` does not import `storage`.
 DEFAULT_HOLIDAY_DIR = Path(__file__).resolve().parents[1] / "data" / "holidays"
@@ -42,13 +45,14 @@ DEFAULT_HOLIDAY_DIR = Path(__file__).resolve().parents[1] / "data" / "holidays"
 
 def _official_name(value: str) -> str:
     try:
-        return _cc.Holiday(value).chinese
+        chinese: str = _cc.Holiday(value).chinese
     except ValueError:
         return value
+    return chinese
 
 
 def _official_by_year() -> dict[int, holiday_files.HolidaySchedule]:
-    grouped: dict[int, tuple[dict, dict]] = {}
+    grouped: dict[int, tuple[dict[date, str | None], dict[date, str | None]]] = {}
     for source, slot in ((_cc.holidays, 0), (_cc.workdays, 1)):
         for day, name in source.items():
             grouped.setdefault(day.year, ({}, {}))[slot][day] = _official_name(name)
@@ -128,8 +132,11 @@ class WorkdayCalendar:
             info, schedule = self._from_file(year)
             table = _YearTable(info, schedule)
             if info.coverage == WEEKENDS_ONLY:
-                log.warning("no holiday schedule for %s%s: counting weekends only", year,
-                            f" ({info.path}: {info.problem})" if info.problem else "")
+                log.warning(
+                    "no holiday schedule for %s%s: counting weekends only",
+                    year,
+                    f" ({info.path}: {info.problem})" if info.problem else "",
+                )
         self._tables[year] = table
         return table
 
@@ -156,7 +163,7 @@ class WorkdayCalendar:
     def describe_year(self, year: int) -> YearCoverage:
         return self._table(year).info
 
-    def warning_for_years(self, years) -> str | None:
+    def warning_for_years(self, years: Iterable[int]) -> str | None:
         """The Chinese fallback warning for those of `years` counted on weekends only, else None."""
         infos = [self._table(y).info for y in sorted(set(years))]
         fallen = [i for i in infos if i.coverage == WEEKENDS_ONLY]
@@ -238,6 +245,7 @@ class WorkdayCalendar:
             raise SpecError(f"due_after_event needs a relative deadline, not {spec.kind}")
         if spec.workdays is not None:
             return self.add_workdays_checked(event_day, spec.workdays)
+        assert spec.days is not None  # validate(): a relative spec counts workdays or days
         return WorkdayResult(event_day + timedelta(days=spec.days))
 
     def days_off(self, year: int) -> list[date]:

@@ -8,15 +8,46 @@
 
 Pure Python: no Telegram, no database, no clock. Facts format: docs/facts-format.md.
 """
+
 from scoring.engine import evaluate, what_if
 from scoring.facts import Facts, FactsError, Problem, load_facts, merge
 from scoring.loader import RubricError, load_rubric
 from scoring.model import Indicator, Item, Rubric, Section, SubItem, UnknownIdError
-from scoring.results import (Change, Delta, ExcellenceResult, IndicatorResult, ScoreResult, SectionResult,
-                             SubItemResult, Totals, WhatIf)
+from scoring.results import (
+    Change,
+    Delta,
+    ExcellenceResult,
+    IndicatorResult,
+    ScoreResult,
+    SectionResult,
+    SubItemResult,
+    Totals,
+    WhatIf,
+)
 
 __all__ = [
-    "Change", "Delta", "ExcellenceResult", "Facts", "FactsError", "Indicator", "IndicatorResult", "Item",
-    "Problem", "Rubric", "RubricError", "ScoreResult", "Section", "SectionResult", "SubItem", "SubItemResult",
-    "Totals", "UnknownIdError", "WhatIf", "evaluate", "load_facts", "load_rubric", "merge", "what_if",
+    "Change",
+    "Delta",
+    "ExcellenceResult",
+    "Facts",
+    "FactsError",
+    "Indicator",
+    "IndicatorResult",
+    "Item",
+    "Problem",
+    "Rubric",
+    "RubricError",
+    "ScoreResult",
+    "Section",
+    "SectionResult",
+    "SubItem",
+    "SubItemResult",
+    "Totals",
+    "UnknownIdError",
+    "WhatIf",
+    "evaluate",
+    "load_facts",
+    "load_rubric",
+    "merge",
+    "what_if",
 ]

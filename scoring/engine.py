@@ -3,17 +3,28 @@ explanation of every lost point, the excellence verdict, and what-if comparisons
 
 Pure and fast: no clock, no I/O; a full evaluation is a single pass over the clauses.
 """
+
 from __future__ import annotations
 
 import functools
 import math
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from scoring import explain
 from scoring.facts import MAJOR_FIELD, Facts, merge
-from scoring.model import Indicator, Rubric, SubItem
-from scoring.results import (Change, Delta, ExcellenceResult, IndicatorResult, ScoreResult, SectionResult,
-                             SubItemResult, Totals, WhatIf)
+from scoring.kinds import Values
+from scoring.model import Indicator, Rubric, Section, SubItem
+from scoring.results import (
+    Change,
+    Delta,
+    ExcellenceResult,
+    IndicatorResult,
+    ScoreResult,
+    SectionResult,
+    SubItemResult,
+    Totals,
+    WhatIf,
+)
 
 
 def _r(x: float) -> float:
@@ -31,8 +42,9 @@ def _line(s: SubItem, notes: list[str], raw: float, score: float) -> str:
     return explain.subitem_line(s.id, s.name, notes, score, floor_hit, cap_hit)
 
 
-def _explain_scored(s: SubItem, values: Mapping[str, Any] | None, best: float, worst: float,
-                    projected: float, secured: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _explain_scored(
+    s: SubItem, values: Values | None, best: float, worst: float, projected: float, secured: float
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     outcomes = [c.evaluate(values or {}, s.cap, say=True) for c in s.clauses]
     notes = [o.note for o in outcomes if o.note]
     missing = list(dict.fromkeys(m for o in outcomes for m in o.missing))
@@ -49,7 +61,7 @@ def _explain_scored(s: SubItem, values: Mapping[str, Any] | None, best: float, w
     return reasons, (_line(s, notes + [explain.unverified(missing)], worst, secured),)
 
 
-def _scored(s: SubItem, values: Mapping[str, Any] | None, risky: bool) -> SubItemResult:
+def _scored(s: SubItem, values: Values | None, risky: bool) -> SubItemResult:
     if s.exempt:
         texts = ((), (explain.exempt(s.id, s.name, s.points),))
         return SubItemResult(s.id, s.name, s.points, s.points, s.points, 0.0, False, None, lambda: texts)
@@ -66,7 +78,7 @@ def _scored(s: SubItem, values: Mapping[str, Any] | None, risky: bool) -> SubIte
     return SubItemResult(s.id, s.name, s.points, projected, secured, at_risk, values is not None, None, explainer)
 
 
-def _explain_adjusted(s: SubItem, values: Mapping[str, Any] | None, score: float):
+def _explain_adjusted(s: SubItem, values: Values | None, score: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if not score:
         return (), ()
     notes = [o.note for o in (c.evaluate(values or {}, s.cap, say=True) for c in s.clauses) if o.note]
@@ -74,26 +86,38 @@ def _explain_adjusted(s: SubItem, values: Mapping[str, Any] | None, score: float
     return line, line
 
 
-def _adjusted(s: SubItem, values: Mapping[str, Any] | None) -> SubItemResult:
+def _adjusted(s: SubItem, values: Values | None) -> SubItemResult:
     """Section 八: only reported events count, the same in every view (an unknown is no event)."""
     outcomes = [c.evaluate(values or {}, s.cap) for c in s.clauses]
     # a bonus's `worst` is what is proven; a penalty's `best` is what is reported
     score = _r(sum((o.worst if s.adjustment == "bonus" else o.best) for o in outcomes))
-    return SubItemResult(s.id, s.name, s.points, score, score, 0.0, values is not None, s.adjustment,
-                         functools.partial(_explain_adjusted, s, values, score))
+    return SubItemResult(
+        s.id,
+        s.name,
+        s.points,
+        score,
+        score,
+        0.0,
+        values is not None,
+        s.adjustment,
+        functools.partial(_explain_adjusted, s, values, score),
+    )
 
 
 def _indicator(ind: Indicator, facts: Facts, risky: frozenset[str]) -> IndicatorResult:
-    subs = tuple(_adjusted(s, facts.get(s.id)) if s.adjustment else _scored(s, facts.get(s.id), s.id in risky)
-                 for s in ind.subitems)
+    subs = tuple(
+        _adjusted(s, facts.get(s.id)) if s.adjustment else _scored(s, facts.get(s.id), s.id in risky)
+        for s in ind.subitems
+    )
     totals = [sum(s.projected for s in subs), sum(s.secured for s in subs), sum(s.at_risk for s in subs)]
     notes: tuple[str, ...] = ()
     if ind.cap is not None and totals[0] > ind.cap:
         notes = (explain.indicator_cap(ind.name, totals[0], ind.cap, ind.cap_text or ""),)
     if ind.cap is not None:
         totals = [min(t, ind.cap) for t in totals]
-    return IndicatorResult(ind.no, ind.name, ind.section, ind.weight, _r(totals[0]), _r(totals[1]),
-                           _r(totals[2]), subs, notes)
+    return IndicatorResult(
+        ind.no, ind.name, ind.section, ind.weight, _r(totals[0]), _r(totals[1]), _r(totals[2]), subs, notes
+    )
 
 
 def _excellence(rubric: Rubric, facts: Facts, total: Totals) -> ExcellenceResult:
@@ -110,8 +134,17 @@ def _excellence(rubric: Rubric, facts: Facts, total: Totals) -> ExcellenceResult
     secured_reasons = [score_words(total.secured)] + issues
     if unknown:
         secured_reasons.append(explain.major_unverified(unknown))
-    return ExcellenceResult(spec.threshold, projected, secured, tuple([score_words(total.projected)] + issues),
-                            tuple(secured_reasons))
+    return ExcellenceResult(
+        spec.threshold, projected, secured, tuple([score_words(total.projected)] + issues), tuple(secured_reasons)
+    )
+
+
+def _section(sec: Section, facts: Facts, risky: frozenset[str]) -> SectionResult:
+    inds = tuple(_indicator(ind, facts, risky) for ind in sec.indicators)
+    projected, secured = _r(sum(i.projected for i in inds)), _r(sum(i.secured for i in inds))
+    return SectionResult(
+        sec.no, sec.numeral, sec.title, sec.points, projected, secured, _r(sum(i.at_risk for i in inds)), inds
+    )
 
 
 def evaluate(rubric: Rubric, facts: Facts | None = None, at_risk: Iterable[str] = frozenset()) -> ScoreResult:
@@ -119,19 +152,22 @@ def evaluate(rubric: Rubric, facts: Facts | None = None, at_risk: Iterable[str] 
     overdue or unreported, computed by the caller from deadlines; their unsecured points are reported."""
     facts = facts if facts is not None else Facts()
     risky = rubric.expand(at_risk)
-    sections = []
-    for sec in rubric.sections:
-        inds = tuple(_indicator(ind, facts, risky) for ind in sec.indicators)
-        sums = [_r(sum(i.projected for i in inds)), _r(sum(i.secured for i in inds)), _r(sum(i.at_risk for i in inds))]
-        sections.append(SectionResult(sec.no, sec.numeral, sec.title, sec.points, *sums, inds))
+    sections = [_section(sec, facts, risky) for sec in rubric.sections]
     # every deduction stops at zero, the whole score too (section 八 could in principle exceed it)
-    total = Totals(_r(max(0.0, sum(s.projected for s in sections))), _r(max(0.0, sum(s.secured for s in sections))),
-                   _r(max(0.0, sum(s.at_risk for s in sections))))
+    total = Totals(
+        _r(max(0.0, sum(s.projected for s in sections))),
+        _r(max(0.0, sum(s.secured for s in sections))),
+        _r(max(0.0, sum(s.at_risk for s in sections))),
+    )
     return ScoreResult(total, tuple(sections), _excellence(rubric, facts, total))
 
 
-def what_if(rubric: Rubric, facts: Facts | None, hypothetical: Facts | Mapping[str, Any],
-            at_risk: Iterable[str] = frozenset()) -> WhatIf:
+def what_if(
+    rubric: Rubric,
+    facts: Facts | None,
+    hypothetical: Facts | Mapping[str, object],
+    at_risk: Iterable[str] = frozenset(),
+) -> WhatIf:
     """The current result, the result with `hypothetical` facts laid over the current ones, and what moved."""
     facts = facts if facts is not None else Facts()
     before = evaluate(rubric, facts, at_risk)

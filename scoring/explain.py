@@ -3,9 +3,11 @@
 The rest of `scoring/` (and the CLI) builds text only through these templates, so wording can be
 reviewed and changed in one place.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 
 def num(x: float, digits: int = 2) -> str:
@@ -25,6 +27,7 @@ def quoted(quote: str) -> str:
 
 
 # ---- one clause: what the facts were and what the rule made of them -------------------------------
+
 
 def lost(amount: float) -> str:
     return f"扣{num(amount)}分"
@@ -87,15 +90,15 @@ def measured(label: str, value: str) -> str:
     return f"{label}{value}"
 
 
-def value_text(value, value_type: str, unit: str) -> str:
+def value_text(value: float | str, value_type: str, unit: str) -> str:
+    if value_type == "choice" or isinstance(value, str):  # only a choice is text
+        return f"“{value}”"
     if value_type == "percent":
         return f"{num(value)}%"
     if value_type == "rank":
         return f"第{value}名"
     if value_type == "score":
         return f"{num(value)}分"
-    if value_type == "choice":
-        return f"“{value}”"
     return f"{num(value)}{unit}"
 
 
@@ -117,7 +120,7 @@ def discretion(label: str | None, amount: float, add: bool) -> str:
     return f"{label or '完成情况不佳'}, 酌情{gained(amount) if add else lost(amount)}"
 
 
-def bonus_item(label: str, count, unit: str, quote: str, amount: float) -> str:
+def bonus_item(label: str, count: int, unit: str, quote: str, amount: float) -> str:
     shown = "" if isinstance(count, bool) else f"{count}{unit}"
     if isinstance(count, bool) and not count:
         return f"{label}: 否, {quoted(quote)}加0分"
@@ -130,8 +133,10 @@ def bonus_cap(cap: float) -> str:
 
 # ---- one sub-item ------------------------------------------------------------------------------
 
-def subitem_line(sid: str, name: str, notes: list[str], score: float, floor_hit: float | None,
-                 cap_hit: float | None) -> str:
+
+def subitem_line(
+    sid: str, name: str, notes: list[str], score: float, floor_hit: float | None, cap_hit: float | None
+) -> str:
     tail = []
     if floor_hit is not None:
         tail.append(f"扣完{num(floor_hit)}分为止")
@@ -175,6 +180,7 @@ def indicator_cap(name: str, raw: float, cap: float, quote: str) -> str:
 
 # ---- excellence (九、评优基本标准) --------------------------------------------------------------
 
+
 def reaches(total: float, threshold: float) -> str:
     return f"总分{num(total)}分, 达到{num(threshold)}分"
 
@@ -197,6 +203,7 @@ def verdict(excellent: bool) -> str:
 
 # ---- facts validation ---------------------------------------------------------------------------
 
+
 def facts_header(count: int) -> str:
     return f"事实数据有{count}处问题, 未作计算:"
 
@@ -217,7 +224,7 @@ def unknown_field(sid: str, name: str, allowed: list[str]) -> str:
     return f"{sid}.{name}: 没有这个字段; 可用字段: {', '.join(allowed)}"
 
 
-def bad_value(sid: str, name: str, value, allowed: str) -> str:
+def bad_value(sid: str, name: str, value: object, allowed: str) -> str:
     return f"{sid}.{name}={value!r}: 取值无效, 应为{allowed}"
 
 
@@ -225,11 +232,11 @@ def needs(sid: str, name: str, other: str) -> str:
     return f"{sid}.{name}: 需要同时给出 {other}"
 
 
-def conflict(sid: str, name: str, first, second) -> str:
+def conflict(sid: str, name: str, first: object, second: object) -> str:
     return f"{sid}.{name}: 与同一子项另给的值 {first!r} 不一致 ({second!r})"
 
 
-def not_a_mapping(where: str, value) -> str:
+def not_a_mapping(where: str, value: object) -> str:
     return f"{where}: 应为“字段: 值”的映射, 实为 {value!r}"
 
 
@@ -248,7 +255,9 @@ ALLOWED = {
 }
 
 
-def range_words(kind: str, low, high, step=None, choices=None) -> str:
+def range_words(
+    kind: str, low: float | None, high: float | None, step: float | None = None, choices: Sequence[str] | None = None
+) -> str:
     words = ALLOWED[kind]
     if choices:
         return f"{words}: {'、'.join(choices)}"
@@ -276,15 +285,17 @@ def section_title(numeral: str, title: str) -> str:
 
 
 def score_header(view: str, total: float, projected: float, secured: float, at_risk: float) -> list[str]:
-    return [f"{VIEW_NAMES[view]}: {num(total)}分 (满分1000分)",
-            f"预计 {num(projected)}分 | 已确认 {num(secured)}分 | 风险 {num(at_risk)}分"]
+    return [
+        f"{VIEW_NAMES[view]}: {num(total)}分 (满分1000分)",
+        f"预计 {num(projected)}分 | 已确认 {num(secured)}分 | 风险 {num(at_risk)}分",
+    ]
 
 
 def section_row(title: str, score: float, weight: float) -> str:
     return f"{title}: {num(score)}/{num(weight)}分" if weight else f"{title}: {'+' if score > 0 else ''}{num(score)}分"
 
 
-def indicator_row(no, name: str, score: float, weight: float) -> str:
+def indicator_row(no: int | str, name: str, score: float, weight: float) -> str:
     return f"  {no}. {name}: {num(score)}/{num(weight)}分" if weight else f"  {name}: {num(score)}分"
 
 
@@ -310,7 +321,7 @@ def rubric_header(title: str, count: int, total: float) -> str:
     return f"{title}\n共{count}项指标, 合计{num(total)}分"
 
 
-def rubric_indicator(no, name: str, weight: float, recognized: list[str]) -> str:
+def rubric_indicator(no: int | str, name: str, weight: float, recognized: list[str]) -> str:
     shown = f"{num(weight)}分" if weight else "加扣分"
     return f"{no}. {name} [{shown}] 认定部门: {'、'.join(recognized)}"
 

@@ -5,29 +5,34 @@ layer building facts from verified reports). Validation is all-or-nothing: every
 and a `FactsError` lists them; no Facts object exists for half-valid data. The format is documented in
 docs/facts-format.md.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Iterator, Mapping
 
 import yaml
 
 from scoring import explain
-from scoring.kinds import FieldSpec
+from scoring.kinds import FactValue, FieldSpec, Values
 from scoring.kinds.base import is_number
-from scoring.model import Rubric
+from scoring.loader import load_rubric
+from scoring.model import Rubric, SubItem
 
 MAJOR_FIELD = "occurred"
 MAJOR_SPEC = FieldSpec(MAJOR_FIELD, "bool", "发生重大问题")
+
+# A part of a pooled sub-item: the sub-item and the fields that part reads.
+Pooled = tuple[SubItem, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
 class Problem:
     id: str
     field: str | None
-    value: Any
+    value: object  # the value as given, unchecked
     message: str
 
     def __str__(self) -> str:
@@ -37,12 +42,12 @@ class Problem:
 class FactsError(ValueError):
     """Facts that cannot be used; `.problems` lists every one with its id, value and what is allowed."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join([explain.facts_header(len(problems))] + [f"- {p}" for p in problems]))
 
 
-def _freeze(values: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str, Any]]:
+def _freeze(values: Mapping[str, Values]) -> Mapping[str, Values]:
     return MappingProxyType({sid: MappingProxyType(dict(v)) for sid, v in values.items()})
 
 
@@ -50,12 +55,12 @@ def _freeze(values: Mapping[str, Mapping[str, Any]]) -> Mapping[str, Mapping[str
 class Facts:
     """Validated facts: sub-item id -> {field: value}. Immutable; combine with `merge`."""
 
-    values: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    values: Mapping[str, Values] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "values", _freeze(self.values))
 
-    def get(self, sid: str) -> Mapping[str, Any] | None:
+    def get(self, sid: str) -> Values | None:
         return self.values.get(sid)
 
     def __contains__(self, sid: object) -> bool:
@@ -67,25 +72,24 @@ class Facts:
     def __len__(self) -> int:
         return len(self.values)
 
-    def to_mapping(self) -> dict[str, dict[str, Any]]:
+    def to_mapping(self) -> dict[str, dict[str, FactValue]]:
         return {sid: dict(v) for sid, v in self.values.items()}
 
     @classmethod
-    def from_mapping(cls, data: Mapping[Any, Any], rubric: Rubric | None = None) -> "Facts":
+    def from_mapping(cls, data: object, rubric: Rubric | None = None) -> Facts:
         """Validate `data` ({id: {field: value}} or {"facts": {...}}) against the rubric (default: bundled)."""
         if rubric is None:
-            from scoring.loader import load_rubric
             rubric = load_rubric()
         if isinstance(data, Mapping) and set(data) == {"facts"}:
             data = data["facts"] or {}
         if not isinstance(data, Mapping):
             raise FactsError([Problem("facts", None, data, explain.not_a_mapping("facts", data))])
         problems: list[Problem] = []
-        values: dict[str, dict[str, Any]] = {}
+        values: dict[str, dict[str, FactValue]] = {}
         for raw_id, raw in data.items():
             sid = _id(raw_id)
             pooled = rubric.pooled_part(sid)
-            checked = _check_one(rubric, sid, raw, problems, pooled[1] if pooled else None)
+            checked = _check_one(rubric, sid, raw, problems, pooled)
             if checked is None:
                 continue
             target = pooled[0].id if pooled else sid
@@ -99,15 +103,16 @@ class Facts:
         return cls(values)
 
 
-def _id(raw: Any) -> str:
+def _id(raw: object) -> str:
     # YAML reads an unquoted 13.1 as a number; ids never end in a 0 part, so str() gives it back.
     return str(raw)
 
 
-def specs_for(rubric: Rubric, sid: str, only: tuple[str, ...] | None = None) -> Mapping[str, FieldSpec] | None:
-    if only is not None:  # a part of a pooled sub-item: just that part's fields
-        fields = rubric.pooled_part(sid)[0].fields
-        return {name: fields[name] for name in only}
+def specs_for(rubric: Rubric, sid: str, pooled: Pooled | None = None) -> Mapping[str, FieldSpec] | None:
+    """The fields facts for `sid` may give; None when the rubric has no such id."""
+    if pooled is not None:  # a part of a pooled sub-item: just that part's fields
+        sub, only = pooled
+        return {name: sub.fields[name] for name in only}
     if sid in rubric.major_ids:
         return {MAJOR_FIELD: MAJOR_SPEC}
     if sid in rubric:
@@ -115,9 +120,27 @@ def specs_for(rubric: Rubric, sid: str, only: tuple[str, ...] | None = None) -> 
     return None
 
 
-def _check_one(rubric: Rubric, sid: str, raw: Any, problems: list[Problem],
-               only: tuple[str, ...] | None) -> dict[str, Any] | None:
-    specs = specs_for(rubric, sid, only)
+def _check_one(
+    rubric: Rubric, sid: str, raw: object, problems: list[Problem], pooled: Pooled | None
+) -> dict[str, FactValue] | None:
+    """The checked facts of one id (`raw` as given), or None after adding what is wrong to `problems`."""
+    specs = _accepting_specs(rubric, sid, raw, problems, pooled)
+    if specs is None:
+        return None
+    given = _as_fields(sid, raw, specs, problems)
+    if given is None:
+        return None
+    out = _check_values(sid, given, specs, problems)
+    if out is None or sid not in rubric:
+        return out
+    return out if _check_clauses(rubric, sid, out, specs, problems) else None
+
+
+def _accepting_specs(
+    rubric: Rubric, sid: str, raw: object, problems: list[Problem], pooled: Pooled | None
+) -> Mapping[str, FieldSpec] | None:
+    """The fields of `sid`, or None (and a problem) when it is unknown or takes no facts."""
+    specs = specs_for(rubric, sid, pooled)
     if specs is None:
         parts = rubric.parts_of(sid)
         hint = explain.has_parts(sid, list(parts)) if parts else None
@@ -126,14 +149,28 @@ def _check_one(rubric: Rubric, sid: str, raw: Any, problems: list[Problem],
     if sid in rubric and rubric.subitem(sid).exempt:
         problems.append(Problem(sid, None, raw, explain.not_applicable(sid)))
         return None
-    if not isinstance(raw, Mapping):
-        if len(specs) != 1:  # a bare value is allowed only where one field can be meant
-            problems.append(Problem(sid, None, raw, explain.not_a_mapping(sid, raw)))
-            return None
-        raw = {next(iter(specs)): raw}
-    out: dict[str, Any] = {}
+    return specs
+
+
+def _as_fields(
+    sid: str, raw: object, specs: Mapping[str, FieldSpec], problems: list[Problem]
+) -> Mapping[object, object] | None:
+    """`raw` as {field: value}; a bare value is allowed only where one field can be meant."""
+    if isinstance(raw, Mapping):
+        return raw
+    if len(specs) != 1:
+        problems.append(Problem(sid, None, raw, explain.not_a_mapping(sid, raw)))
+        return None
+    return {next(iter(specs)): raw}
+
+
+def _check_values(
+    sid: str, given: Mapping[object, object], specs: Mapping[str, FieldSpec], problems: list[Problem]
+) -> dict[str, FactValue] | None:
+    """Each value against its field's spec; None when any is wrong (every problem is added)."""
+    out: dict[str, FactValue] = {}
     ok = True
-    for name, value in raw.items():
+    for name, value in given.items():
         spec = specs.get(str(name))
         if spec is None:
             problems.append(Problem(sid, str(name), value, explain.unknown_field(sid, str(name), list(specs))))
@@ -143,17 +180,25 @@ def _check_one(rubric: Rubric, sid: str, raw: Any, problems: list[Problem],
             ok = False
         else:
             out[spec.name] = _normal(value, spec)
-    if ok and sid in rubric:
-        for clause in rubric.subitem(sid).clauses:
-            for name, value, allowed in clause.problems(out):
-                message = (explain.needs(sid, name, allowed) if allowed in specs
-                           else explain.bad_value(sid, name, value, allowed))
-                problems.append(Problem(sid, name, value, message))
-                ok = False
     return out if ok else None
 
 
-def _normal(value: Any, spec: FieldSpec) -> Any:
+def _check_clauses(
+    rubric: Rubric, sid: str, out: Values, specs: Mapping[str, FieldSpec], problems: list[Problem]
+) -> bool:
+    """Checks across fields, by the sub-item's clauses (a score against the `full` it is out of)."""
+    ok = True
+    for clause in rubric.subitem(sid).clauses:
+        for name, value, allowed in clause.problems(out):
+            message = (
+                explain.needs(sid, name, allowed) if allowed in specs else explain.bad_value(sid, name, value, allowed)
+            )
+            problems.append(Problem(sid, name, value, message))
+            ok = False
+    return ok
+
+
+def _normal(value: FactValue, spec: FieldSpec) -> FactValue:
     if spec.type in ("count", "integer", "rank") and is_number(value):
         return int(value)
     return value
@@ -171,7 +216,7 @@ def load_facts(path: str | Path, rubric: Rubric | None = None) -> Facts:
     return Facts.from_mapping(data if data is not None else {}, rubric)
 
 
-def merge(base: Facts, overlay: Facts | Mapping[str, Mapping[str, Any]], rubric: Rubric | None = None) -> Facts:
+def merge(base: Facts, overlay: Facts | Mapping[str, object], rubric: Rubric | None = None) -> Facts:
     """`base` with `overlay` on top, field by field: an overlay value replaces the base value of the same
     sub-item field; other fields of that sub-item stay. The result is validated again, since a field
     may depend on another (a score against the `full` it is out of)."""

@@ -1,16 +1,19 @@
 """Read the rubric data file into a `Rubric`, checking that it adds up and that every rule can be used."""
+
 from __future__ import annotations
 
 import dataclasses
 import functools
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
 from scoring import kinds
-from scoring.kinds import FieldSpec, RuleError
+from scoring.kinds import Clause, FieldSpec, RuleError
+from scoring.kinds.base import Raw
 from scoring.model import Excellence, Indicator, Item, MajorIssue, Rubric, Section, SubItem
 
 # Kept in step with storage.paths.DATA_DIR without importing the bot: scoring stays a pure library.
@@ -21,7 +24,7 @@ ID_PATTERN = re.compile(r"^(\d+)\.(\d+)(?:\.(\d+))?$")
 class RubricError(ValueError):
     """The rubric data is malformed or does not add up; the message lists every problem."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("rubric data: " + "; ".join(problems))
 
@@ -47,6 +50,7 @@ def _load(path: Path) -> Rubric:
 
 
 def _num(value: Any) -> float:
+    """A number read from the rubric data (raw YAML: float() says what is wrong with it); None is 0."""
     return float(value) if value is not None else 0.0
 
 
@@ -54,7 +58,7 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) < 1e-9
 
 
-def _merge_fields(sid: str, clauses, problems: list[str]) -> dict[str, FieldSpec]:
+def _merge_fields(sid: str, clauses: Iterable[Clause], problems: list[str]) -> dict[str, FieldSpec]:
     fields: dict[str, FieldSpec] = {}
     for clause in clauses:
         for spec in clause.fields():
@@ -66,22 +70,22 @@ def _merge_fields(sid: str, clauses, problems: list[str]) -> dict[str, FieldSpec
     return fields
 
 
-def _subitem(data: Mapping[str, Any], ind: Mapping[str, Any], item: Mapping[str, Any], problems: list[str],
-             adjustment: str | None) -> SubItem | None:
+def _subitem(data: Raw, ind: Raw, item: Raw, problems: list[str], adjustment: str | None) -> SubItem | None:
     sid = str(data.get("id"))
     points = _num(data.get("points"))
     expected = f"{ind['no']}.{item['no']}"
     if not (sid == expected or sid.startswith(expected + ".")):
         problems.append(f"{sid}: id does not match indicator {ind['no']} item {item['no']}")
     conditions = data.get("conditions") or {}
-    clauses = []
+    clauses: list[Clause] = []
     for k, raw in enumerate(data.get("rule") or []):
         try:
             clause = kinds.build(raw, f"{sid} rule {k + 1}", points, conditions)
         except (RuleError, KeyError, TypeError) as exc:
             problems.append(str(exc) if isinstance(exc, RuleError) else f"{sid} rule {k + 1}: {exc!r}")
             continue
-        quotes = [clause.quote] + [c.quote for c in getattr(clause, "counts", ()) if c.quote]
+        counts = clause.counts if isinstance(clause, (kinds.PerIncident, kinds.Bonus)) else ()
+        quotes = [clause.quote] + [c.quote for c in counts if c.quote]
         for quote in filter(None, quotes):
             if quote not in item["text"]:
                 problems.append(f"{sid}: quote is not the letter's words: {quote}")
@@ -89,7 +93,7 @@ def _subitem(data: Mapping[str, Any], ind: Mapping[str, Any], item: Mapping[str,
     if not clauses:
         problems.append(f"{sid}: no rule")
         return None
-    parts = {}
+    parts: dict[str, tuple[str, tuple[str, ...]]] = {}
     for part in data.get("parts") or []:
         no = int(str(part["id"]).rsplit(".", 1)[1])
         fields = tuple(dict.fromkeys(f.name for c in clauses if c.part == no for f in c.fields()))
@@ -100,39 +104,71 @@ def _subitem(data: Mapping[str, Any], ind: Mapping[str, Any], item: Mapping[str,
     if base >= cap:  # a bonus here only restores lost points: an item that earned nothing is not news
         clauses = [dataclasses.replace(c, quiet=True) if isinstance(c, kinds.Bonus) else c for c in clauses]
     return SubItem(
-        id=sid, name=data["name"], points=points, text=data.get("text") or item["text"], clauses=tuple(clauses),
-        fields=_merge_fields(sid, clauses, problems), indicator=ind["no"], item=item["no"],
-        base=base, cap=cap, shared_text=item.get("shared_text"), decision=data.get("decision"),
-        exempt=bool(data.get("exempt")), derived=bool(data.get("derived")),
-        source_award=data.get("source_award"), adjustment=adjustment,
-        recognized_by=tuple(item.get("recognized_by") or ind.get("recognized_by") or ()), parts=parts)
+        id=sid,
+        name=data["name"],
+        points=points,
+        text=data.get("text") or item["text"],
+        clauses=tuple(clauses),
+        fields=_merge_fields(sid, clauses, problems),
+        indicator=ind["no"],
+        item=item["no"],
+        base=base,
+        cap=cap,
+        shared_text=item.get("shared_text"),
+        decision=data.get("decision"),
+        exempt=bool(data.get("exempt")),
+        derived=bool(data.get("derived")),
+        source_award=data.get("source_award"),
+        adjustment=adjustment,
+        recognized_by=tuple(item.get("recognized_by") or ind.get("recognized_by") or ()),
+        parts=parts,
+    )
 
 
-def _indicator(data: Mapping[str, Any], problems: list[str]) -> Indicator:
+def _indicator(data: Raw, problems: list[str]) -> Indicator:
     adjustment = data.get("adjustment")
     items = []
     for item in data.get("items") or []:
-        subs = [s for s in (_subitem(sd, data, item, problems, adjustment) for sd in item.get("subitems") or [])
-                if s is not None]
+        subs = [
+            s
+            for s in (_subitem(sd, data, item, problems, adjustment) for sd in item.get("subitems") or [])
+            if s is not None
+        ]
         total = sum(s.points for s in subs)
         if not _close(total, _num(item.get("points"))):
-            problems.append(f"{data['no']}.{item['no']}: sub-items add to {total:g}, the item states "
-                            f"{_num(item.get('points')):g}")
-        items.append(Item(no=item["no"], title=item.get("title") or "", points=_num(item.get("points")),
-                          text=item["text"], subitems=tuple(subs),
-                          recognized_by=tuple(item.get("recognized_by") or ()),
-                          shared_text=item.get("shared_text")))
+            problems.append(
+                f"{data['no']}.{item['no']}: sub-items add to {total:g}, the item states {_num(item.get('points')):g}"
+            )
+        items.append(
+            Item(
+                no=item["no"],
+                title=item.get("title") or "",
+                points=_num(item.get("points")),
+                text=item["text"],
+                subitems=tuple(subs),
+                recognized_by=tuple(item.get("recognized_by") or ()),
+                shared_text=item.get("shared_text"),
+            )
+        )
     weight = _num(data.get("weight"))
     total = sum(i.points for i in items)
     if not _close(total, weight):
         problems.append(f"indicator {data['no']}: items add to {total:g}, its weight is {weight:g}")
-    return Indicator(no=data["no"], section=data["section"], name=data["name"], weight=weight,
-                     recognized_by=tuple(data.get("recognized_by") or ()), items=tuple(items),
-                     cap=data.get("cap"), cap_text=data.get("cap_text"), adjustment=adjustment,
-                     decision=data.get("decision"))
+    return Indicator(
+        no=data["no"],
+        section=data["section"],
+        name=data["name"],
+        weight=weight,
+        recognized_by=tuple(data.get("recognized_by") or ()),
+        items=tuple(items),
+        cap=data.get("cap"),
+        cap_text=data.get("cap_text"),
+        adjustment=adjustment,
+        decision=data.get("decision"),
+    )
 
 
-def rubric_from_mapping(data: Mapping[str, Any]) -> Rubric:
+def rubric_from_mapping(data: object) -> Rubric:
     """Build and check a Rubric from the parsed data file; RubricError lists every problem found."""
     if not isinstance(data, Mapping) or not {"rubric", "sections", "indicators", "excellence"} <= set(data):
         raise RubricError(["expected keys rubric, sections, indicators, excellence"])
@@ -144,8 +180,11 @@ def rubric_from_mapping(data: Mapping[str, Any]) -> Rubric:
         weight = sum(i.weight for i in members)
         if not _close(weight, _num(sec["points"])):
             problems.append(f"section {sec['no']}: weights add to {weight:g}, it states {sec['points']}")
-        sections.append(Section(no=sec["no"], numeral=sec["numeral"], title=sec["title"],
-                                points=_num(sec["points"]), indicators=members))
+        sections.append(
+            Section(
+                no=sec["no"], numeral=sec["numeral"], title=sec["title"], points=_num(sec["points"]), indicators=members
+            )
+        )
     meta = data["rubric"]
     total = sum(s.points for s in sections)
     if not _close(total, _num(meta.get("total"))):
@@ -162,10 +201,21 @@ def rubric_from_mapping(data: Mapping[str, Any]) -> Rubric:
         if not ID_PATTERN.match(sid) and not re.match(r"^(bonus|penalty)\.\d+$", sid):
             problems.append(f"{sid}: not an <indicator>.<item>[.<part>] id")
     exc = data["excellence"]
-    excellence = Excellence(threshold=_num(exc["threshold"]), text=exc["text"], decision=exc.get("decision"),
-                            major_issues=tuple(MajorIssue(m["id"], m["text"]) for m in exc["major_issues"]))
+    excellence = Excellence(
+        threshold=_num(exc["threshold"]),
+        text=exc["text"],
+        decision=exc.get("decision"),
+        major_issues=tuple(MajorIssue(m["id"], m["text"]) for m in exc["major_issues"]),
+    )
     if problems:
         raise RubricError(problems)
-    return Rubric(code=meta["code"], title=meta["title"], county=meta.get("county", ""), year=meta["year"],
-                  source=meta.get("source", ""), total=_num(meta["total"]), sections=tuple(sections),
-                  excellence=excellence)
+    return Rubric(
+        code=meta["code"],
+        title=meta["title"],
+        county=meta.get("county", ""),
+        year=meta["year"],
+        source=meta.get("source", ""),
+        total=_num(meta["total"]),
+        sections=tuple(sections),
+        excellence=excellence,
+    )

@@ -3,12 +3,13 @@
 Ids are `<indicator>.<item>[.<part>]` (`3.1.1` is indicator 3, item 1, part ①); section 八's items are
 `bonus.N` and `penalty.N`, section 九's major issues `major.N`.
 """
+
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from scoring.kinds import Clause, FieldSpec
 
@@ -160,7 +161,7 @@ class Rubric:
         """Sub-item ids under an indicator (`3`) or item (`3.1`) id; () when it names none."""
         return tuple(sid for sid in self._by_id if sid.startswith(prefix + "."))
 
-    def expand(self, ids) -> frozenset[str]:
+    def expand(self, ids: Iterable[object]) -> frozenset[str]:
         """Sub-item ids for a mix of indicator, item and sub-item ids (as a letter line's `rubric:` list)."""
         out: set[str] = set()
         for raw in ids:

@@ -2,13 +2,17 @@
 
 All wording comes from `scoring.explain`.
 """
+
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeAlias
 
 from scoring import explain
 from scoring.model import Rubric, SubItem
 from scoring.results import IndicatorResult, ScoreResult, SubItemResult, WhatIf
+
+# What json.dumps writes.
+Json: TypeAlias = dict[str, "Json"] | list["Json"] | str | int | float | bool | None
 
 
 def number(x: float) -> int | float:
@@ -18,20 +22,27 @@ def number(x: float) -> int | float:
 
 # ---- the rubric ---------------------------------------------------------------------------------
 
-def subitem_dict(s: SubItem) -> dict[str, Any]:
-    out = {"id": s.id, "name": s.name, "points": number(s.points), "kind": "+".join(s.kinds),
-           "kinds": list(s.kinds), "text": s.text,
-           "clauses": [{"kind": c.kind, "quote": c.quote, "fields": [f.name for f in c.fields()]}
-                       for c in s.clauses]}
+
+def subitem_dict(s: SubItem) -> dict[str, Json]:
+    out: dict[str, Json] = {
+        "id": s.id,
+        "name": s.name,
+        "points": number(s.points),
+        "kind": "+".join(s.kinds),
+        "kinds": list(s.kinds),
+        "text": s.text,
+        "clauses": [{"kind": c.kind, "quote": c.quote, "fields": [f.name for f in c.fields()]} for c in s.clauses],
+    }
     if s.shared_text:
         out["shared_text"] = s.shared_text
     if s.parts:
         out["parts"] = [{"id": pid, "text": text, "fields": list(fields)} for pid, (text, fields) in s.parts.items()]
     if s.base != s.points or s.cap != s.points:
         out["base"], out["cap"] = number(s.base), number(s.cap)
-    for key in ("decision", "source_award"):
-        if getattr(s, key) is not None:
-            out[key] = getattr(s, key)
+    if s.decision is not None:
+        out["decision"] = s.decision
+    if s.source_award is not None:
+        out["source_award"] = s.source_award
     if s.exempt:
         out["exempt"] = True
     if s.derived:
@@ -39,20 +50,34 @@ def subitem_dict(s: SubItem) -> dict[str, Any]:
     return out
 
 
-def rubric_list(rubric: Rubric) -> list[dict[str, Any]]:
+def rubric_list(rubric: Rubric) -> list[dict[str, Json]]:
     """The 33 scored indicators of sections 一 to 七."""
-    return [{"no": ind.no, "name": ind.name, "section": ind.section, "weight": number(ind.weight),
-             "recognized_by": list(ind.recognized_by),
-             "subitems": [subitem_dict(s) for s in ind.subitems]} for ind in rubric.scored_indicators]
+    return [
+        {
+            "no": ind.no,
+            "name": ind.name,
+            "section": ind.section,
+            "weight": number(ind.weight),
+            "recognized_by": list(ind.recognized_by),
+            "subitems": [subitem_dict(s) for s in ind.subitems],
+        }
+        for ind in rubric.scored_indicators
+    ]
 
 
 def rubric_text(rubric: Rubric) -> str:
-    lines = [explain.rubric_header(rubric.title, len(rubric.scored_indicators),
-                                   sum(i.weight for i in rubric.scored_indicators))]
+    lines = [
+        explain.rubric_header(
+            rubric.title, len(rubric.scored_indicators), sum(i.weight for i in rubric.scored_indicators)
+        )
+    ]
     for sec in rubric.sections:
         lines.append("")
-        lines.append(explain.section_row(explain.section_title(sec.numeral, sec.title), sec.points, sec.points)
-                     if sec.points else explain.section_title(sec.numeral, sec.title))
+        lines.append(
+            explain.section_row(explain.section_title(sec.numeral, sec.title), sec.points, sec.points)
+            if sec.points
+            else explain.section_title(sec.numeral, sec.title)
+        )
         for ind in sec.indicators:
             lines.append(explain.rubric_indicator(ind.no, ind.name, ind.weight, list(ind.recognized_by)))
             for s in ind.subitems:
@@ -66,25 +91,41 @@ def rubric_text(rubric: Rubric) -> str:
 
 # ---- a score ------------------------------------------------------------------------------------
 
-def _entry(s: SubItemResult, view: str) -> dict[str, Any]:
-    return {"id": s.id, "name": s.name, "points": number(s.points), "score": number(s.score(view)),
-            "lost": number(s.points - s.score(view)), "reasons": list(s.why(view))}
+
+def _entry(s: SubItemResult, view: str) -> dict[str, Json]:
+    return {
+        "id": s.id,
+        "name": s.name,
+        "points": number(s.points),
+        "score": number(s.score(view)),
+        "lost": number(s.points - s.score(view)),
+        "reasons": list(s.why(view)),
+    }
 
 
-def _indicator_dict(ind: IndicatorResult, view: str) -> dict[str, Any]:
-    out = {"no": ind.no, "name": ind.name, "weight": number(ind.weight), "score": number(ind.score(view)),
-           "projected": number(ind.projected), "secured": number(ind.secured), "at_risk": number(ind.at_risk)}
+def _indicator_dict(ind: IndicatorResult, view: str) -> dict[str, Json]:
+    out: dict[str, Json] = {
+        "no": ind.no,
+        "name": ind.name,
+        "weight": number(ind.weight),
+        "score": number(ind.score(view)),
+        "projected": number(ind.projected),
+        "secured": number(ind.secured),
+        "at_risk": number(ind.at_risk),
+    }
     if ind.weight:
         out["lost"] = [_entry(s, view) for s in ind.lost(view)]
     else:  # section 八: what was added or deducted
-        out["adjustments"] = [{"id": s.id, "name": s.name, "score": number(s.score(view)),
-                               "reasons": list(s.why(view))} for s in ind.lost(view)]
+        out["adjustments"] = [
+            {"id": s.id, "name": s.name, "score": number(s.score(view)), "reasons": list(s.why(view))}
+            for s in ind.lost(view)
+        ]
         if ind.notes:
             out["notes"] = list(ind.notes)
     return out
 
 
-def score_dict(result: ScoreResult, view: str = "projected") -> dict[str, Any]:
+def score_dict(result: ScoreResult, view: str = "projected") -> dict[str, Json]:
     total = result.total
     return {
         "view": view,
@@ -92,13 +133,29 @@ def score_dict(result: ScoreResult, view: str = "projected") -> dict[str, Any]:
         "projected": number(total.projected),
         "secured": number(total.secured),
         "at_risk": number(total.at_risk),
-        "sections": [{"no": sec.no, "numeral": sec.numeral, "title": sec.title, "weight": number(sec.weight),
-                      "score": number(sec.score(view)), "projected": number(sec.projected),
-                      "secured": number(sec.secured), "at_risk": number(sec.at_risk),
-                      "indicators": [_indicator_dict(i, view) for i in sec.indicators]}
-                     for sec in result.sections],
-        "at_risk_items": [{"id": s.id, "name": s.name, "at_risk": number(s.at_risk),
-                           "reason": explain.at_risk(s.id, s.name, s.at_risk)} for s in _risky(result)],
+        "sections": [
+            {
+                "no": sec.no,
+                "numeral": sec.numeral,
+                "title": sec.title,
+                "weight": number(sec.weight),
+                "score": number(sec.score(view)),
+                "projected": number(sec.projected),
+                "secured": number(sec.secured),
+                "at_risk": number(sec.at_risk),
+                "indicators": [_indicator_dict(i, view) for i in sec.indicators],
+            }
+            for sec in result.sections
+        ],
+        "at_risk_items": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "at_risk": number(s.at_risk),
+                "reason": explain.at_risk(s.id, s.name, s.at_risk),
+            }
+            for s in _risky(result)
+        ],
         "excellent": result.excellent.verdict(view),
         "excellent_reasons": list(result.excellent.why(view)),
     }
@@ -108,12 +165,24 @@ def _risky(result: ScoreResult) -> list[SubItemResult]:
     return [s for s in result.subitems.values() if s.at_risk > 0]
 
 
-def what_if_dict(change: WhatIf, view: str = "projected") -> dict[str, Any]:
+def what_if_dict(change: WhatIf, view: str = "projected") -> dict[str, Json]:
     total = change.total(view)
-    return {"before": number(total.before), "after": number(total.after), "difference": number(total.diff),
-            "subitems": [{"id": c.id, "name": c.name, "before": number(c.view(view).before),
-                          "after": number(c.view(view).after), "difference": number(c.view(view).diff)}
-                         for c in change.changes if c.view(view).diff]}
+    return {
+        "before": number(total.before),
+        "after": number(total.after),
+        "difference": number(total.diff),
+        "subitems": [
+            {
+                "id": c.id,
+                "name": c.name,
+                "before": number(c.view(view).before),
+                "after": number(c.view(view).after),
+                "difference": number(c.view(view).diff),
+            }
+            for c in change.changes
+            if c.view(view).diff
+        ],
+    }
 
 
 def score_text(result: ScoreResult, view: str = "projected") -> str:

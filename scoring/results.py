@@ -1,15 +1,41 @@
 """What an evaluation returns: immutable results per sub-item, indicator and section, with the three
 views of every score (projected, secured, at risk) and the reasons for every lost point."""
+
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Callable, Mapping
+from typing import Protocol
 
 from scoring.model import UnknownIdError
 
 VIEWS = ("projected", "secured", "at_risk")
+
+
+class Scored(Protocol):
+    """A result with a score in each of the three views."""
+
+    @property
+    def projected(self) -> float: ...
+
+    @property
+    def secured(self) -> float: ...
+
+    @property
+    def at_risk(self) -> float: ...
+
+
+def in_view(result: Scored, view: str) -> float:
+    """The score of `result` in `view` (one of VIEWS)."""
+    if view == "projected":
+        return result.projected
+    if view == "secured":
+        return result.secured
+    if view == "at_risk":
+        return result.at_risk
+    raise AttributeError(f"no view {view!r}; the views are {', '.join(VIEWS)}")
 
 
 @dataclass(frozen=True)
@@ -24,7 +50,8 @@ class SubItemResult:
     adjustment: str | None = None  # section 八: "bonus" or "penalty"
     # Writes (reasons, secured_reasons) when first asked: evaluation itself stays free of text work.
     explainer: Callable[[], tuple[tuple[str, ...], tuple[str, ...]]] | None = field(
-        default=None, repr=False, compare=False)
+        default=None, repr=False, compare=False
+    )
 
     @functools.cached_property
     def _texts(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -41,7 +68,7 @@ class SubItemResult:
         return self._texts[1]
 
     def score(self, view: str) -> float:
-        return getattr(self, view)
+        return in_view(self, view)
 
     def why(self, view: str) -> tuple[str, ...]:
         return self.secured_reasons if view == "secured" else self.reasons
@@ -60,7 +87,7 @@ class IndicatorResult:
     notes: tuple[str, ...] = ()  # e.g. the bonus ceiling of section 八
 
     def score(self, view: str) -> float:
-        return getattr(self, view)
+        return in_view(self, view)
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -85,7 +112,7 @@ class SectionResult:
     indicators: tuple[IndicatorResult, ...]
 
     def score(self, view: str) -> float:
-        return getattr(self, view)
+        return in_view(self, view)
 
 
 @dataclass(frozen=True)
@@ -95,7 +122,7 @@ class Totals:
     at_risk: float
 
     def __getitem__(self, view: str) -> float:
-        return getattr(self, view)
+        return in_view(self, view)
 
 
 @dataclass(frozen=True)

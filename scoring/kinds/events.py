@@ -1,12 +1,12 @@
 """Rule kinds driven by yes/no facts and counts of events: all-or-nothing, per incident (fixed or
 escalating), the assessor's discretion and bonus awards."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
 
 from scoring import explain
-from scoring.kinds.base import NOTHING, VOID, Clause, FieldSpec, Outcome, bool_spec, count_spec
+from scoring.kinds.base import NOTHING, VOID, Clause, FieldSpec, Outcome, Values, bool_spec, count, count_spec, number
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class AllOrNothing(Clause):
     def own_fields(self) -> tuple[FieldSpec, ...]:
         return (bool_spec(self.field, self.label or self.field),)
 
-    def judge(self, values: Mapping[str, Any], share: float, say: bool) -> Outcome:
+    def judge(self, values: Values, share: float, say: bool) -> Outcome:
         loss = VOID if self.veto else -(self.amount if self.amount is not None else share)
         value = values.get(self.field)
         if value is None:
@@ -57,8 +57,9 @@ class Count:
 
 
 def steps_from_cumulative(cumulative: list[float]) -> tuple[float, ...]:
-    """"少1次扣3分,少2次的扣7分,少3次的扣10分" -> per-event steps 3, 4, 3."""
-    out, before = [], 0.0
+    """ "少1次扣3分,少2次的扣7分,少3次的扣10分" -> per-event steps 3, 4, 3."""
+    out: list[float] = []
+    before = 0.0
     for total in cumulative:
         out.append(total - before)
         before = total
@@ -83,10 +84,12 @@ class PerIncident(Clause):
     def _capped(self, amount: float) -> float:
         return -(min(amount, self.max) if self.max is not None else amount)
 
-    def judge(self, values: Mapping[str, Any], share: float, say: bool) -> Outcome:
-        total, notes, missing, unknown_count = 0.0, [], [], False
+    def judge(self, values: Values, share: float, say: bool) -> Outcome:
+        total, unknown_count = 0.0, False
+        notes: list[str] = []
+        missing: list[str] = []
         for c in self.counts:
-            n = values.get(c.field)
+            n = count(values, c.field)
             if n is None:
                 missing.append(c.label)
                 unknown_count = True
@@ -123,11 +126,20 @@ class Discretion(Clause):
     add: bool = False
 
     def own_fields(self) -> tuple[FieldSpec, ...]:
-        return (FieldSpec(self.field, "points", self.label or self.field, low=0, high=self.max, step=self.step,
-                          least=self.least if self.least is not None else self.step),)
+        return (
+            FieldSpec(
+                self.field,
+                "points",
+                self.label or self.field,
+                low=0,
+                high=self.max,
+                step=self.step,
+                least=self.least if self.least is not None else self.step,
+            ),
+        )
 
-    def judge(self, values: Mapping[str, Any], share: float, say: bool) -> Outcome:
-        value = values.get(self.field)
+    def judge(self, values: Values, share: float, say: bool) -> Outcome:
+        value = number(values, self.field)
         if value is None:
             if self.add:
                 return Outcome(self.max or 0.0, 0.0, None, (self.label or self.field,))
@@ -151,10 +163,12 @@ class Bonus(Clause):
     def own_fields(self) -> tuple[FieldSpec, ...]:
         return tuple(c.spec() for c in self.counts)
 
-    def judge(self, values: Mapping[str, Any], share: float, say: bool) -> Outcome:
-        total, notes, missing = 0.0, [], []
+    def judge(self, values: Values, share: float, say: bool) -> Outcome:
+        total = 0.0
+        notes: list[str] = []
+        missing: list[str] = []
         for c in self.counts:
-            n = values.get(c.field)
+            n = count(values, c.field)
             if n is None:
                 missing.append(c.label)
                 continue

@@ -1,13 +1,24 @@
 """Rule kinds driven by a measured value: short of a target, proportional to completion, tiers,
 a formula, and a score converted from an external assessment."""
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Mapping
 
 from scoring import explain
-from scoring.kinds.base import NOTHING, VOID, Clause, FieldSpec, Outcome, whole_steps
+from scoring.kinds.base import (
+    NOTHING,
+    VOID,
+    Clause,
+    FactValue,
+    FieldSpec,
+    Outcome,
+    Values,
+    number,
+    number_or,
+    whole_steps,
+)
 
 
 @dataclass(frozen=True)
@@ -39,19 +50,23 @@ class Shortfall(Clause):
         if self.basis == "rate":
             low = 0 if self.low is None else self.low
             high = 100 if self.high is None else self.high
-            return (FieldSpec(self.field, "percent", label, low=low, high=high),
-                    FieldSpec(self.target_field, "percent", label, low=low, high=high))
-        return (FieldSpec(self.field, "amount", label, low=0),
-                FieldSpec(self.target_field, "target" if self.basis == "completion" else "amount", label, low=0))
+            return (
+                FieldSpec(self.field, "percent", label, low=low, high=high),
+                FieldSpec(self.target_field, "percent", label, low=low, high=high),
+            )
+        return (
+            FieldSpec(self.field, "amount", label, low=0),
+            FieldSpec(self.target_field, "target" if self.basis == "completion" else "amount", label, low=0),
+        )
 
-    def problems(self, values: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
+    def problems(self, values: Values) -> list[tuple[str, FactValue, str]]:
         if self.field in values and self.target is None and self.target_field not in values:
             return [(self.field, values[self.field], self.target_field)]
         return []
 
-    def judge(self, values: Mapping[str, Any], share: float, say: bool) -> Outcome:
-        actual = values.get(self.field)
-        target = values.get(self.target_field, self.target)
+    def judge(self, values: Values, share: float, say: bool) -> Outcome:
+        actual = number(values, self.field)
+        target = number(values, self.target_field) if self.target_field in values else self.target
         if actual is None or target is None:
             return Outcome(0.0, -self.max if self.max is not None else VOID, None, (self.label or self.field,))
         if self.basis == "completion":
@@ -93,12 +108,15 @@ class Proportional(Clause):
         if self.target is None:
             return (FieldSpec(self.field, "ratio", self.label or "完成比例", low=0, high=1),)
         high = 100 if self.unit == "%" else None
-        return (FieldSpec(self.field, "percent" if self.unit == "%" else "amount", self.label or self.field,
-                          low=0, high=high),)
+        return (
+            FieldSpec(
+                self.field, "percent" if self.unit == "%" else "amount", self.label or self.field, low=0, high=high
+            ),
+        )
 
-    def judge(self, values: Mapping[str, Any], share: float, say: bool) -> Outcome:
+    def judge(self, values: Values, share: float, say: bool) -> Outcome:
         part = self.max if self.max is not None else share
-        value = values.get(self.field)
+        value = number(values, self.field)
         if value is None:
             return Outcome(0.0, -part, None, (self.label or "完成比例",))
         ratio = min(1.0, value / self.target) if self.target is not None else value
@@ -107,8 +125,11 @@ class Proportional(Clause):
             return NOTHING
         if not say:
             return Outcome(-amount, -amount)
-        shown = (explain.ratio_of(self.label or "", value, self.target, self.unit, ratio) if self.target is not None
-                 else explain.ratio(self.label or "", ratio))
+        shown = (
+            explain.ratio_of(self.label or "", value, self.target, self.unit, ratio)
+            if self.target is not None
+            else explain.ratio(self.label or "", ratio)
+        )
         return Outcome(-amount, -amount, f"{shown}, {explain.quoted(self.quote)}{explain.lost(amount)}")
 
 
@@ -124,15 +145,27 @@ class Band:
     above: float | None = None
     equals: str | None = None
 
-    def holds(self, value: Any) -> bool:
+    def holds(self, value: FactValue) -> bool:
         if self.equals is not None:
             return value == self.equals
-        return ((self.min is None or value >= self.min) and (self.max is None or value <= self.max)
-                and (self.below is None or value < self.below) and (self.above is None or value > self.above))
+        if isinstance(value, str):  # a choice matches by `equals` only; numeric bounds never hold for it
+            return self.min is None and self.max is None and self.below is None and self.above is None
+        return (
+            (self.min is None or value >= self.min)
+            and (self.max is None or value <= self.max)
+            and (self.below is None or value < self.below)
+            and (self.above is None or value > self.above)
+        )
 
 
-VALUE_TYPES = {"percent": "percent", "rank": "rank", "count": "count", "integer": "integer", "score": "score",
-               "choice": "choice"}
+VALUE_TYPES = {
+    "percent": "percent",
+    "rank": "rank",
+    "count": "count",
+    "integer": "integer",
+    "score": "score",
+    "choice": "choice",
+}
 
 
 @dataclass(frozen=True)
@@ -149,11 +182,12 @@ class Tiers(Clause):
 
     def own_fields(self) -> tuple[FieldSpec, ...]:
         kind = VALUE_TYPES[self.value]
-        low, high = {"percent": (0, 100), "score": (0, 100), "rank": (1, self.limit),
-                     "count": (0, self.limit)}.get(kind, (None, None))
+        low, high = {"percent": (0, 100), "score": (0, 100), "rank": (1, self.limit), "count": (0, self.limit)}.get(
+            kind, (None, None)
+        )
         return (FieldSpec(self.field, kind, self.label or self.field, low=low, high=high, choices=self.choices),)
 
-    def judge(self, values: Mapping[str, Any], share: float, say: bool) -> Outcome:
+    def judge(self, values: Values, share: float, say: bool) -> Outcome:
         value = values.get(self.field)
         if value is None:
             best = max([0.0] + [b.delta for b in self.bands if not b.veto])
@@ -187,9 +221,9 @@ class Formula(Clause):
     def own_fields(self) -> tuple[FieldSpec, ...]:
         return (FieldSpec(self.field, "percent", self.label or self.field, low=0, high=100),)
 
-    def judge(self, values: Mapping[str, Any], share: float, say: bool) -> Outcome:
+    def judge(self, values: Values, share: float, say: bool) -> Outcome:
         part = self.max if self.max is not None else share
-        value = values.get(self.field)
+        value = number(values, self.field)
         if value is None:
             return Outcome(0.0, -part, None, (self.label or self.field,))
         above = value - self.offset
@@ -226,32 +260,35 @@ class External(Clause):
             specs += (FieldSpec("full", "target", "外部考核满分", low=0),)
         return specs
 
-    def full_of(self, c: Component, values: Mapping[str, Any]) -> float:
-        return values.get("full", c.full) if len(self.components) == 1 else c.full
+    def full_of(self, c: Component, values: Values) -> float:
+        return number_or(values, "full", c.full) if len(self.components) == 1 else c.full
 
-    def problems(self, values: Mapping[str, Any]) -> list[tuple[str, Any, str]]:
-        out = []
+    def problems(self, values: Values) -> list[tuple[str, FactValue, str]]:
+        out: list[tuple[str, FactValue, str]] = []
         for c in self.components:
             full = self.full_of(c, values)
-            if c.field in values and values[c.field] > full:
-                out.append((c.field, values[c.field], explain.range_words("score", 0, full)))
+            value = number(values, c.field)
+            if value is not None and value > full:
+                out.append((c.field, value, explain.range_words("score", 0, full)))
         return out
 
-    def judge(self, values: Mapping[str, Any], share: float, say: bool) -> Outcome:
-        got, missing, parts = 0.0, [], []
+    def judge(self, values: Values, share: float, say: bool) -> Outcome:
+        got, known = 0.0, 0.0  # known: the share proven by the scores given
+        missing: list[str] = []
+        parts: list[tuple[str, float, float, float]] = []
         for c in self.components:
-            value = values.get(c.field)
+            value = number(values, c.field)
             full = self.full_of(c, values)
             if value is None:
                 missing.append(c.label)
                 got += c.weight  # best case for the projected view
                 continue
-            got += c.weight * value / full
+            earned = c.weight * value / full
+            got += earned
+            known += earned
             parts.append((c.label, value, full, c.weight))
         score = share * got
         if missing:
-            known = sum(c.weight * values[c.field] / self.full_of(c, values)
-                        for c in self.components if c.field in values)
             return Outcome(score - share, share * known - share, None, tuple(missing))
         if score >= share:
             return NOTHING
