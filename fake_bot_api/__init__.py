@@ -10,6 +10,7 @@ callback data, flood limits), so whatever passes here would pass on Telegram.
         fake.wait_for_message(42, contains="欢迎")
         assert fake.rejections == []
 """
+
 from .errors import ApiError
 from .fake import FakeBotAPI, FakeBotAPITimeout
 from .limits import FloodLimits

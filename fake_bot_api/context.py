@@ -1,4 +1,5 @@
 """What every method handler gets: the state, the switches, and the checks shared by sends."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,12 +29,14 @@ class MethodContext:
         chat_id = state.resolve_chat_id(raw)
         if chat_id in state.migrated:
             raise ApiError(
-                400, "Bad Request: group chat was upgraded to a supergroup chat",
-                {"migrate_to_chat_id": state.migrated[chat_id]}, injected=True, kind="injected",
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": state.migrated[chat_id]},
+                injected=True,
+                kind="injected",
             )
         if chat_id in state.blocked:
-            raise ApiError(403, blocked_description(state.chats.get(chat_id, {})), injected=True,
-                           kind="injected")
+            raise ApiError(403, blocked_description(state.chats.get(chat_id, {})), injected=True, kind="injected")
         return chat_id
 
     def take_flood_token(self, chat_id: int) -> None:

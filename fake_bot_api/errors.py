@@ -1,4 +1,5 @@
 """Bot API errors, shaped exactly like Telegram's JSON error answers."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -4,6 +4,7 @@ with inject_*(), then look at what the bot did (sent, edits, requests, rejection
 Every method here is thread-safe. Waiting helpers (wait_for_message, ...) come from
 waiting.WaitingMixin; inside an event loop use their *_async variants.
 """
+
 from __future__ import annotations
 
 from typing import Any, TypeVar
@@ -23,9 +24,15 @@ T = TypeVar("T")
 
 
 class FakeBotAPI(InjectionMixin, WaitingMixin):
-    def __init__(self, *, bot_username: str = "duban_test_bot", bot_first_name: str = "Duban Test Bot",
-                 bot_id: int = 5550001111, flood_limits: bool | FloodLimits = False,
-                 strict_html_ampersand: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        bot_username: str = "duban_test_bot",
+        bot_first_name: str = "Duban Test Bot",
+        bot_id: int = 5550001111,
+        flood_limits: bool | FloodLimits = False,
+        strict_html_ampersand: bool = True,
+    ) -> None:
         self._state = BotState(bot_id=bot_id, bot_username=bot_username, bot_first_name=bot_first_name)
         self._faults = Faults()
         self._ctx = MethodContext(self._state, strict_html=strict_html_ampersand)
@@ -34,14 +41,14 @@ class FakeBotAPI(InjectionMixin, WaitingMixin):
         self._server = ApiServer(self._state, self._ctx, self._faults, self._revoked)
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def start(self) -> "FakeBotAPI":
+    def start(self) -> FakeBotAPI:
         self._server.start()
         return self
 
     def stop(self) -> None:
         self._server.stop()
 
-    def __enter__(self) -> "FakeBotAPI":
+    def __enter__(self) -> FakeBotAPI:
         return self.start()
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -82,8 +89,15 @@ class FakeBotAPI(InjectionMixin, WaitingMixin):
             self._state.remember_chat(user_id, "private")
             return dict(user)
 
-    def add_chat(self, chat_id: int, chat_type: str = "group", *, title: str | None = None,
-                 username: str | None = None, members: tuple[int, ...] = ()) -> dict[str, Any]:
+    def add_chat(
+        self,
+        chat_id: int,
+        chat_type: str = "group",
+        *,
+        title: str | None = None,
+        username: str | None = None,
+        members: tuple[int, ...] = (),
+    ) -> dict[str, Any]:
         with self._state.lock:
             chat = self._state.remember_chat(chat_id, chat_type, title=title, username=username)
             self._state.chat_members.setdefault(chat_id, set()).update(members)
@@ -97,8 +111,16 @@ class FakeBotAPI(InjectionMixin, WaitingMixin):
             self._state.chat_members.setdefault(chat_id, set()).add(who)
 
     # -- failure injection ---------------------------------------------------------------------
-    def fail_next(self, method: str, *, chat_id: int | None = None, status: int = 500,
-                  retry_after: int | None = None, description: str | None = None, times: int = 1) -> None:
+    def fail_next(
+        self,
+        method: str,
+        *,
+        chat_id: int | None = None,
+        status: int = 500,
+        retry_after: int | None = None,
+        description: str | None = None,
+        times: int = 1,
+    ) -> None:
         """The next `times` calls of `method` ("*" = any) answer `status` instead of working.
         429 carries parameters.retry_after (default 1); 502 answers nginx's HTML page unless a
         description is given."""
@@ -115,8 +137,7 @@ class FakeBotAPI(InjectionMixin, WaitingMixin):
         With announce, a my_chat_member update (kicked) is queued, as Telegram does."""
         state = self._state
         with state.lock:
-            chat = state.chats.get(chat_id) or state.remember_chat(
-                chat_id, "private" if chat_id > 0 else "group")
+            chat = state.chats.get(chat_id) or state.remember_chat(chat_id, "private" if chat_id > 0 else "group")
             state.blocked.add(chat_id)
             if announce:
                 who = chat_id if chat["type"] == "private" else by_user_id
@@ -140,11 +161,14 @@ class FakeBotAPI(InjectionMixin, WaitingMixin):
             state.chat_admins[new_id] = set(state.chat_admins.get(old_id, set()))
             if announce:
                 anyone = next(iter(state.chat_members.get(old_id, ())), None)
-                sender = dict(state.users.get(anyone) or state.bot_user())
-                state.enqueue_update("message", state.new_message(
-                    old_id, sender, {"migrate_to_chat_id": new_id}, from_bot=False))
-                state.enqueue_update("message", state.new_message(
-                    new_id, sender, {"migrate_from_chat_id": old_id}, from_bot=False))
+                member = state.users.get(anyone) if anyone is not None else None
+                sender = dict(member or state.bot_user())
+                state.enqueue_update(
+                    "message", state.new_message(old_id, sender, {"migrate_to_chat_id": new_id}, from_bot=False)
+                )
+                state.enqueue_update(
+                    "message", state.new_message(new_id, sender, {"migrate_from_chat_id": old_id}, from_bot=False)
+                )
             state.migrated[old_id] = new_id
 
     def revoke_token(self, token: str) -> None:
@@ -252,8 +276,12 @@ class FakeBotAPI(InjectionMixin, WaitingMixin):
         seconds of each other (any time if None): what a retry after a lost answer produces."""
         groups: dict[tuple[Any, ...], list[SentMessage]] = {}
         for message in self.sent:
-            key = (message.chat_id, message.method, message.content,
-                   message.file.file_unique_id if message.file else None)
+            key = (
+                message.chat_id,
+                message.method,
+                message.content,
+                message.file.file_unique_id if message.file else None,
+            )
             groups.setdefault(key, []).append(message)
         result = []
         for group in groups.values():
@@ -270,8 +298,14 @@ class FakeBotAPI(InjectionMixin, WaitingMixin):
         """Forget the logs, pending failures/delays and flood counters; chats, users, messages,
         files, commands and pending updates stay."""
         with self._state.lock:
-            for log in (self._state.sent, self._state.edits, self._state.deleted, self._state.requests,
-                        self._state.chat_actions, self._state.injected_updates):
+            for log in (
+                self._state.sent,
+                self._state.edits,
+                self._state.deleted,
+                self._state.requests,
+                self._state.chat_actions,
+                self._state.injected_updates,
+            ):
                 log.clear()
         self._faults.clear()
         if self._ctx.flood:

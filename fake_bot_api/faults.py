@@ -1,4 +1,5 @@
 """Failures and slowness a test asks for: fail_next() and delay()."""
+
 from __future__ import annotations
 
 import threading

@@ -8,22 +8,47 @@ One deliberate difference: Telegram keeps a bare "&" that does not start a known
 "&". The Bot API documentation says every "&" must be escaped, so by default (strict_ampersand=True)
 this checker rejects it; a bot that passes here is safe whichever way Telegram leans.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 SUPPORTED_TAGS = frozenset(
-    {"a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins", "tg-spoiler", "tg-emoji",
-     "span", "pre", "code", "blockquote"}
+    {
+        "a",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "s",
+        "strike",
+        "del",
+        "u",
+        "ins",
+        "tg-spoiler",
+        "tg-emoji",
+        "span",
+        "pre",
+        "code",
+        "blockquote",
+    }
 )
 # TDLib's is_space; the end of the text counts as a space too (handled by bounds checks).
 _SPACES = frozenset(" \t\r\n\v")
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _SIMPLE_TAG_TYPES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
-    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "tg-spoiler": "spoiler", "span": "spoiler",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
 }
 
 
@@ -47,6 +72,7 @@ def decode_html_entity(text: str, pos: int) -> tuple[str | None, int]:
     """Decode "&...;" at `pos`; return (character, index after it) or (None, pos) if not an entity."""
     n = len(text)
     end = pos + 1
+    char: str | None
     if end < n and text[end] == "#":
         end += 1
         value = 0
@@ -65,7 +91,7 @@ def decode_html_entity(text: str, pos: int) -> tuple[str | None, int]:
     else:
         while end < n and text[end].isascii() and text[end].isalpha():
             end += 1
-        char = _NAMED_ENTITIES.get(text[pos + 1:end])
+        char = _NAMED_ENTITIES.get(text[pos + 1 : end])
         if char is None:
             return None, pos
     if end < n and text[end] == ";":  # the semicolon is optional, as in TDLib
@@ -90,7 +116,7 @@ class _Parser:
     stack: list[_OpenTag] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
 
-    def fail(self, reason: str) -> None:
+    def fail(self, reason: str) -> NoReturn:
         raise EntityParseError(reason)
 
     def at(self, index: int) -> int:
@@ -139,22 +165,26 @@ class _Parser:
             i += 1
         if i >= n:
             self.fail(f"Unclosed start tag at byte offset {self.at(begin)}")
-        tag = src[begin + 1:i].lower()
+        tag = src[begin + 1 : i].lower()
         if tag not in SUPPORTED_TAGS:
             self.fail(f'Unsupported start tag "{tag}" at byte offset {self.at(begin)}')
+        argument, i = self.tag_attributes(tag, begin, i)
+        if tag == "span" and argument != "spoiler":
+            self.fail(f'Tag "span" must have class "tg-spoiler" at byte offset {self.at(begin)}')
+        self.stack.append(_OpenTag(tag, argument, self.utf16, len(self.out)))
+        return i + 1
+
+    def tag_attributes(self, tag: str, begin: int, i: int) -> tuple[str, int]:
+        """Read a start tag's attributes from `i`; return (the tag's argument, index of its ">")."""
+        src, n = self.source, len(self.source)
         argument = ""
         while True:
             i = self.skip_spaces(i)
             if i >= n:
                 self.fail(f"Unclosed start tag at byte offset {self.at(begin)}")
             if src[i] == ">":
-                break
-            name_begin = i
-            while i < n and src[i] not in _SPACES and src[i] not in "=>":
-                i += 1
-            name = src[name_begin:i]
-            if not name:
-                self.fail(f'Empty attribute name in the tag "{tag}" at byte offset {self.at(begin)}')
+                return argument, i
+            name, i = self.attribute_name(tag, begin, i)
             i = self.skip_spaces(i)
             if i >= n or src[i] != "=":
                 if tag == "blockquote" and name.lower() == "expandable":
@@ -171,10 +201,16 @@ class _Parser:
             if i >= n:
                 self.fail(f"Unclosed start tag at byte offset {self.at(begin)}")
             argument = _tag_argument(tag, name, value, argument)
-        if tag == "span" and argument != "spoiler":
-            self.fail(f'Tag "span" must have class "tg-spoiler" at byte offset {self.at(begin)}')
-        self.stack.append(_OpenTag(tag, argument, self.utf16, len(self.out)))
-        return i + 1
+
+    def attribute_name(self, tag: str, begin: int, i: int) -> tuple[str, int]:
+        src, n = self.source, len(self.source)
+        name_begin = i
+        while i < n and src[i] not in _SPACES and src[i] not in "=>":
+            i += 1
+        name = src[name_begin:i]
+        if not name:
+            self.fail(f'Empty attribute name in the tag "{tag}" at byte offset {self.at(begin)}')
+        return name, i
 
     def attribute_value(self, i: int) -> tuple[str, int]:
         src, n = self.source, len(self.source)
@@ -209,15 +245,14 @@ class _Parser:
         i = begin + 2
         while i < n and src[i] not in _SPACES and src[i] != ">":
             i += 1
-        name = src[begin + 2:i].lower()
+        name = src[begin + 2 : i].lower()
         i = self.skip_spaces(i)
         if i >= n or src[i] != ">":
             self.fail(f"Unclosed end tag at byte offset {self.at(begin)}")
         open_tag = self.stack[-1]
         if name and name != open_tag.name:
             self.fail(
-                f'Unmatched end tag at byte offset {self.at(begin)}, expected "</{open_tag.name}>", '
-                f'found "</{name}>"'
+                f'Unmatched end tag at byte offset {self.at(begin)}, expected "</{open_tag.name}>", found "</{name}>"'
             )
         if self.utf16 > open_tag.utf16_offset:
             self.add_entity(open_tag)
@@ -227,8 +262,6 @@ class _Parser:
     def add_entity(self, tag: _OpenTag) -> None:
         offset, length = tag.utf16_offset, self.utf16 - tag.utf16_offset
         base = {"offset": offset, "length": length}
-        last = self.entities[-1] if self.entities else None
-        same_span = last is not None and last["offset"] == offset and last["length"] == length
         if tag.name in _SIMPLE_TAG_TYPES:
             self.entities.append({"type": _SIMPLE_TAG_TYPES[tag.name], **base})
         elif tag.name == "tg-emoji":
@@ -236,23 +269,36 @@ class _Parser:
                 self.fail("Invalid custom emoji identifier specified")
             self.entities.append({"type": "custom_emoji", **base, "custom_emoji_id": tag.argument})
         elif tag.name == "a":
-            url = tag.argument or "".join(self.out[tag.out_index:])
+            url = tag.argument or "".join(self.out[tag.out_index :])
             entity = link_entity(url)
             if entity is not None:
                 self.entities.append({**entity, **base})
-        elif tag.name == "pre":
-            if same_span and last["type"] == "code" and last.get("_code_language"):
-                last.update(type="pre", language=last.pop("_code_language"))
-            else:
-                self.entities.append({"type": "pre", **base})
-        elif tag.name == "code":
-            if same_span and last["type"] == "pre" and tag.argument:
-                last["language"] = tag.argument
-            else:
-                self.entities.append({"type": "code", **base, "_code_language": tag.argument})
+        elif tag.name in ("pre", "code"):
+            self.add_code_entity(tag, base)
         elif tag.name == "blockquote":
             kind = "expandable_blockquote" if tag.argument == "expandable" else "blockquote"
             self.entities.append({"type": kind, **base})
+
+    def add_code_entity(self, tag: _OpenTag, base: dict[str, int]) -> None:
+        """<pre> or <code>. Nested on one span with a language (<pre><code class="language-x">),
+        the two make a single pre entity with that language, whichever of them is outside."""
+        last = self.entity_on_span(base)
+        if tag.name == "pre":
+            if last is not None and last["type"] == "code" and last.get("_code_language"):
+                last.update(type="pre", language=last.pop("_code_language"))
+            else:
+                self.entities.append({"type": "pre", **base})
+        elif last is not None and last["type"] == "pre" and tag.argument:
+            last["language"] = tag.argument
+        else:
+            self.entities.append({"type": "code", **base, "_code_language": tag.argument})
+
+    def entity_on_span(self, base: dict[str, int]) -> dict[str, Any] | None:
+        """The entity added last, if it covers exactly the span of `base`."""
+        last = self.entities[-1] if self.entities else None
+        if last is not None and last["offset"] == base["offset"] and last["length"] == base["length"]:
+            return last
+        return None
 
 
 def _tag_argument(tag: str, name: str, value: str, current: str) -> str:
@@ -260,9 +306,9 @@ def _tag_argument(tag: str, name: str, value: str, current: str) -> str:
     if tag == "a" and name == "href":
         return value
     if tag == "code" and name == "class" and value.startswith("language-"):
-        return value[len("language-"):]
+        return value[len("language-") :]
     if tag == "span" and name == "class" and value.startswith("tg-"):
-        return value[len("tg-"):]
+        return value[len("tg-") :]
     if tag == "tg-emoji" and name == "emoji-id":
         return value
     return current
@@ -273,7 +319,7 @@ def link_entity(url: str) -> dict[str, Any] | None:
     url = url.strip()
     lowered = url.lower()
     if lowered.startswith("tg://user?id="):
-        user_id = url[len("tg://user?id="):]
+        user_id = url[len("tg://user?id=") :]
         if user_id.isdigit():
             return {"type": "text_mention", "user": {"id": int(user_id), "is_bot": False, "first_name": ""}}
         return None

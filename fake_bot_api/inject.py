@@ -1,4 +1,5 @@
 """The user side: updates a test makes "users" send to the bot (thread-safe, any thread)."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ _COMMAND_RE = re.compile(r"(?:(?<=\s)|^)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32
 
 def command_entities(text: str) -> list[dict[str, Any]]:
     return [
-        {"type": "bot_command", "offset": utf16_len(text[:match.start()]), "length": utf16_len(match.group())}
+        {"type": "bot_command", "offset": utf16_len(text[: match.start()]), "length": utf16_len(match.group())}
         for match in _COMMAND_RE.finditer(text)
     ]
 
@@ -25,12 +26,22 @@ class InjectionMixin:
     _state: BotState
 
     # -- building blocks -----------------------------------------------------------------------
-    def _sender_and_chat(self, user_id: int, chat_id: int | None, chat_type: str, *, username: str | None,
-                         first_name: str | None, last_name: str | None, language_code: str | None,
-                         title: str | None) -> tuple[dict[str, Any], int]:
+    def _sender_and_chat(
+        self,
+        user_id: int,
+        chat_id: int | None,
+        chat_type: str,
+        *,
+        username: str | None,
+        first_name: str | None,
+        last_name: str | None,
+        language_code: str | None,
+        title: str | None,
+    ) -> tuple[dict[str, Any], int]:
         state = self._state
-        user = state.remember_user(user_id, username=username, first_name=first_name, last_name=last_name,
-                                   language_code=language_code)
+        user = state.remember_user(
+            user_id, username=username, first_name=first_name, last_name=last_name, language_code=language_code
+        )
         if chat_id is None or chat_id == user_id:
             state.remember_chat(user_id, "private")
             state.blocked.discard(user_id)  # writing to the bot means the user unblocked it
@@ -41,9 +52,17 @@ class InjectionMixin:
         state.chat_members.setdefault(chat_id, set()).add(user_id)
         return dict(user), chat_id
 
-    def _user_message(self, user_id: int, chat_id: int | None, body: dict[str, Any], *,
-                      chat_type: str = "private", reply_to_message_id: int | None = None,
-                      update_type: str = "message", **who: Any) -> dict[str, Any]:
+    def _user_message(
+        self,
+        user_id: int,
+        chat_id: int | None,
+        body: dict[str, Any],
+        *,
+        chat_type: str = "private",
+        reply_to_message_id: int | None = None,
+        update_type: str = "message",
+        **who: Any,
+    ) -> dict[str, Any]:
         who.setdefault("title", None)
         for key in ("username", "first_name", "last_name", "language_code"):
             who.setdefault(key, None)
@@ -59,21 +78,39 @@ class InjectionMixin:
             return message
 
     # -- public helpers ------------------------------------------------------------------------
-    def inject_message(self, user_id: int, text: str, chat_id: int | None = None, chat_type: str = "private",
-                       username: str | None = None, first_name: str | None = None, *,
-                       last_name: str | None = None, language_code: str | None = None, title: str | None = None,
-                       reply_to_message_id: int | None = None,
-                       entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    def inject_message(
+        self,
+        user_id: int,
+        text: str,
+        chat_id: int | None = None,
+        chat_type: str = "private",
+        username: str | None = None,
+        first_name: str | None = None,
+        *,
+        last_name: str | None = None,
+        language_code: str | None = None,
+        title: str | None = None,
+        reply_to_message_id: int | None = None,
+        entities: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         """A user sends `text`; /commands (incl. /cmd@botname) get bot_command entities.
         chat_id defaults to the user's private chat. Returns the Message JSON."""
         body: dict[str, Any] = {"text": text}
         found = entities if entities is not None else command_entities(text)
         if found:
             body["entities"] = found
-        return self._user_message(user_id, chat_id, body, chat_type=chat_type,
-                                  reply_to_message_id=reply_to_message_id, username=username,
-                                  first_name=first_name, last_name=last_name, language_code=language_code,
-                                  title=title)
+        return self._user_message(
+            user_id,
+            chat_id,
+            body,
+            chat_type=chat_type,
+            reply_to_message_id=reply_to_message_id,
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            language_code=language_code,
+            title=title,
+        )
 
     def inject_edited_message(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
         """The user edits an earlier message of theirs."""
@@ -88,8 +125,9 @@ class InjectionMixin:
             self._state.enqueue_update("edited_message", dict(stored.json))
             return dict(stored.json)
 
-    def inject_photo(self, user_id: int, data: bytes, caption: str | None = None, chat_id: int | None = None,
-                     **who: Any) -> dict[str, Any]:
+    def inject_photo(
+        self, user_id: int, data: bytes, caption: str | None = None, chat_id: int | None = None, **who: Any
+    ) -> dict[str, Any]:
         """A user sends a photo; its bytes are downloadable through getFile."""
         width, height = image_size(data)
         with self._state.lock:
@@ -99,8 +137,16 @@ class InjectionMixin:
             body["caption"] = caption
         return self._user_message(user_id, chat_id, body, **who)
 
-    def inject_document(self, user_id: int, data: bytes, file_name: str, mime_type: str,
-                        caption: str | None = None, chat_id: int | None = None, **who: Any) -> dict[str, Any]:
+    def inject_document(
+        self,
+        user_id: int,
+        data: bytes,
+        file_name: str,
+        mime_type: str,
+        caption: str | None = None,
+        chat_id: int | None = None,
+        **who: Any,
+    ) -> dict[str, Any]:
         """A user sends a file; its bytes are downloadable through getFile."""
         with self._state.lock:
             stored = self._state.add_file(data, "document", file_name=file_name, mime_type=mime_type)
@@ -123,19 +169,26 @@ class InjectionMixin:
                 rows = (stored.json.get("reply_markup") or {}).get("inline_keyboard") or []
                 choices = [b.get("callback_data") for row in rows for b in row]
                 if data not in choices:
-                    raise LookupError(f"message {message_id} in chat {chat_id} has no button with "
-                                      f"callback_data {data!r}; it has {choices}")
+                    raise LookupError(
+                        f"message {message_id} in chat {chat_id} has no button with "
+                        f"callback_data {data!r}; it has {choices}"
+                    )
                 message = dict(stored.json)
             else:
-                chat = state.chats.get(chat_id) or state.remember_chat(
-                    chat_id, "private" if chat_id > 0 else "group")
+                chat = state.chats.get(chat_id) or state.remember_chat(chat_id, "private" if chat_id > 0 else "group")
                 message = {"message_id": message_id, "chat": dict(chat), "date": 0}
             query_id = str(4_000_000_000_000_000 + state.next_id())
             state.callback_queries[query_id] = CallbackQueryState(user_id, chat_id, message_id, data)
-            state.enqueue_update("callback_query", {
-                "id": query_id, "from": dict(user), "message": message,
-                "chat_instance": str(abs(hash((chat_id, state.bot_id))) % 10**18), "data": data,
-            })
+            state.enqueue_update(
+                "callback_query",
+                {
+                    "id": query_id,
+                    "from": dict(user),
+                    "message": message,
+                    "chat_instance": str(abs(hash((chat_id, state.bot_id))) % 10**18),
+                    "data": data,
+                },
+            )
             return query_id
 
     def press_button(self, user_id: int, sent: Any, button_text: str) -> str:
@@ -143,8 +196,9 @@ class InjectionMixin:
         button = sent.button(button_text)
         return self.inject_callback(user_id, sent.message_id, sent.chat_id, button["callback_data"])
 
-    def inject_bot_added_to_group(self, chat_id: int, by_user_id: int, title: str = "Test group",
-                                  chat_type: str = "group", as_admin: bool = False) -> None:
+    def inject_bot_added_to_group(
+        self, chat_id: int, by_user_id: int, title: str = "Test group", chat_type: str = "group", as_admin: bool = False
+    ) -> None:
         """A user adds the bot to a group: my_chat_member update plus the service message."""
         state = self._state
         with state.lock:
@@ -155,25 +209,31 @@ class InjectionMixin:
                 state.chat_admins.setdefault(chat_id, set()).add(state.bot_id)
             new_status = "administrator" if as_admin else "member"
             self._my_chat_member(chat, user, "left", new_status)
-            body = {"new_chat_members": [state.bot_user()], "new_chat_member": state.bot_user(),
-                    "new_chat_participant": state.bot_user()}
+            body = {
+                "new_chat_members": [state.bot_user()],
+                "new_chat_member": state.bot_user(),
+                "new_chat_participant": state.bot_user(),
+            }
             state.enqueue_update("message", state.new_message(chat_id, dict(user), body, from_bot=False))
 
     def inject_new_chat_member(self, chat_id: int, user_id: int, **who: Any) -> dict[str, Any]:
         """A user joins a group (service message with new_chat_members)."""
         with self._state.lock:
             user = self._state.remember_user(user_id, **who)
-            body = {"new_chat_members": [dict(user)], "new_chat_member": dict(user),
-                    "new_chat_participant": dict(user)}
-            return self._user_message(user_id, chat_id, body, chat_type=self._state.chats.get(
-                chat_id, {}).get("type", "group"))
+            body = {"new_chat_members": [dict(user)], "new_chat_member": dict(user), "new_chat_participant": dict(user)}
+            return self._user_message(
+                user_id, chat_id, body, chat_type=self._state.chats.get(chat_id, {}).get("type", "group")
+            )
 
     def inject_left_chat_member(self, chat_id: int, user_id: int) -> dict[str, Any]:
         with self._state.lock:
             user = self._state.remember_user(user_id)
-            message = self._user_message(user_id, chat_id, {"left_chat_member": dict(user),
-                                                            "left_chat_participant": dict(user)},
-                                         chat_type=self._state.chats.get(chat_id, {}).get("type", "group"))
+            message = self._user_message(
+                user_id,
+                chat_id,
+                {"left_chat_member": dict(user), "left_chat_participant": dict(user)},
+                chat_type=self._state.chats.get(chat_id, {}).get("type", "group"),
+            )
             self._state.chat_members.get(chat_id, set()).discard(user_id)
             return message
 
@@ -181,9 +241,13 @@ class InjectionMixin:
         state = self._state
         bot = state.bot_user()
         extra = ADMIN_RIGHTS if new == "administrator" else {}
-        state.enqueue_update("my_chat_member", {
-            "chat": dict(chat), "from": dict(by_user), "date": int(time.time()),
-            "old_chat_member": {"status": old, "user": bot},
-            "new_chat_member": {"status": new, "user": bot, **extra},
-        })
-
+        state.enqueue_update(
+            "my_chat_member",
+            {
+                "chat": dict(chat),
+                "from": dict(by_user),
+                "date": int(time.time()),
+                "old_chat_member": {"status": old, "user": bot},
+                "new_chat_member": {"status": new, "user": bot, **extra},
+            },
+        )

@@ -10,19 +10,33 @@ When a bucket is empty the answer is 429 with retry_after = seconds until a toke
 Only new messages count (send*/copyMessage/forwardMessage); edits, callbacks answers and chat
 actions are not limited here.
 """
+
 from __future__ import annotations
 
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-LIMITED_METHODS = frozenset({
-    "sendmessage", "sendphoto", "senddocument", "sendaudio", "sendvideo", "sendvoice",
-    "sendanimation", "sendsticker", "sendmediagroup", "copymessage", "forwardmessage",
-    "sendlocation", "sendcontact", "sendpoll",
-})
+LIMITED_METHODS = frozenset(
+    {
+        "sendmessage",
+        "sendphoto",
+        "senddocument",
+        "sendaudio",
+        "sendvideo",
+        "sendvoice",
+        "sendanimation",
+        "sendsticker",
+        "sendmediagroup",
+        "copymessage",
+        "forwardmessage",
+        "sendlocation",
+        "sendcontact",
+        "sendpoll",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -74,11 +88,9 @@ class FloodControl:
             limits = self.limits
             buckets = [self._bucket("global", limits.global_per_second, limits.global_burst, now)]
             if _is_group(chat_id):
-                buckets.append(self._bucket(("chat", chat_id), limits.group_per_minute / 60.0,
-                                            limits.group_burst, now))
+                buckets.append(self._bucket(("chat", chat_id), limits.group_per_minute / 60.0, limits.group_burst, now))
             else:
-                buckets.append(self._bucket(("chat", chat_id), limits.private_per_second,
-                                            limits.private_burst, now))
+                buckets.append(self._bucket(("chat", chat_id), limits.private_per_second, limits.private_burst, now))
             wait = max(bucket.wait_time() for bucket in buckets)
             if wait > 0:
                 return max(1, math.ceil(wait))

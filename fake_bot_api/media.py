@@ -1,4 +1,5 @@
 """Files in messages: turning uploads and file_ids into StoredFile, and StoredFile into Message JSON."""
+
 from __future__ import annotations
 
 import mimetypes
@@ -31,9 +32,9 @@ def image_size(data: bytes) -> tuple[int, int]:
                     index += 1
                     continue
                 marker = data[index + 1]
-                length = struct.unpack(">H", data[index + 2:index + 4])[0]
+                length = struct.unpack(">H", data[index + 2 : index + 4])[0]
                 if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                    height, width = struct.unpack(">HH", data[index + 5:index + 9])
+                    height, width = struct.unpack(">HH", data[index + 5 : index + 9])
                     return width, height
                 index += 2 + length
     except struct.error:
@@ -64,8 +65,11 @@ def resolve_file(state: BotState, source: UploadedFile | str, kind: str) -> Stor
         return store_upload(state, source, kind)
     stored = state.files.get(source)
     if stored is not None:
-        if stored.kind != kind and kind not in _COMPATIBLE.get(stored.kind, ()) and \
-                stored.kind not in _COMPATIBLE.get(kind, ()):
+        if (
+            stored.kind != kind
+            and kind not in _COMPATIBLE.get(stored.kind, ())
+            and stored.kind not in _COMPATIBLE.get(kind, ())
+        ):
             raise bad_request("type of file mismatch")
         return stored
     if source.startswith(("http://", "https://")):
@@ -74,8 +78,11 @@ def resolve_file(state: BotState, source: UploadedFile | str, kind: str) -> Stor
 
 
 def file_json(stored: StoredFile) -> dict[str, Any]:
-    base: dict[str, Any] = {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
-                            "file_size": stored.size}
+    base: dict[str, Any] = {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "file_size": stored.size,
+    }
     if stored.kind == "photo":
         return {**base, "width": stored.width or 320, "height": stored.height or 240}
     if stored.file_name:

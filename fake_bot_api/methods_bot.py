@@ -2,9 +2,11 @@
 
 getUpdates lives in the server: it is the one method that waits.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import validation
 from .context import MethodContext
@@ -17,8 +19,14 @@ _MENU_BUTTON_TYPES = ("commands", "web_app", "default")
 
 
 def get_me(ctx: MethodContext, p: Params) -> dict[str, Any]:
-    return {**ctx.state.bot_user(), "can_join_groups": True, "can_read_all_group_messages": False,
-            "supports_inline_queries": False, "can_connect_to_business": False, "has_main_web_app": False}
+    return {
+        **ctx.state.bot_user(),
+        "can_join_groups": True,
+        "can_read_all_group_messages": False,
+        "supports_inline_queries": False,
+        "can_connect_to_business": False,
+        "has_main_web_app": False,
+    }
 
 
 def always_true(ctx: MethodContext, p: Params) -> bool:
@@ -46,8 +54,11 @@ def delete_webhook(ctx: MethodContext, p: Params) -> bool:
 
 def get_webhook_info(ctx: MethodContext, p: Params) -> dict[str, Any]:
     state = ctx.state
-    return {"url": state.webhook.get("url", ""), "has_custom_certificate": False,
-            "pending_update_count": len(state.updates)}
+    return {
+        "url": state.webhook.get("url", ""),
+        "has_custom_certificate": False,
+        "pending_update_count": len(state.updates),
+    }
 
 
 def _scope(ctx: MethodContext, p: Params) -> tuple[str, str]:
@@ -111,6 +122,7 @@ def bot_text_setter(field: str, limit: int) -> Callable[[MethodContext, Params],
             raise bad_request(f"{field} is too long")
         ctx.state.bot_texts[(field, validation.language_code(p.get("language_code")))] = value
         return True
+
     return set_text
 
 
@@ -120,6 +132,7 @@ def bot_text_getter(field: str) -> Callable[[MethodContext, Params], dict[str, s
         texts = ctx.state.bot_texts
         default = ctx.state.bot_first_name if field == "name" else ""
         return {field: texts.get((field, language), texts.get((field, ""), default))}
+
     return get_text
 
 
@@ -127,9 +140,17 @@ def get_chat(ctx: MethodContext, p: Params) -> dict[str, Any]:
     state = ctx.state
     chat_id = state.resolve_chat_id(validation.require(p.get("chat_id"), "chat_id"))
     chat = dict(state.chats.get(chat_id) or {"id": chat_id, "type": "group", "title": ""})
-    chat.update(accent_color_id=0, max_reaction_count=11, accepted_gift_types={
-        "unlimited_gifts": False, "limited_gifts": False, "unique_gifts": False,
-        "premium_subscription": False, "gifts_from_channels": False})
+    chat.update(
+        accent_color_id=0,
+        max_reaction_count=11,
+        accepted_gift_types={
+            "unlimited_gifts": False,
+            "limited_gifts": False,
+            "unique_gifts": False,
+            "premium_subscription": False,
+            "gifts_from_channels": False,
+        },
+    )
     return chat
 
 
@@ -175,8 +196,12 @@ def get_file(ctx: MethodContext, p: Params) -> dict[str, Any]:
         raise bad_request("wrong file_id or the file is temporarily unavailable")
     if stored.size > MAX_DOWNLOAD_BYTES:
         raise bad_request("file is too big")
-    return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id, "file_size": stored.size,
-            "file_path": ctx.state.file_path_for(stored)}
+    return {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "file_size": stored.size,
+        "file_path": ctx.state.file_path_for(stored),
+    }
 
 
 METHODS: dict[str, Callable[[MethodContext, Params], Any]] = {

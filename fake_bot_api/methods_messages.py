@@ -1,8 +1,10 @@
 """Bot API methods that send, edit and delete messages, and answer what users do with them."""
+
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import validation
 from .context import MethodContext
@@ -40,8 +42,16 @@ def _reply_to(ctx: MethodContext, p: Params, chat_id: int) -> dict[str, Any] | N
     return reply
 
 
-def _deliver(ctx: MethodContext, method: str, chat_id: int, body: dict[str, Any], p: Params, *,
-             markup: dict[str, Any] | None, file: StoredFile | None = None) -> dict[str, Any]:
+def _deliver(
+    ctx: MethodContext,
+    method: str,
+    chat_id: int,
+    body: dict[str, Any],
+    p: Params,
+    *,
+    markup: dict[str, Any] | None,
+    file: StoredFile | None = None,
+) -> dict[str, Any]:
     """Common end of every send: flood control, reply, storing, logging."""
     reply = _reply_to(ctx, p, chat_id)
     ctx.take_flood_token(chat_id)
@@ -52,20 +62,32 @@ def _deliver(ctx: MethodContext, method: str, chat_id: int, body: dict[str, Any]
         body["reply_markup"] = inline
     state = ctx.state
     message = state.new_message(chat_id, state.bot_user(), body, from_bot=True)
-    state.sent.append(SentMessage(
-        method=method, chat_id=chat_id, message_id=message["message_id"], text=body.get("text"),
-        raw_text=p.str("text") if "text" in body else p.str("caption"), parse_mode=p.str("parse_mode"),
-        entities=body.get("entities") or body.get("caption_entities") or [], reply_markup=markup,
-        caption=body.get("caption"), file=file, params=p.for_log(), message=message, time=time.time(),
-    ))
+    state.sent.append(
+        SentMessage(
+            method=method,
+            chat_id=chat_id,
+            message_id=message["message_id"],
+            text=body.get("text"),
+            raw_text=p.str("text") if "text" in body else p.str("caption"),
+            parse_mode=p.str("parse_mode"),
+            entities=body.get("entities") or body.get("caption_entities") or [],
+            reply_markup=markup,
+            caption=body.get("caption"),
+            file=file,
+            params=p.for_log(),
+            message=message,
+            time=time.time(),
+        )
+    )
     state.notify()
     return message
 
 
 def send_message(ctx: MethodContext, p: Params) -> dict[str, Any]:
     chat_id = ctx.target_chat(p)
-    text, entities = validation.message_text(p.get("text"), p.str("parse_mode"), p.json("entities"),
-                                             strict_ampersand=ctx.strict_html)
+    text, entities = validation.message_text(
+        p.get("text"), p.str("parse_mode"), p.json("entities"), strict_ampersand=ctx.strict_html
+    )
     markup = validation.reply_markup(p.json("reply_markup"))
     body: dict[str, Any] = {"text": text}
     if entities:
@@ -74,8 +96,9 @@ def send_message(ctx: MethodContext, p: Params) -> dict[str, Any]:
 
 
 def _caption_fields(ctx: MethodContext, p: Params) -> dict[str, Any]:
-    text, entities = validation.caption(p.get("caption"), p.str("parse_mode"), p.json("caption_entities"),
-                                        strict_ampersand=ctx.strict_html)
+    text, entities = validation.caption(
+        p.get("caption"), p.str("parse_mode"), p.json("caption_entities"), strict_ampersand=ctx.strict_html
+    )
     fields: dict[str, Any] = {}
     if text:
         fields["caption"] = text
@@ -145,15 +168,25 @@ def _editable(ctx: MethodContext, p: Params) -> tuple[int, StoredMessage]:
     return chat_id, stored
 
 
-def _record_edit(ctx: MethodContext, method: str, chat_id: int, stored: StoredMessage, p: Params,
-                 markup: dict[str, Any] | None) -> dict[str, Any]:
+def _record_edit(
+    ctx: MethodContext, method: str, chat_id: int, stored: StoredMessage, p: Params, markup: dict[str, Any] | None
+) -> dict[str, Any]:
     stored.json["edit_date"] = int(time.time())
     message = dict(stored.json)
-    ctx.state.edits.append(EditedMessage(
-        method=method, chat_id=chat_id, message_id=message["message_id"], text=message.get("text"),
-        caption=message.get("caption"), parse_mode=p.str("parse_mode"), reply_markup=markup,
-        params=p.for_log(), message=message, time=time.time(),
-    ))
+    ctx.state.edits.append(
+        EditedMessage(
+            method=method,
+            chat_id=chat_id,
+            message_id=message["message_id"],
+            text=message.get("text"),
+            caption=message.get("caption"),
+            parse_mode=p.str("parse_mode"),
+            reply_markup=markup,
+            params=p.for_log(),
+            message=message,
+            time=time.time(),
+        )
+    )
     ctx.state.notify()
     return message
 
@@ -170,12 +203,16 @@ def edit_message_text(ctx: MethodContext, p: Params) -> dict[str, Any]:
     chat_id, stored = _editable(ctx, p)
     if "text" not in stored.json:
         raise bad_request("there is no text in the message to edit")
-    text, entities = validation.message_text(p.get("text"), p.str("parse_mode"), p.json("entities"),
-                                             strict_ampersand=ctx.strict_html)
+    text, entities = validation.message_text(
+        p.get("text"), p.str("parse_mode"), p.json("entities"), strict_ampersand=ctx.strict_html
+    )
     markup = validation.reply_markup(p.json("reply_markup"))
     old = stored.json
     if (old["text"], old.get("entities", []), old.get("reply_markup")) == (
-            text, entities, validation.inline_markup_only(markup)):
+        text,
+        entities,
+        validation.inline_markup_only(markup),
+    ):
         raise bad_request(_NOT_MODIFIED)
     old["text"] = text
     old.pop("entities", None)
@@ -193,7 +230,10 @@ def edit_message_caption(ctx: MethodContext, p: Params) -> dict[str, Any]:
     markup = validation.reply_markup(p.json("reply_markup"))
     old = stored.json
     if (old.get("caption"), old.get("caption_entities", []), old.get("reply_markup")) == (
-            fields.get("caption"), fields.get("caption_entities", []), validation.inline_markup_only(markup)):
+        fields.get("caption"),
+        fields.get("caption_entities", []),
+        validation.inline_markup_only(markup),
+    ):
         raise bad_request(_NOT_MODIFIED)
     old.pop("caption", None)
     old.pop("caption_entities", None)

@@ -1,4 +1,5 @@
 """Immutable records of what the bot did, for tests to inspect."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

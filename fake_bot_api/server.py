@@ -3,6 +3,7 @@
 Running in a separate thread lets one fake serve sync tests, async tests (PTB in the test's own
 loop), bots in subprocesses and benchmarks alike.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -43,6 +44,17 @@ class _Poller:
     superseded: bool = False
 
 
+@dataclass
+class _MethodCall:
+    """One Bot API request being answered: what its log record needs, however it ends."""
+
+    method: str
+    started: float
+    params: Params = field(default_factory=lambda: Params({}))
+    delayed: float = 0.0  # seconds of injected delay
+    recorded: bool = False
+
+
 class ApiServer:
     def __init__(self, state: BotState, ctx: MethodContext, faults: Faults, revoked_tokens: set[str]) -> None:
         self.state = state
@@ -65,7 +77,7 @@ class ApiServer:
         self._thread = threading.Thread(target=self._loop.run_forever, name="FakeBotAPI", daemon=True)
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._start_site(), self._loop).result(timeout=10)
-        self.state.on_new_update = lambda: self._loop.call_soon_threadsafe(self._wake_pollers)
+        self.state.on_new_update = self._on_new_update
 
     def stop(self) -> None:
         if self._thread is None or self._loop is None:
@@ -99,6 +111,12 @@ class ApiServer:
             await self._runner.cleanup()
             self._runner = None
 
+    def _on_new_update(self) -> None:
+        """Called by the state (in any thread) when an update is queued: wake the long polls."""
+        loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(self._wake_pollers)
+
     def _wake_pollers(self) -> None:
         for poller in self._pollers:
             poller.event.set()
@@ -107,55 +125,75 @@ class ApiServer:
     async def _handle_method(self, request: web.Request) -> web.StreamResponse:
         started = time.monotonic()
         name = request.match_info["method"]
-        method = CANONICAL_NAMES.get(name.lower(), name)
-        params = Params({})
-        delayed = 0.0
-        recorded = False
+        call = _MethodCall(CANONICAL_NAMES.get(name.lower(), name), started)
         try:
-            self._check_token(request.match_info["token"])
-            self._learn_bot_id(request.match_info["token"])
-            params = await _read_params(request)
-            if method not in CANONICAL_NAMES.values():
-                raise not_found()
-            delay = self.faults.take_delay(method.lower())
-            if delay is not None and delay.before:
-                delayed = delay.seconds
-                await asyncio.sleep(delay.seconds)
-            failure = self.faults.take_failure(method.lower(), _chat_id_of(params))
-            if failure is not None:
-                raise failure
-            if method == "getUpdates":
-                result = await self._get_updates(params)
-            else:
-                with self.state.lock:
-                    result = METHODS[method](self.ctx, params)
-            if delay is not None and not delay.before:
-                delayed = delay.seconds
-                try:
-                    await asyncio.sleep(delay.seconds)
-                except asyncio.CancelledError:
-                    # Accepted, but the client gave up waiting: its retry will be a duplicate.
-                    self._record(method, params, 200, None, "ok", started, client_gone=True, delayed=delayed)
-                    recorded = True
-                    raise
-            self._record(method, params, 200, None, "ok", started, delayed=delayed)
-            return _json_response(200, {"ok": True, "result": result})
+            return await self._answer_method(request, call)
         except ApiError as error:
-            self._record(method, params, error.status, error.description, error.kind, started,
-                         delayed=delayed, parameters=error.parameters)
+            self._record(
+                call.method,
+                call.params,
+                error.status,
+                error.description,
+                error.kind,
+                started,
+                delayed=call.delayed,
+                parameters=error.parameters,
+            )
             if error.html is not None:
                 return web.Response(status=error.status, text=error.html, content_type="text/html")
             return _json_response(error.status, error.payload())
         except asyncio.CancelledError:
-            if not recorded:
-                self._record(method, params, 0, "client disconnected", "client_gone", started,
-                             client_gone=True, delayed=delayed)
+            if not call.recorded:
+                self._record(
+                    call.method,
+                    call.params,
+                    0,
+                    "client disconnected",
+                    "client_gone",
+                    started,
+                    client_gone=True,
+                    delayed=call.delayed,
+                )
             raise
         except Exception as exc:  # a bug in the fake: say so loudly instead of a bare 500
-            _LOGGER.exception("FakeBotAPI failed on %s", method)
+            _LOGGER.exception("FakeBotAPI failed on %s", call.method)
             description = f"Internal Server Error: FakeBotAPI bug: {exc!r}"
-            self._record(method, params, 500, description, "fake_error", started)
+            self._record(call.method, call.params, 500, description, "fake_error", started)
             return _json_response(500, {"ok": False, "error_code": 500, "description": description})
+
+    async def _answer_method(self, request: web.Request, call: _MethodCall) -> web.Response:
+        """Check, run and log one method call, with any injected delay or failure; errors are raised."""
+        method = call.method
+        self._check_token(request.match_info["token"])
+        self._learn_bot_id(request.match_info["token"])
+        call.params = await _read_params(request)
+        if method not in CANONICAL_NAMES.values():
+            raise not_found()
+        delay = self.faults.take_delay(method.lower())
+        if delay is not None and delay.before:
+            call.delayed = delay.seconds
+            await asyncio.sleep(delay.seconds)
+        failure = self.faults.take_failure(method.lower(), _chat_id_of(call.params))
+        if failure is not None:
+            raise failure
+        result = await self._run_method(method, call.params)
+        if delay is not None and not delay.before:
+            call.delayed = delay.seconds
+            try:
+                await asyncio.sleep(delay.seconds)
+            except asyncio.CancelledError:
+                # Accepted, but the client gave up waiting: its retry will be a duplicate.
+                self._record(method, call.params, 200, None, "ok", call.started, client_gone=True, delayed=call.delayed)
+                call.recorded = True
+                raise
+        self._record(method, call.params, 200, None, "ok", call.started, delayed=call.delayed)
+        return _json_response(200, {"ok": True, "result": result})
+
+    async def _run_method(self, method: str, params: Params) -> Any:
+        if method == "getUpdates":
+            return await self._get_updates(params)
+        with self.state.lock:
+            return METHODS[method](self.ctx, params)
 
     def _check_token(self, token: str) -> None:
         if not TOKEN_RE.match(token) or token in self.revoked_tokens:
@@ -168,13 +206,30 @@ class ApiServer:
             with self.state.lock:
                 self.state.bot_id = bot_id
 
-    def _record(self, method: str, params: Params, status: int, description: str | None, kind: str,
-                started: float, *, client_gone: bool = False, delayed: float = 0.0,
-                parameters: dict[str, Any] | None = None) -> None:
+    def _record(
+        self,
+        method: str,
+        params: Params,
+        status: int,
+        description: str | None,
+        kind: str,
+        started: float,
+        *,
+        client_gone: bool = False,
+        delayed: float = 0.0,
+        parameters: dict[str, Any] | None = None,
+    ) -> None:
         record = RequestRecord(
-            method=method, params=params.for_log(), status=status, description=description, kind=kind,
-            time=time.time(), duration=time.monotonic() - started, client_gone=client_gone,
-            delayed=delayed, parameters=parameters,
+            method=method,
+            params=params.for_log(),
+            status=status,
+            description=description,
+            kind=kind,
+            time=time.time(),
+            duration=time.monotonic() - started,
+            client_gone=client_gone,
+            delayed=delayed,
+            parameters=parameters,
         )
         with self.state.lock:
             self.state.requests.append(record)
@@ -186,8 +241,9 @@ class ApiServer:
         state = self.state
         with state.lock:
             if state.webhook.get("url"):
-                raise conflict("can't use getUpdates method while webhook is active; "
-                               "use deleteWebhook to delete the webhook first")
+                raise conflict(
+                    "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+                )
             limit = min(max(params.int("limit") or 100, 1), 100)
             timeout = _seconds(params.get("timeout"))
             state.set_allowed_updates(params.json("allowed_updates"))
@@ -208,13 +264,14 @@ class ApiServer:
                     return []
                 try:
                     await asyncio.wait_for(poller.event.wait(), remaining)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     return []
                 poller.event.clear()
                 if poller.superseded:
                     await asyncio.sleep(_SUPERSEDE_GRACE)
-                    raise conflict("terminated by other getUpdates request; "
-                                   "make sure that only one bot instance is running")
+                    raise conflict(
+                        "terminated by other getUpdates request; make sure that only one bot instance is running"
+                    )
                 with state.lock:
                     updates = state.take_updates(None, limit)
                 if updates:

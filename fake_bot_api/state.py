@@ -4,6 +4,7 @@ One re-entrant lock guards everything: method handlers run under it in the serve
 helpers take it from the test thread. `changed` is notified whenever a log grows, so tests can
 block on it.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -11,8 +12,9 @@ import mimetypes
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .errors import chat_not_found
 from .records import EditedMessage, RequestRecord, SentMessage, StoredFile
@@ -21,10 +23,19 @@ from .records import EditedMessage, RequestRecord, SentMessage, StoredFile
 NOT_DELIVERED_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 # ChatMemberAdministrator's required fields, for the bot or users made admins in tests.
 ADMIN_RIGHTS = {
-    "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True, "can_delete_messages": True,
-    "can_manage_video_chats": True, "can_restrict_members": True, "can_promote_members": False,
-    "can_change_info": True, "can_invite_users": True, "can_post_stories": False,
-    "can_edit_stories": False, "can_delete_stories": False, "can_pin_messages": True,
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_pin_messages": True,
 }
 
 
@@ -84,8 +95,7 @@ class BotState:
 
     # -- identity ------------------------------------------------------------------------------
     def bot_user(self) -> dict[str, Any]:
-        return {"id": self.bot_id, "is_bot": True, "first_name": self.bot_first_name,
-                "username": self.bot_username}
+        return {"id": self.bot_id, "is_bot": True, "first_name": self.bot_first_name, "username": self.bot_username}
 
     def next_id(self) -> int:
         return next(self._ids)
@@ -132,13 +142,19 @@ class BotState:
         return raw
 
     # -- messages ------------------------------------------------------------------------------
-    def new_message(self, chat_id: int, sender: dict[str, Any], body: dict[str, Any], *, from_bot: bool
-                    ) -> dict[str, Any]:
+    def new_message(
+        self, chat_id: int, sender: dict[str, Any], body: dict[str, Any], *, from_bot: bool
+    ) -> dict[str, Any]:
         """Store a message with the next id of its chat and return its JSON."""
         message_id = self.last_message_id.get(chat_id, 0) + 1
         self.last_message_id[chat_id] = message_id
-        message = {"message_id": message_id, "from": sender, "chat": dict(self.chats[chat_id]),
-                   "date": int(time.time()), **body}
+        message = {
+            "message_id": message_id,
+            "from": sender,
+            "chat": dict(self.chats[chat_id]),
+            "date": int(time.time()),
+            **body,
+        }
         self.messages[(chat_id, message_id)] = StoredMessage(message, from_bot)
         return message
 

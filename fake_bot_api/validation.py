@@ -2,6 +2,7 @@
 
 Lengths are counted in UTF-16 code units, as Telegram counts them (an emoji outside the BMP is 2).
 """
+
 from __future__ import annotations
 
 import re
@@ -22,18 +23,37 @@ _TRIMMED = " \t\r\n"
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2}$")
 _INLINE_ACTIONS = (
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-    "callback_game", "pay",
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
 )
-CHAT_ACTIONS = frozenset({
-    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-    "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note",
-})
+CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
 
 
-def parse_formatted(text: str, parse_mode: str | None, entities: Any, *, strict_ampersand: bool = True
-                    ) -> tuple[str, list[dict[str, Any]]]:
+def parse_formatted(
+    text: str, parse_mode: str | None, entities: Any, *, strict_ampersand: bool = True
+) -> tuple[str, list[dict[str, Any]]]:
     """Apply parse_mode (or explicit entities), then trim whitespace like Telegram does."""
     mode = (parse_mode or "").strip().lower()
     try:
@@ -61,7 +81,7 @@ def _explicit_entities(entities: Any, text: str) -> list[dict[str, Any]]:
     for entity in entities:
         offset, length = entity.get("offset"), entity.get("length")
         if not isinstance(offset, int) or not isinstance(length, int) or "type" not in entity:
-            raise bad_request("can't parse MessageEntity: Field \"type\" must be of type String")
+            raise bad_request('can\'t parse MessageEntity: Field "type" must be of type String')
         if offset < 0 or length < 0 or offset + length > total:
             raise bad_request("entity beyond the end of the text")  # Telegram-like wording
     return [dict(e) for e in entities if e["length"] > 0]
@@ -82,8 +102,9 @@ def _trim(text: str, entities: list[dict[str, Any]]) -> tuple[str, list[dict[str
     return trimmed, result
 
 
-def message_text(raw: Any, parse_mode: str | None, entities: Any, *, strict_ampersand: bool = True
-                 ) -> tuple[str, list[dict[str, Any]]]:
+def message_text(
+    raw: Any, parse_mode: str | None, entities: Any, *, strict_ampersand: bool = True
+) -> tuple[str, list[dict[str, Any]]]:
     if raw is None or raw == "":
         raise bad_request("message text is empty")
     text, found = parse_formatted(str(raw), parse_mode, entities, strict_ampersand=strict_ampersand)
@@ -94,8 +115,9 @@ def message_text(raw: Any, parse_mode: str | None, entities: Any, *, strict_ampe
     return text, found
 
 
-def caption(raw: Any, parse_mode: str | None, entities: Any, *, strict_ampersand: bool = True
-            ) -> tuple[str | None, list[dict[str, Any]]]:
+def caption(
+    raw: Any, parse_mode: str | None, entities: Any, *, strict_ampersand: bool = True
+) -> tuple[str | None, list[dict[str, Any]]]:
     if raw is None or raw == "":
         return None, []
     text, found = parse_formatted(str(raw), parse_mode, entities, strict_ampersand=strict_ampersand)
@@ -134,9 +156,7 @@ def _inline_keyboard(rows: Any) -> None:
         # Telegram treats an empty action field as absent.
         actions = [name for name in _INLINE_ACTIONS if button.get(name) not in (None, "", False)]
         if not actions:
-            raise bad_request(
-                "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
-            )
+            raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
         data = button.get("callback_data")
         if data not in (None, ""):
             if not isinstance(data, str) or len(data.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES:
@@ -156,7 +176,7 @@ def _button_text(button: Any, what: str) -> None:
     if not isinstance(button, dict):
         raise bad_request(f"can't parse {what}: {what.title().replace(' ', '')} must be an Object")
     if "text" not in button:
-        raise bad_request(f'can\'t parse {what}: Can\'t find field "text"')
+        raise bad_request(f"can't parse {what}: Can't find field \"text\"")
     if not isinstance(button["text"], str):
         raise bad_request(f'can\'t parse {what}: Field "text" must be of type String')
     if not button["text"].strip():
@@ -201,7 +221,7 @@ def bot_commands(commands: Any) -> list[dict[str, str]]:
     result = []
     for item in commands:
         if not isinstance(item, dict) or not isinstance(item.get("command"), str):
-            raise bad_request("can't parse BotCommand: Field \"command\" must be of type String")
+            raise bad_request('can\'t parse BotCommand: Field "command" must be of type String')
         name, description = item["command"], item.get("description")
         if not _COMMAND_RE.match(name):
             raise bad_request("BOT_COMMAND_INVALID")

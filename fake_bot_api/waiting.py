@@ -3,11 +3,13 @@
 Blocking waits refuse to run inside an event loop: they would freeze a PTB bot running in that
 same loop. Use the *_async variants there.
 """
+
 from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from .records import EditedMessage, RequestRecord, SentMessage
 from .state import BotState
@@ -37,8 +39,7 @@ class WaitingMixin:
                     raise FakeBotAPITimeout(self._timeout_report(what, timeout))
                 self._state.changed.wait(min(remaining, 0.1))
 
-    async def wait_until_async(self, condition: Callable[[], T], what: str = "condition",
-                               timeout: float = 5.0) -> T:
+    async def wait_until_async(self, condition: Callable[[], T], what: str = "condition", timeout: float = 5.0) -> T:
         deadline = time.monotonic() + timeout
         while True:
             with self._state.lock:
@@ -52,35 +53,54 @@ class WaitingMixin:
     def _first_sent(self, predicate: Callable[[SentMessage], bool], since: int) -> Callable[[], Any]:
         return lambda: next((m for m in self._state.sent[since:] if predicate(m)), None)
 
-    def wait_for(self, predicate: Callable[[SentMessage], bool], timeout: float = 5.0, *,
-                 since: int = 0) -> SentMessage:
+    def wait_for(
+        self, predicate: Callable[[SentMessage], bool], timeout: float = 5.0, *, since: int = 0
+    ) -> SentMessage:
         """The first accepted message (from index `since`) matching predicate, waiting for it."""
         return self.wait_until(self._first_sent(predicate, since), "a matching message", timeout)
 
-    async def wait_for_async(self, predicate: Callable[[SentMessage], bool], timeout: float = 5.0, *,
-                             since: int = 0) -> SentMessage:
+    async def wait_for_async(
+        self, predicate: Callable[[SentMessage], bool], timeout: float = 5.0, *, since: int = 0
+    ) -> SentMessage:
         return await self.wait_until_async(self._first_sent(predicate, since), "a matching message", timeout)
 
-    def wait_for_message(self, chat_id: int, contains: str | None = None, timeout: float = 5.0, *,
-                         since: int = 0) -> SentMessage:
-        return self.wait_until(self._first_sent(_message_matcher(chat_id, contains), since),
-                               _describe_wanted(chat_id, contains), timeout)
+    def wait_for_message(
+        self, chat_id: int, contains: str | None = None, timeout: float = 5.0, *, since: int = 0
+    ) -> SentMessage:
+        return self.wait_until(
+            self._first_sent(_message_matcher(chat_id, contains), since), _describe_wanted(chat_id, contains), timeout
+        )
 
-    async def wait_for_message_async(self, chat_id: int, contains: str | None = None, timeout: float = 5.0,
-                                     *, since: int = 0) -> SentMessage:
-        return await self.wait_until_async(self._first_sent(_message_matcher(chat_id, contains), since),
-                                           _describe_wanted(chat_id, contains), timeout)
+    async def wait_for_message_async(
+        self, chat_id: int, contains: str | None = None, timeout: float = 5.0, *, since: int = 0
+    ) -> SentMessage:
+        return await self.wait_until_async(
+            self._first_sent(_message_matcher(chat_id, contains), since), _describe_wanted(chat_id, contains), timeout
+        )
 
     def _edit_condition(self, chat_id: int, contains: str | None) -> tuple[Callable[[], Any], str]:
-        return (lambda: next((e for e in self._state.edits if e.chat_id == chat_id
-                              and (contains is None or contains in e.content)), None),
-                f"an edit in chat {chat_id}" + (f" containing {contains!r}" if contains else ""))
+        return (
+            lambda: next(
+                (e for e in self._state.edits if e.chat_id == chat_id and (contains is None or contains in e.content)),
+                None,
+            ),
+            f"an edit in chat {chat_id}" + (f" containing {contains!r}" if contains else ""),
+        )
 
-    def _request_condition(self, method: str, predicate: Callable[[RequestRecord], bool] | None
-                           ) -> tuple[Callable[[], Any], str]:
-        return (lambda: next((r for r in self._state.requests if r.method.lower() == method.lower()
-                              and (predicate is None or predicate(r))), None),
-                f"a {method} request")
+    def _request_condition(
+        self, method: str, predicate: Callable[[RequestRecord], bool] | None
+    ) -> tuple[Callable[[], Any], str]:
+        return (
+            lambda: next(
+                (
+                    r
+                    for r in self._state.requests
+                    if r.method.lower() == method.lower() and (predicate is None or predicate(r))
+                ),
+                None,
+            ),
+            f"a {method} request",
+        )
 
     def _answer_condition(self, query_id: str) -> tuple[Callable[[], Any], str]:
         return lambda: self._state.callback_queries[query_id].answer, f"answerCallbackQuery for {query_id}"
@@ -88,16 +108,19 @@ class WaitingMixin:
     def wait_for_edit(self, chat_id: int, contains: str | None = None, timeout: float = 5.0) -> EditedMessage:
         return self.wait_until(*self._edit_condition(chat_id, contains), timeout=timeout)
 
-    async def wait_for_edit_async(self, chat_id: int, contains: str | None = None,
-                                  timeout: float = 5.0) -> EditedMessage:
+    async def wait_for_edit_async(
+        self, chat_id: int, contains: str | None = None, timeout: float = 5.0
+    ) -> EditedMessage:
         return await self.wait_until_async(*self._edit_condition(chat_id, contains), timeout=timeout)
 
-    def wait_for_request(self, method: str, predicate: Callable[[RequestRecord], bool] | None = None,
-                         timeout: float = 5.0) -> RequestRecord:
+    def wait_for_request(
+        self, method: str, predicate: Callable[[RequestRecord], bool] | None = None, timeout: float = 5.0
+    ) -> RequestRecord:
         return self.wait_until(*self._request_condition(method, predicate), timeout=timeout)
 
-    async def wait_for_request_async(self, method: str, predicate: Callable[[RequestRecord], bool] | None = None,
-                                     timeout: float = 5.0) -> RequestRecord:
+    async def wait_for_request_async(
+        self, method: str, predicate: Callable[[RequestRecord], bool] | None = None, timeout: float = 5.0
+    ) -> RequestRecord:
         return await self.wait_until_async(*self._request_condition(method, predicate), timeout=timeout)
 
     def wait_for_callback_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:
@@ -131,6 +154,7 @@ def _message_matcher(chat_id: int, contains: str | None) -> Callable[[SentMessag
         if message.chat_id != chat_id:
             return False
         return contains is None or contains in message.content or contains in (message.raw_text or "")
+
     return matches
 
 
