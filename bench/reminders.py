@@ -7,6 +7,7 @@
 
 Run from the repository root: .venv/bin/python bench/reminders.py [--recipients 1000] [--tasks 100000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,25 +16,26 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
+from datetime import time as dtime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select  # noqa: E402
-from telegram import Bot  # noqa: E402
+from sqlalchemy import insert, select
+from telegram import Bot
 
-from deadlines.clock import FakeClock  # noqa: E402
-from storage import migrate  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.models import Contact, Deadline, Department, Item, Letter, Task, task_departments  # noqa: E402
-from fake_bot_api import FakeBotAPI  # noqa: E402
-from scheduler.delivery import Deliverer  # noqa: E402
-from deadlines.planner import Occurrence, Recipient, plan  # noqa: E402
-from deadlines.policy import ReminderPolicy  # noqa: E402
-from scheduler.runner import ReminderRunner, RunReport  # noqa: E402
-from deadlines.workdays import WorkdayCalendar  # noqa: E402
+from channels.telegram.sender import TelegramSender
+from deadlines.clock import FakeClock
+from deadlines.planner import Occurrence, Recipient, plan
+from deadlines.policy import ReminderPolicy
+from deadlines.workdays import WorkdayCalendar
+from fake_bot_api import FakeBotAPI
+from scheduler.runner import ReminderRunner, RunReport
+from storage import migrate
+from storage.db import Database
+from storage.models import Contact, Deadline, Department, Item, Letter, Task, task_departments
 
 TZ = ZoneInfo("Asia/Shanghai")
 DUE = date(2022, 9, 30)
@@ -52,18 +54,59 @@ def make_world(path: Path, tasks: int, contacts: int, loaded: datetime) -> Datab
         s.add_all([item, dep])
         s.flush()
         days = [DUE] if tasks == 1 else [date.fromordinal(date(2022, 1, 3).toordinal() + i % 360) for i in range(tasks)]
-        s.execute(insert(Task), [dict(letter_id=letter.id, item_id=item.id, code=f"1.{i + 1}", position=i,
-                                      text=f"任务{i + 1}", targets=[], rubric_ids=[], origin="letter", active=True,
-                                      closed=False) for i in range(tasks)])
+        s.execute(
+            insert(Task),
+            [
+                dict(
+                    letter_id=letter.id,
+                    item_id=item.id,
+                    code=f"1.{i + 1}",
+                    position=i,
+                    text=f"任务{i + 1}",
+                    targets=[],
+                    rubric_ids=[],
+                    origin="letter",
+                    active=True,
+                    closed=False,
+                )
+                for i in range(tasks)
+            ],
+        )
         ids = list(s.scalars(select(Task.id).order_by(Task.id)))
-        s.execute(insert(task_departments), [dict(task_id=t, department_id=dep.id, role="responsible", position=0)
-                                             for t in ids])
-        s.execute(insert(Deadline), [dict(task_id=t, key=f"absolute;date={d}", position=0, kind="absolute",
-                                          spec={"kind": "absolute", "date": d.isoformat()}, origin="letter",
-                                          active=True) for t, d in zip(ids, days)])
-        s.execute(insert(Contact), [dict(department_id=dep.id, chat_id=100_000 + i, user_id=100_000 + i,
-                                         kind="user", role="contact", reachable=True, created_at=loaded)
-                                    for i in range(contacts)])
+        s.execute(
+            insert(task_departments),
+            [dict(task_id=t, department_id=dep.id, role="responsible", position=0) for t in ids],
+        )
+        s.execute(
+            insert(Deadline),
+            [
+                dict(
+                    task_id=t,
+                    key=f"absolute;date={d}",
+                    position=0,
+                    kind="absolute",
+                    spec={"kind": "absolute", "date": d.isoformat()},
+                    origin="letter",
+                    active=True,
+                )
+                for t, d in zip(ids, days, strict=True)
+            ],
+        )
+        s.execute(
+            insert(Contact),
+            [
+                dict(
+                    department_id=dep.id,
+                    chat_id=100_000 + i,
+                    user_id=100_000 + i,
+                    kind="user",
+                    role="contact",
+                    reachable=True,
+                    created_at=loaded,
+                )
+                for i in range(contacts)
+            ],
+        )
     return db
 
 
@@ -77,7 +120,7 @@ async def delivery(recipients: int) -> None:
             for i in range(recipients):
                 fake.add_user(100_000 + i)
             async with Bot(fake.token, base_url=fake.base_url) as bot:
-                runner = ReminderRunner(db, clock, WorkdayCalendar(), Deliverer(bot), frozenset(), policy)
+                runner = ReminderRunner(db, clock, WorkdayCalendar(), TelegramSender(bot), frozenset(), policy)
                 report = RunReport(DUE)
                 runner.plan(DUE, report)
                 started = time.perf_counter()

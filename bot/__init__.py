@@ -1,5 +1,2 @@
-"""duban (督办): application assembly, configuration and storage."""
-import os
-
-# Opt in to PTB's future behaviour: durations such as RetryAfter.retry_after are timedeltas.
-os.environ.setdefault("PTB_TIMEDELTA", "1")
+"""duban (督办): the assembly: settings, clocks, logs, the CLI, and the wiring of channels, conversation
+and reminder scheduler."""

@@ -1,76 +1,128 @@
-"""The one place the bot is assembled: settings, database, clock and calendar in; a PTB Application out."""
+"""The one place the bot is assembled: settings, database, clock and calendar in; the channels, the
+conversation and the reminder scheduler wired together out.
+
+    bot = assemble(settings, db, clock)
+    await bot.start()   # every configured channel receives, the scheduler (if on) wakes
+    ...
+    await bot.stop()
+"""
+
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, date, timedelta
+from zoneinfo import ZoneInfo
 
-from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
-
-from deadlines.clock import Clock
+from bot.clock import SystemClock
 from bot.config import Settings
-from storage.db import Database
+from channels.telegram.channel import TelegramChannel
+from channels.telegram.pacing import Pacer
+from channels.telegram.webhook import WebhookConfig
+from deadlines.clock import Clock
 from deadlines.policy import ReminderPolicy
-
-log = logging.getLogger(__name__)
+from deadlines.workdays import WorkdayCalendar
+from handlers.context import Context
+from handlers.dispatch import Dispatcher
+from handlers.markup import split_lines
+from handlers.replies import Message, Upload
+from handlers.routing import routes
+from scheduler.jobs import HandBackSender, ReminderDuty
+from scheduler.leadership import Leadership
+from scheduler.runner import ReminderRunner
+from scheduler.weekly import BuildParts, WeeklyDelivery
+from services.tasks import NoLetter
+from services.weekly import gather_week
+from storage.db import Database
 
 
 @dataclass
-class Context:
-    """What handlers and jobs need, kept in `application.bot_data["duban"]`."""
-
+class Assembly:
     settings: Settings
-    db: Database
-    clock: Clock
-    calendar: object = None  # deadlines.workdays.WorkdayCalendar
-    policy: ReminderPolicy = field(default_factory=ReminderPolicy)
+    ctx: Context
+    dispatcher: Dispatcher
+    telegram: TelegramChannel
+    duty: ReminderDuty | None
 
-    def __post_init__(self) -> None:
-        if self.calendar is None:
-            from deadlines.workdays import WorkdayCalendar
+    async def start(self, webhook: WebhookConfig | None = None, poll_timeout: int = 10,
+                    poll_interval: float = 0.0) -> None:
+        await self.telegram.start(webhook, poll_timeout=poll_timeout, poll_interval=poll_interval)
+        if self.duty is not None:
+            self.duty.leadership.mode = "webhook" if webhook else "polling"
+            self.duty.start()
 
-            self.calendar = WorkdayCalendar()
+    def wind_down(self) -> None:
+        """The first thing on SIGTERM: no new reminder send starts."""
+        if self.duty is not None:
+            self.duty.wind_down()
 
-
-def context_of(application: Application) -> Context:
-    return application.bot_data["duban"]
-
-
-async def _set_menus(application: Application) -> None:
-    """Command menus per scope, in Chinese: everyone, each admin, each bound person."""
-    from sqlalchemy import select
-    from telegram.error import TelegramError
-
-    from storage.models import Contact
-    from handlers.menus import set_default_menus
-
-    ctx = context_of(application)
-    with ctx.db.session() as session:
-        people = [(c.chat_id, c.role) for c in session.scalars(select(Contact).where(Contact.kind == "user"))]
-    try:
-        await set_default_menus(application.bot, sorted(ctx.settings.admins), people)
-    except TelegramError as exc:  # menus are a convenience; the bot works without them
-        log.warning("could not set the command menus: %s", exc)
+    async def stop(self) -> None:
+        """Stop order, so nothing acknowledged is lost: no new send; no new update; the updates received
+        are answered; the reminder run ends (within its grace); the lease is given back."""
+        self.wind_down()
+        await self.telegram.stop_receiving()
+        if self.duty is not None:  # before the channel closes its HTTP client: sends in flight need it
+            await self.duty.stop()
+        await self.telegram.stop()
 
 
-def build_application(ctx: Context, with_scheduler: bool | None = None) -> Application:
-    from handlers import register_all  # handlers import bot.app; import late to avoid a cycle
-    from scheduler.jobs import install_reminders
+def weekly_report_parts(db: Database, calendar: WorkdayCalendar, policy: ReminderPolicy, tz: ZoneInfo) -> BuildParts:
+    """The weekly report as the scheduler sends it: services gather the week, reports render it, here it
+    becomes messages (the text split to fit) and files (three charts, the workbook)."""
 
-    builder = (
-        ApplicationBuilder()
-        .token(ctx.settings.token)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ctx.settings.timezone))
-        # Answers to users respect flood limits too; on a 429 they wait as told and retry.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+    def build_parts(scheduled: date, today: date) -> list[Message | Upload] | None:
+        from reports import weekly  # late: matplotlib and openpyxl load when a report is first built
+
+        try:
+            week = gather_week(db, scheduled, today, calendar, policy, tz)
+        except NoLetter:
+            return None
+        built = weekly.build(week)
+        parts: list[Message | Upload] = [Message(piece) for piece in split_lines(built.text)]
+        parts += [Upload("photo", f"{c.name}.png", c.title, data=c.png) for c in built.charts]
+        parts.append(
+            Upload("document", built.filename, "工作簿:任务清单、考核评分、操作记录、图表", data=built.workbook)
+        )
+        return parts
+
+    return build_parts
+
+
+def make_duty(
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    calendar: WorkdayCalendar,
+    policy: ReminderPolicy,
+    telegram: TelegramChannel,
+) -> ReminderDuty:
+    duty: ReminderDuty | None = None
+    sender = HandBackSender(telegram.sender, lambda: duty is not None and duty.stopping)
+    weekly = None
+    if settings.weekly_at is not None:
+        parts = weekly_report_parts(db, calendar, policy, settings.timezone)
+        weekly = WeeklyDelivery(db, clock, sender, settings.admins, settings.weekly_at, parts)
+    runner = ReminderRunner(db, clock, calendar, sender, settings.admins, policy, weekly=weekly)
+    # Real elapsed time for the lease, whatever clock the business day runs on (see leadership.py).
+    leadership = Leadership(db, SystemClock(UTC), timedelta(seconds=settings.scheduler_lease_seconds))
+    duty = ReminderDuty(
+        runner, leadership, settings.scheduler_tick_seconds, single_process_db=db.engine.dialect.name == "sqlite"
     )
-    if ctx.settings.api_base_url:
-        builder = builder.base_url(ctx.settings.api_base_url)
-    if ctx.settings.file_base_url:
-        builder = builder.base_file_url(ctx.settings.file_base_url)
-    application = builder.post_init(_set_menus).build()
-    application.bot_data["duban"] = ctx
-    register_all(application)
-    if ctx.settings.reminders_enabled if with_scheduler is None else with_scheduler:
-        install_reminders(application)
-    return application
+    return duty
+
+
+def assemble(settings: Settings, db: Database, clock: Clock, calendar: WorkdayCalendar | None = None,
+             policy: ReminderPolicy | None = None, with_scheduler: bool | None = None,
+             pacer: Pacer | None = None) -> Assembly:
+    """`pacer`: Telegram's flood limits by default; tests that measure the bot itself pass looser ones."""
+    if not settings.token:
+        raise ValueError("no TELEGRAM_BOT_TOKEN: nothing to serve")
+    calendar = calendar or WorkdayCalendar()
+    policy = policy or settings.reminder_policy()
+    telegram = TelegramChannel(settings.token, settings.timezone, settings.api_base_url, settings.file_base_url,
+                               pacer=pacer)
+    ctx = Context(db, clock, calendar, policy, settings.admins, settings.evidence_dir, telegram.sender)
+    dispatcher = Dispatcher(ctx, routes())
+    telegram.attach(dispatcher)
+    scheduling = settings.reminders_enabled if with_scheduler is None else with_scheduler
+    duty = make_duty(settings, db, clock, calendar, policy, telegram) if scheduling else None
+    return Assembly(settings, ctx, dispatcher, telegram, duty)

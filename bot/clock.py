@@ -2,7 +2,7 @@
 the movable FakeClock live in deadlines/clock.py."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,7 +10,7 @@ from deadlines.clock import Clock
 
 
 class SystemClock:
-    def __init__(self, tz: ZoneInfo):
+    def __init__(self, tz: tzinfo):
         self.tz = tz
 
     def now(self) -> datetime:

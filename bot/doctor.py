@@ -12,12 +12,15 @@ from pathlib import Path
 
 from sqlalchemy import inspect, text
 
+from bot.clock import make_clock
 from bot.config import Settings, SettingsError, load_settings
+from channels.telegram.probe import DEFAULT_API, TokenRefused, probe
+from deadlines.workdays import WEEKENDS_ONLY, WorkdayCalendar
+from services.lease import read_lease, recent_processes
 from storage import migrate
 from storage.db import Database
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
-DEFAULT_API = "https://api.telegram.org/bot"
 LOW_DISK, VERY_LOW_DISK = 2 * 1024**3, 200 * 1024**2
 
 
@@ -103,42 +106,27 @@ def check_schema(db: Database) -> Check:
 def check_telegram(cfg: Settings) -> Check:
     if cfg.token is None:
         return Check("telegram", FAIL, "no token to check", "set TELEGRAM_BOT_TOKEN")
+    api = cfg.api_base_url or DEFAULT_API
     try:
-        return asyncio.run(_telegram(cfg))
+        found = asyncio.run(probe(cfg.token, cfg.api_base_url))
+    except TokenRefused:
+        return Check("telegram", FAIL, f"Telegram refused the token (401 Unauthorized) at {api}",
+                     "copy the token again from @BotFather (/mybots > API Token) into TELEGRAM_BOT_TOKEN; "
+                     "a revoked token must be replaced")
     except Exception as exc:  # whatever went wrong reaching Telegram is the finding
-        from telegram.error import InvalidToken
-
-        if isinstance(exc, InvalidToken):
-            return Check("telegram", FAIL, f"Telegram refused the token (401 Unauthorized) at {cfg.api_base_url or DEFAULT_API}",
-                         "copy the token again from @BotFather (/mybots > API Token) into TELEGRAM_BOT_TOKEN; "
-                         "a revoked token must be replaced")
-        return Check("telegram", FAIL, f"cannot reach {cfg.api_base_url or DEFAULT_API}: {type(exc).__name__}: {exc}",
+        return Check("telegram", FAIL, f"cannot reach {api}: {type(exc).__name__}: {exc}",
                      "check the network or proxy, and TELEGRAM_API_BASE_URL if you use a Local Bot API Server")
-
-
-async def _telegram(cfg: Settings) -> Check:
-    from telegram import Bot
-    from telegram.request import HTTPXRequest
-
-    request = HTTPXRequest(connect_timeout=5, read_timeout=10)
-    async with Bot(cfg.token, base_url=cfg.api_base_url or DEFAULT_API, request=request) as bot:
-        me = bot.bot
-        hook = await bot.get_webhook_info()
-    found = f"@{me.username} (id {me.id})"
-    if hook.url:
-        found += f"; webhook set to {hook.url}, {hook.pending_update_count} update(s) pending"
-        if hook.last_error_message:
-            return Check("telegram", WARN, f"{found}; Telegram's last delivery error: {hook.last_error_message}",
-                         "check that the webhook URL reaches `duban run --webhook` through your proxy")
-    else:
-        found += "; no webhook (long polling)"
-    return Check("telegram", OK, found)
+    said = f"@{found.username} (id {found.bot_id})"
+    if not found.webhook_url:
+        return Check("telegram", OK, said + "; no webhook (long polling)")
+    said += f"; webhook set to {found.webhook_url}, {found.pending_updates} update(s) pending"
+    if found.last_error:
+        return Check("telegram", WARN, f"{said}; Telegram's last delivery error: {found.last_error}",
+                     "check that the webhook URL reaches `duban run --webhook` through your proxy")
+    return Check("telegram", OK, said)
 
 
 def check_calendar(cfg: Settings) -> Check:
-    from bot.clock import make_clock
-    from deadlines.workdays import WEEKENDS_ONLY, WorkdayCalendar
-
     today = make_clock(cfg.timezone, cfg.clock_file).today()
     calendar = WorkdayCalendar()
     this, following = calendar.describe_year(today.year), calendar.describe_year(today.year + 1)
@@ -182,8 +170,6 @@ def _user() -> str:
 
 
 def check_scheduler(cfg: Settings, db: Database, now: datetime) -> Check:
-    from scheduler.leadership import read_lease, recent_processes
-
     if not inspect(db.engine).has_table("scheduler_leases"):
         return Check("scheduler", WARN, "no lease table yet (schema not at head)", "run `duban db upgrade`")
     ttl = timedelta(seconds=cfg.scheduler_lease_seconds)

@@ -3,20 +3,18 @@
     ts=2022-03-21T09:00:01.532+08:00 level=INFO logger=duban.jobs msg="reminder run" day=2022-03-21 messages=4
 
 Ids known where the event happens (chat, user, update, task, ...) come as their own keys: from the
-`extra={...}` of a log call, and from `log_context(...)`, which binds them for everything logged
-inside (an incoming update binds its update, chat and user ids; see `track_updates`). Values with
+`extra={...}` of a log call, and from handlers/log_context.py, which binds them for everything logged
+inside (an incoming update binds its update, chat and user ids in its channel adapter). Values with
 spaces, quotes or `=` are quoted; newlines (tracebacks too) are escaped, so a line is always one event.
 """
 from __future__ import annotations
 
-import contextvars
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
-_CONTEXT: contextvars.ContextVar[dict[str, object]] = contextvars.ContextVar("duban_log_context", default={})
+from handlers.log_context import current
+
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
 
 
@@ -42,40 +40,13 @@ class KeyValueFormatter(logging.Formatter):
         ts = datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds")
         pairs: dict[str, object] = {"ts": ts, "level": record.levelname, "logger": record.name,
                                     "msg": record.getMessage()}
-        pairs.update(_CONTEXT.get())
+        pairs.update(current())
         pairs.update({k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")})
         if record.exc_info:
             pairs["error"] = self.formatException(record.exc_info)
         elif record.stack_info:
             pairs["stack"] = record.stack_info
         return " ".join(f"{key}={_value(value)}" for key, value in pairs.items() if value is not None)
-
-
-@contextmanager
-def log_context(**ids: object) -> Iterator[None]:
-    """Bind ids (chat=..., task=...) to every line logged inside, in this task or thread only."""
-    token = _CONTEXT.set({**_CONTEXT.get(), **ids})
-    try:
-        yield
-    finally:
-        _CONTEXT.reset(token)
-
-
-def bind(**ids: object) -> None:
-    """Replace the ids bound for the rest of the current task (an update's handlers, a job's run)."""
-    _CONTEXT.set(dict(ids))
-
-
-def track_updates(application) -> None:
-    """Bind update, chat and user ids before any handler of an update runs (group -100: runs first)."""
-    from telegram import Update
-    from telegram.ext import TypeHandler
-
-    async def bind_update(update: Update, _context) -> None:
-        bind(update=update.update_id, chat=getattr(update.effective_chat, "id", None),
-             user=getattr(update.effective_user, "id", None))
-
-    application.add_handler(TypeHandler(Update, bind_update), group=-100)
 
 
 def setup_logging(level: str = "INFO") -> None:

@@ -1,48 +1,41 @@
-"""Telling people what happened: the office about a new report, a department about a review."""
+"""Telling people what happened: the office about a new report, a department about a review or a change.
+
+Messages go through the channel's sender (paced, retried where that cannot duplicate); a chat that
+refuses for good is marked unreachable, so the office sees it in /contacts and the digest.
+"""
+
 from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup
-from telegram.error import Forbidden, TelegramError
-from telegram.ext import ContextTypes
-
-from handlers.common import app_ctx, send, session_of
-from services import reminder_ledger
+from handlers.context import Context
+from handlers.ports import BLOCKED
+from handlers.replies import Message
+from services.contacts import department_chats, mark_unreachable, office_chats
 
 log = logging.getLogger("duban.handlers.notify")
 
 
-async def _send_each(context: ContextTypes.DEFAULT_TYPE, chat_ids: list[int], text: str,
-                     keyboard: InlineKeyboardMarkup | None) -> int:
+async def send_each(ctx: Context, chat_ids: list[int], message: Message) -> int:
+    """Send to every chat; how many received it."""
     sent = 0
     for chat_id in chat_ids:
-        try:
-            await send(context, chat_id, text, keyboard)
+        outcome = await ctx.sender.send(chat_id, message)
+        if outcome.sent:
             sent += 1
-        except Forbidden as exc:  # blocked or never started: the digest shows unreachable contacts
-            log.warning("notice to chat %s refused: %s", chat_id, exc)
-            with session_of(context) as session:
-                from services.contacts import mark_unreachable
-
-                mark_unreachable(session, chat_id, str(exc))
-        except TelegramError as exc:
-            log.error("notice to chat %s failed: %s", chat_id, exc)
+        elif outcome.status == BLOCKED:
+            log.warning("notice to chat %s refused: %s", chat_id, outcome.error)
+            mark_unreachable(ctx.db, chat_id, outcome.error or "blocked")
+        else:
+            log.error("notice to chat %s failed: %s %s", chat_id, outcome.status, outcome.error)
     return sent
 
 
-async def notify_office(context: ContextTypes.DEFAULT_TYPE, text: str,
-                        keyboard: InlineKeyboardMarkup | None = None) -> int:
-    with session_of(context) as session:
-        chats = [r.chat_id for r in reminder_ledger.office_recipients(session, app_ctx(context).settings.admins)]
-    return await _send_each(context, chats, text, keyboard)
+async def notify_office(ctx: Context, message: Message) -> int:
+    return await send_each(ctx, office_chats(ctx.db, ctx.admins), message)
 
 
-async def notify_department(context: ContextTypes.DEFAULT_TYPE, department_id: int | None, text: str,
-                            keyboard: InlineKeyboardMarkup | None = None) -> int:
+async def notify_department(ctx: Context, department_id: int | None, message: Message) -> int:
     if department_id is None:
         return 0
-    with session_of(context) as session:
-        chats = [r.chat_id for r, contact in reminder_ledger.recipients_by_department(session).get(department_id, [])
-                 if contact.reachable]
-    return await _send_each(context, chats, text, keyboard)
+    return await send_each(ctx, department_chats(ctx.db, department_id), message)

@@ -1,28 +1,31 @@
 """The office's spreadsheets and pictures in the chat: /export (the workbook), /chart (three charts),
-/template (the empty task sheet the import reads)."""
+/template (the empty task sheet the import reads). The documents are built in a worker thread."""
+
 from __future__ import annotations
 
 import asyncio
 from datetime import date
 
-from telegram import InputFile, Update
-from telegram.constants import ChatAction
-from telegram.ext import Application, CommandHandler, ContextTypes
-
-from handlers.common import REFUSALS, app_ctx, identity_of, refuse, reply
-from handlers.texts import esc
-from services.access import Denied, require_admin
+from handlers.context import Context, Turn
+from handlers.dispatch import Routes
+from handlers.markup import esc
+from handlers.replies import Message, Replies, Reply, Upload
+from services.access import require_admin
+from services.snapshot import Snapshot, take
+from services.task_views import require_reader
+from services.tasks import template_departments
 
 EXPORT_USAGE = ("用法:/export 导出工作簿(任务清单、考核评分、操作记录、图表);"
                 "操作记录默认为责任书年度,也可指定日期:/export 2022-09-01 2022-09-30")
-EXPORT_CAPTION = "📎 {title}\n截至 {today}:任务 {tasks} 项(🔴 {red} 项),预计 {projected} 分;操作记录 {start} 至 {end},共 {audit} 条"
+EXPORT_CAPTION = ("📎 {title}\n截至 {today}:任务 {tasks} 项(🔴 {red} 项),预计 {projected} 分;"
+                  "操作记录 {start} 至 {end},共 {audit} 条")
 CHART_CAPTIONS = {"scores": "📊 各部分得分与权重", "status": "📊 各部门任务状态(三色预警)",
                   "burndown": "📊 全年未完成任务节点(燃尽图)"}
 TEMPLATE_CAPTION = ("📄 责任书导入模板:在“任务清单”表每行填一项工作内容(填法见“填写说明”表),"
                     "部门名称见“部门”表;填好后由管理员导入:duban letter import 文件.xlsx --year 年度")
 
 
-def _parse_range(args: list[str]) -> tuple[date | None, date | None]:
+def _parse_range(args: tuple[str, ...]) -> tuple[date | None, date | None]:
     if not args:
         return None, None
     if len(args) != 2:
@@ -33,12 +36,10 @@ def _parse_range(args: list[str]) -> tuple[date | None, date | None]:
     return start, end
 
 
-def _build_export(ctx, start, end):
-    from reports import charts, workbook
-    from reports.data import collect
+def _build_export(ctx: Context, start: date | None, end: date | None) -> tuple[Snapshot, bytes, str]:
+    from reports import charts, workbook  # matplotlib and openpyxl load only when a document is asked for
 
-    with ctx.db.session() as session:
-        snapshot = collect(session, ctx.clock.today(), ctx.calendar, ctx.policy, ctx.settings.timezone, start, end)
+    snapshot = take(ctx.db, ctx.clock.today(), ctx.calendar, ctx.policy, ctx.clock.tz, start, end)
     pictures = charts.render_all(snapshot)
     return snapshot, workbook.build_workbook(snapshot, pictures), workbook.export_name(snapshot)
 
@@ -47,77 +48,50 @@ def _n(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
 
 
-async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    identity, ctx = identity_of(update, context), app_ctx(context)
+async def export(turn: Turn) -> Replies:
     try:
-        start, end = _parse_range(context.args or [])
+        start, end = _parse_range(turn.args)
     except ValueError:
-        await reply(update, context, EXPORT_USAGE)
-        return
-    try:
-        require_admin(identity)
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_DOCUMENT)
-        snapshot, data, name = await asyncio.to_thread(_build_export, ctx, start, end)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
+        return [Message(EXPORT_USAGE)]
+    require_admin(turn.who)
+    snapshot, data, name = await asyncio.to_thread(_build_export, turn.ctx, start, end)
     red = sum(1 for r in snapshot.tasks if r.status is not None and r.status.colour == "red")
     caption = EXPORT_CAPTION.format(
         title=esc(snapshot.letter.title[:200]), today=snapshot.today.isoformat(), tasks=len(snapshot.tasks), red=red,
         projected=_n(snapshot.standing.result.total.projected), start=snapshot.audit_from.isoformat(),
         end=snapshot.audit_to.isoformat(), audit=len(snapshot.audit))
-    await context.bot.send_document(update.effective_chat.id, InputFile(data, filename=name), caption=caption)
+    return [Upload("document", name, caption, data=data)]
 
 
-def _build_charts(ctx):
+def _build_charts(ctx: Context) -> list:
     from reports import charts
-    from reports.data import collect
 
     today = ctx.clock.today()
-    with ctx.db.session() as session:
-        snapshot = collect(session, today, ctx.calendar, ctx.policy, ctx.settings.timezone, today, today)
-    return charts.render_all(snapshot)
+    return charts.render_all(take(ctx.db, today, ctx.calendar, ctx.policy, ctx.clock.tz, today, today))
 
 
-async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    identity, ctx = identity_of(update, context), app_ctx(context)
-    try:
-        if not identity.reads_everything:
-            raise Denied("admin_only") if identity.bound else Denied("unbound")
-        await context.bot.send_chat_action(update.effective_chat.id, ChatAction.UPLOAD_PHOTO)
-        pictures = await asyncio.to_thread(_build_charts, ctx)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
-    for c in pictures:
-        await context.bot.send_photo(update.effective_chat.id, InputFile(c.png, filename=f"{c.name}.png"),
-                                     caption=CHART_CAPTIONS.get(c.name, c.title))
+async def chart(turn: Turn) -> Replies:
+    require_reader(turn.who)
+    pictures = await asyncio.to_thread(_build_charts, turn.ctx)
+    answers: list[Reply] = [Upload("photo", f"{c.name}.png", CHART_CAPTIONS.get(c.name, c.title), data=c.png)
+                            for c in pictures]
+    return answers
 
 
-def _build_template(ctx) -> tuple[bytes, str]:
+def _build_template(ctx: Context) -> tuple[bytes, str]:
     from reports import workbook
-    from services.tasks import NoLetter, current_letter, departments as all_departments
 
-    with ctx.db.session() as session:
-        departments = [(d.name, d.level, tuple(d.aliases or ())) for d in all_departments(session)]
-        try:
-            year = current_letter(session).year
-        except NoLetter:
-            year = None
+    departments, year = template_departments(ctx.db)
     return workbook.template_workbook(departments), workbook.template_name(year + 1 if year else None)
 
 
-async def template(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    identity, ctx = identity_of(update, context), app_ctx(context)
-    try:
-        require_admin(identity)
-        data, name = await asyncio.to_thread(_build_template, ctx)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
-    await context.bot.send_document(update.effective_chat.id, InputFile(data, filename=name), caption=TEMPLATE_CAPTION)
+async def template(turn: Turn) -> Replies:
+    require_admin(turn.who)
+    data, name = await asyncio.to_thread(_build_template, turn.ctx)
+    return [Upload("document", name, TEMPLATE_CAPTION, data=data)]
 
 
-def register(application: Application) -> None:
-    for name, callback in (("export", export), ("chart", chart), ("template", template)):
-        application.add_handler(CommandHandler(name, callback))
+def routes(r: Routes) -> None:
+    r.command("export", export)
+    r.command("chart", chart)
+    r.command("template", template)

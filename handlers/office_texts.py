@@ -1,7 +1,7 @@
 """Chinese text for the office's questions: scores, what-ifs, contacts, nudges. HTML; values escaped."""
 from __future__ import annotations
 
-from handlers.texts import esc
+from handlers.markup import esc
 
 
 def n(x: float) -> str:
@@ -64,7 +64,7 @@ FACT_SAVED = "✅ 已录入 {sid} {name}:{values}。该项预计得分 {score}/{
 FACTS_REFUSED = "没有录入:{problems}"
 SCORE_UNKNOWN = "没有第 {no} 项指标。指标序号是 1—33,例如 /score 14。"
 REMIND_USAGE = "用法:<code>/remind 部门名称</code>,例如 <code>/remind 发改局</code>"
-NUDGE = "📣 <b>美丽办催办</b>:请尽快办理以下任务,完成后发送 /done 任务编号 上报。\n{items}"
+NUDGE = "📣 <b>{office}催办</b>:请尽快办理以下任务,完成后发送 /done 任务编号 上报。\n{items}"
 NUDGE_NOTHING = "{department}目前没有逾期或临近的任务,无需催办。"
 NUDGE_SENT = "已向{department}的 {n} 个联系人发出催办,共 {items} 项任务。"
 NUDGE_NOBODY = "{department}还没有可送达的联系人。请先发送 /invite {department} 邀请联络员。"

@@ -1,54 +1,55 @@
-"""The buttons under a reminder: 收到 (acknowledge), 已完成 (report), 推迟提醒 (snooze one working day)."""
+"""The buttons under a reminder: 收到 (acknowledge), 已完成 (report), 推迟提醒 (snooze one working day).
+
+Payload "r:<a|d|s>:<ledger row id>": short and stable, the ledger row survives restarts.
+"""
+
 from __future__ import annotations
 
 import logging
 import re
 
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes
-
-from bot.app import context_of
 from handlers import texts
+from handlers.context import Turn
+from handlers.dispatch import Routes
+from handlers.replies import Replies, Toast
 from handlers.report_flow import begin
-from services import reminder_ledger as ledger
+from services.reminder_ledger import answer_reminder
 
 log = logging.getLogger("duban.handlers.reminders")
 PATTERN = re.compile(r"^r:([ads]):(\d{1,12})$")
+ACK, DONE, SNOOZE = "a", "d", "s"
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    match = PATTERN.match(query.data or "")
+def payload(action: str, reminder_id: int) -> str:
+    """e.g. "r:a:1234" (well under the 64 bytes a button's payload may have)."""
+    return f"r:{action}:{reminder_id}"
+
+
+async def on_button(turn: Turn) -> Replies:
+    match = PATTERN.match(turn.event.payload or "")
     if match is None:
-        await query.answer(texts.BUTTON_EXPIRED)
-        return
+        return [Toast(texts.BUTTON_EXPIRED)]
     action, reminder_id = match.group(1), int(match.group(2))
-    ctx = context_of(context.application)
-    user_id, chat_id = query.from_user.id, query.message.chat.id if query.message else query.from_user.id
-    now = ctx.clock.now()
-    # Write before answering: what the user sees confirmed is already committed.
-    with ctx.db.session() as session:
-        if action == "s":
-            result = ledger.snooze(session, reminder_id, user_id, chat_id, now, ctx.calendar)
-        else:
-            result = ledger.acknowledge(session, reminder_id, user_id, chat_id, now)
-        code = result.reminder.task.code if result.reminder is not None else None
-        snoozed_until = result.reminder.snoozed_until if result.reminder is not None else None
-    log.info("reminder button %s on %s by user %s in chat %s: %s", action, reminder_id, user_id, chat_id, result.status)
+    event, ctx = turn.event, turn.ctx
+    # Written before answering: what the person sees confirmed is already committed.
+    result = answer_reminder(ctx.db, action, reminder_id, event.user_id, event.chat_id, ctx.clock.now(), ctx.calendar)
+    log.info("reminder button %s on %s by user %s in chat %s: %s", action, reminder_id, event.user_id,
+             event.chat_id, result.status)
+    code = result.code
     if result.status == "unknown":
-        await query.answer(texts.BUTTON_EXPIRED)
-    elif result.status == "not_yours":
-        await query.answer(texts.REMINDER_NOT_YOURS, show_alert=True)
-    elif action == "a":
-        await query.answer(texts.ACKNOWLEDGED.format(code=code) if result.status == "ok"
-                           else texts.ALREADY_ACKNOWLEDGED.format(code=code))
-    elif action == "s":
-        await query.answer(texts.SNOOZED.format(code=code, day=f"{snoozed_until.month}月{snoozed_until.day}日")
-                           if result.status == "ok" else texts.ALREADY_SNOOZED.format(code=code))
-    else:  # 已完成: acknowledged above, and the report starts right here
-        if await begin(update, context, code):
-            await query.answer()
+        return [Toast(texts.BUTTON_EXPIRED)]
+    if result.status == "not_yours":
+        return [Toast(texts.REMINDER_NOT_YOURS, alert=True)]
+    if action == ACK:
+        return [Toast(texts.ACKNOWLEDGED.format(code=code) if result.status == "ok"
+                      else texts.ALREADY_ACKNOWLEDGED.format(code=code))]
+    if action == SNOOZE:
+        until = result.snoozed_until
+        return [Toast(texts.SNOOZED.format(code=code, day=f"{until.month}月{until.day}日")
+                      if result.status == "ok" and until else texts.ALREADY_SNOOZED.format(code=code))]
+    assert code is not None
+    return [Toast(""), begin(turn, code)]  # 已完成: acknowledged above, and the report starts right here
 
 
-def register(application: Application) -> None:
-    application.add_handler(CallbackQueryHandler(on_button, pattern=r"^r:"))
+def routes(r: Routes) -> None:
+    r.buttons["r"] = on_button

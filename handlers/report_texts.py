@@ -1,8 +1,11 @@
 """Chinese text for writing, reviewing and tracking reports. Templates are HTML; values go through esc."""
 from __future__ import annotations
 
+from datetime import tzinfo
+
 from handlers.task_texts import clip, measure_text
-from handlers.texts import esc
+from handlers.markup import esc
+from services.reports import DraftView, PendingReport
 
 PICK_TASK = "请选择要上报的任务(第 {page}/{pages} 页):"
 NO_TASKS = "您的部门目前没有待上报的任务。"
@@ -13,10 +16,10 @@ ASK_NOTE = "可补充一句说明(可选):直接回复文字;没有说明请点�
 ASK_EVIDENCE = ("请发送佐证材料:照片或文件(可多份,单个文件不超过20MB)。\n"
                 "发完请点“完成上传”;没有材料也可以直接点。")
 EVIDENCE_ADDED = "已收到第 {n} 份佐证材料。可以继续发送,或点“完成上传”。"
-EVIDENCE_TOO_BIG = "这个文件超过20MB,机器人无法下载保存;已记下文件,审核时美丽办仍可查看。"
+EVIDENCE_TOO_BIG = "这个文件超过20MB,机器人无法下载保存;已记下文件,审核时{office}仍可查看。"
 NOT_A_NUMBER = "请回复一个数字,例如 <code>{example}{unit}</code>(单位可省略)。"
 PRESS_BUTTONS = "请点上面的按钮继续,或发送 /cancel 放弃本次上报。"
-SUBMITTED = "✅ 已上报(第 {id} 号),等待美丽办审核,结果会通知您。\n如需撤回,发送 /withdraw。"
+SUBMITTED = "✅ 已上报(第 {id} 号),等待{office}审核,结果会通知您。\n如需撤回,发送 /withdraw。"
 CANCELLED = "已取消,本次填写的内容没有上报。"
 NOTHING_TO_CANCEL = "当前没有正在填写的上报。"
 PROGRESS_RECORDED = "✅ 已记录进度:任务 <b>{code}</b> {measure}(第 {id} 号)。完成后请发送 /done {code}。"
@@ -38,28 +41,28 @@ NO_PENDING = "✅ 目前没有待审核的上报。"
 PENDING_MORE = "另有 {n} 份待审核,处理完后再发送 /pending 查看。"
 
 
-def summary(draft) -> str:
-    r, task = draft.report, draft.task
-    lines = ["请确认上报内容:", f"任务 <b>{esc(task.code)}</b>:{esc(clip(task.text, 60))}"]
-    if r.measures:
-        lines.append("完成情况:" + ";".join(measure_text(m) for m in r.measures))
+def summary(draft: DraftView) -> str:
+    lines = ["请确认上报内容:", f"任务 <b>{esc(draft.code)}</b>:{esc(clip(draft.task_text, 60))}"]
+    if draft.measures:
+        lines.append("完成情况:" + ";".join(measure_text(m) for m in draft.measures))
     else:
         lines.append("完成情况:已完成")
-    if r.note:
-        lines.append(f"说明:{esc(r.note)}")
-    lines.append(f"佐证材料:{len(r.evidence or [])} 份")
+    if draft.note:
+        lines.append(f"说明:{esc(draft.note)}")
+    lines.append(f"佐证材料:{draft.evidence} 份")
     return "\n".join(lines)
 
 
-def pending_item(report, department: str, who: str, tz) -> str:
-    lines = [f"📄 <b>第 {report.id} 号上报</b> · 任务 <b>{esc(report.task.code)}</b>",
-             esc(clip(report.task.text, 80)),
-             f"部门:{esc(department)};上报人:{esc(who)};时间:{report.submitted_at.astimezone(tz).strftime('%m-%d %H:%M')}"]
+def pending_item(report: PendingReport, department: str, tz: tzinfo) -> str:
+    when = report.submitted_at.astimezone(tz).strftime("%m-%d %H:%M")
+    lines = [f"📄 <b>第 {report.id} 号上报</b> · 任务 <b>{esc(report.code)}</b>",
+             esc(clip(report.task_text, 80)),
+             f"部门:{esc(department)};上报人:{esc(report.submitter)};时间:{when}"]
     if report.measures:
         lines.append("完成情况:" + ";".join(measure_text(m) for m in report.measures))
     if report.occurrence_due:
         lines.append(f"对应截止日:{report.occurrence_due.month}月{report.occurrence_due.day}日")
     if report.note:
         lines.append(f"说明:{esc(report.note)}")
-    lines.append(f"佐证材料:{len(report.evidence or [])} 份" + ("(见下方)" if report.evidence else ""))
+    lines.append(f"佐证材料:{len(report.evidence)} 份" + ("(见下方)" if report.evidence else ""))
     return "\n".join(lines)

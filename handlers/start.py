@@ -1,74 +1,73 @@
-"""/start (with or without an invite code), /help, and unknown commands."""
+"""/start (with or without an invite code), /help, /invite and /bindgroup: joining and finding one's way."""
+
 from __future__ import annotations
 
 import logging
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes, MessageHandler, filters
-
 from handlers import texts
-from handlers.common import REFUSALS, app_ctx, identity_of, refuse, reply, session_of
-from handlers.menus import set_commands_for
-from services.onboarding import redeem
+from handlers.context import Turn
+from handlers.dispatch import Routes
+from handlers.markup import esc
+from handlers.replies import Message, Replies, RoleChanged
+from services.onboarding import INVITE_DAYS, bind_group, create_invite, redeem
 from services.overview import letter_overview
 
 log = logging.getLogger("duban.handlers.start")
+HELP = {"admin": texts.HELP_ADMIN, "contact": texts.HELP_CONTACT, "viewer": texts.HELP_VIEWER}
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if context.args:
-        await join(update, context, context.args[0])
-        return
-    identity = identity_of(update, context)
-    with session_of(context) as session:
-        overview = letter_overview(session)
+async def start(turn: Turn) -> Replies:
+    if turn.args:
+        return join(turn, turn.args[0])
+    who, office = turn.who, turn.office
+    overview = letter_overview(turn.ctx.db)
     if overview is None:
-        await reply(update, context, texts.NO_LETTER)
-    elif identity.is_admin:
-        await reply(update, context, texts.ADMIN_WELCOME.format(
-            letter=texts.esc(overview.title), document_no=texts.esc(overview.document_no or "-"),
-            items=overview.items, tasks=overview.tasks, departments=overview.departments))
-    elif identity.bound:
-        await reply(update, context, texts.CONTACT_WELCOME.format(
-            name=texts.esc(update.effective_user.first_name or ""), department=texts.esc(identity.department_name),
-            role=texts.ROLE_NAMES.get(identity.role, identity.role)))
-    else:
-        await reply(update, context, texts.UNBOUND.format(letter=texts.esc(overview.short_title)))
+        return [Message(texts.NO_LETTER)]
+    if who.is_admin:
+        return [Message(texts.ADMIN_WELCOME.format(
+            office=office, letter=esc(overview.title), document_no=esc(overview.document_no or "-"),
+            items=overview.items, tasks=overview.tasks, departments=overview.departments))]
+    if who.bound:
+        return [Message(texts.CONTACT_WELCOME.format(
+            name=esc(turn.event.first_name), department=esc(who.department_name),
+            role=texts.ROLE_NAMES.get(who.role, who.role)))]
+    return [Message(texts.UNBOUND.format(letter=esc(overview.short_title), office=office))]
 
 
-async def join(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
-    if update.effective_chat.type != "private":
-        await reply(update, context, texts.JOIN_IN_PRIVATE)
-        return
-    user = update.effective_user
-    try:
-        with session_of(context) as session:
-            joined = redeem(session, app_ctx(context).clock, code, user.id, user.full_name)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
-    log.info("user %s joined %s as %s", user.id, joined.department, joined.role)
-    await set_commands_for(context.bot, user.id, joined.role)
-    await reply(update, context, texts.JOINED.format(department=texts.esc(joined.department),
-                                                     role=texts.ROLE_NAMES.get(joined.role, joined.role)))
+def join(turn: Turn, code: str) -> Replies:
+    if not turn.event.private:
+        return [Message(texts.JOIN_IN_PRIVATE)]
+    event = turn.event
+    joined = redeem(turn.ctx.db, turn.ctx.clock, code, event.user_id, event.user_name)
+    log.info("user %s joined %s as %s", event.user_id, joined.department, joined.role)
+    return [RoleChanged(joined.role), Message(texts.JOINED.format(
+        department=esc(joined.department), role=texts.ROLE_NAMES.get(joined.role, joined.role)))]
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    identity = identity_of(update, context)
-    text = {"admin": texts.HELP_ADMIN, "contact": texts.HELP_CONTACT, "viewer": texts.HELP_VIEWER}.get(
-        identity.role, texts.HELP_UNBOUND)
-    await reply(update, context, text)
+async def help_command(turn: Turn) -> Replies:
+    return [Message(HELP.get(turn.who.role, texts.HELP_UNBOUND).format(office=turn.office))]
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(update, context, texts.UNKNOWN_COMMAND)
+async def invite(turn: Turn) -> Replies:
+    if not turn.args:
+        usage = texts.INVITE_USAGE if turn.who.is_admin else texts.DENIED["admin_only"]
+        return [Message(usage.format(office=turn.office))]
+    role = turn.args[1].lower() if len(turn.args) > 1 else "contact"
+    made = create_invite(turn.ctx.db, turn.ctx.clock, turn.who, turn.args[0], role)
+    link = turn.channel.join_link(made.code)
+    template = texts.INVITE_MADE if link else texts.INVITE_MADE_NO_LINK
+    return [Message(template.format(code=made.code, department=esc(made.department),
+                                    role=texts.ROLE_NAMES[made.role], days=INVITE_DAYS, link=esc(link or "")))]
 
 
-def register(application: Application) -> None:
-    application.add_handler(CommandHandler("start", start))
-    application.add_handler(CommandHandler("help", help_command))
+async def bindgroup(turn: Turn) -> Replies:
+    event = turn.event
+    department = bind_group(turn.ctx.db, turn.ctx.clock, turn.who, event.chat_id, event.chat_title)
+    return [Message(texts.GROUP_BOUND.format(department=esc(department)))]
 
 
-def register_fallback(application: Application) -> None:
-    """Registered last: a command no handler took gets the right form, not silence."""
-    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+def routes(r: Routes) -> None:
+    r.command("start", start)
+    r.command("help", help_command)
+    r.command("invite", invite)
+    r.command("bindgroup", bindgroup)

@@ -2,381 +2,167 @@
 /assign, /close, /reopen, and /history. Admins only.
 
 Every change is shown as before/after with 确认 / 取消; nothing is written before 确认 (the draft lives in
-a Conversation row, services/task_drafts.py). On 确认: the change and its audit row (services/task_edits.py),
-the task's reminders re-planned (services/replan.py), then one message to each department concerned.
+a Conversation row, services/task_drafts.py; services/task_steps.py decides each next step). On 确认 the
+service writes the change, its audit row and the task's re-planned reminders in one transaction; then each
+department concerned is told in one message. Questions and buttons: handlers/task_admin_flow.py.
 """
+
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
-from sqlalchemy.orm import Session
-from telegram import Update
-from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
-
-from storage.models import Conversation, Department
 from handlers import task_admin_flow as flow
 from handlers import task_admin_texts as tt
-from handlers.common import REFUSALS, app_ctx, clear_buttons, identity_of, refuse, reply, session_of
+from handlers.context import Turn
+from handlers.dispatch import Routes
+from handlers.markup import to_plain
 from handlers.notify import notify_department
-from services import task_drafts, task_edits
+from handlers.replies import ClearButtons, EditPressed, Message, Replies, Reply, Toast
+from services import task_drafts
 from services.access import require_admin
-from services.replan import replan_task
-from services.task_drafts import (CONFIRM, DEADLINE, DEPS, FIXDEP, RUBRIC, TARGET, TEXT, WHICH, CHOICE, KIND,
-                                  Draft)
-from services.task_edits import Edit, EditRefused
+from services.task_drafts import Step
+from services.task_edits import Edit, EditRefused, split_names
 from services.task_history import history as task_history
-from services.tasks import current_letter
 
 log = logging.getLogger("duban.handlers.task_admin")
-USAGE = {"addtask": tt.ADDTASK_USAGE, "deadline": tt.DEADLINE_USAGE, "recur": tt.RECUR_USAGE,
-         "assign": tt.ASSIGN_USAGE, "close": tt.CLOSE_USAGE, "reopen": tt.REOPEN_USAGE, "history": tt.HISTORY_USAGE}
+KIND = task_drafts.KIND  # the exchange's kind while an edit is in progress (routing.py's /cancel asks)
+USAGE = {
+    "addtask": tt.ADDTASK_USAGE,
+    "deadline": tt.DEADLINE_USAGE,
+    "recur": tt.RECUR_USAGE,
+    "assign": tt.ASSIGN_USAGE,
+    "close": tt.CLOSE_USAGE,
+    "reopen": tt.REOPEN_USAGE,
+    "history": tt.HISTORY_USAGE,
+}
 OPS = {"deadline": "move", "recur": "recur", "assign": "assign", "close": "close", "reopen": "reopen"}
 MIN_ARGS = {"move": 2, "recur": 2, "assign": 2, "close": 1, "reopen": 1}
 
 
-async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, keyboard) -> None:
-    """Send the next question; its buttons are from now on the only live ones of this edit."""
-    message = await reply(update, context, text, keyboard)
-    with session_of(context) as session:
-        task_drafts.remember_prompt(session, identity_of(update, context), message.message_id)
+def _typed(step: Step) -> Replies:
+    """The answer to a command or a typed answer."""
+    if step.question is not None:
+        return [flow.prompt(step.question)]
+    if step.problem is not None:
+        return [Message(tt.problem(step.problem))]
+    if step.refused is not None:
+        return [Message(tt.refused(step.refused))]
+    return []  # no edit in progress any more: nothing to answer
 
 
-async def _step(update, context, session: Session, identity, draft: Draft) -> None:
-    """Settle the draft, store it, ask its question; a refusal ends the edit with the reason."""
-    ctx = app_ctx(context)
-    try:
-        flow.settle(session, ctx, draft)
-        task_drafts.save(session, ctx.clock, identity, draft)
-        text, keyboard = flow.prompt(session, ctx, draft)
-    except EditRefused as exc:
-        task_drafts.drop(session, identity)
-        session.commit()
-        await reply(update, context, tt.refused(exc))
-        return
-    session.commit()
-    await ask(update, context, text, keyboard)
+def _pressed(step: Step) -> Replies:
+    """The answer to a button: the picker changes in place; other steps leave their buttons behind."""
+    if step.stale:
+        return [Toast(tt.STALE)]
+    if step.problem is not None:
+        return [Toast(to_plain(tt.problem(step.problem)), alert=True)]
+    if step.in_place:
+        changed: list[Reply] = [EditPressed(flow.prompt(step.question))] if step.question else []
+        return [Toast(""), *changed]
+    answers: list[Reply] = [Toast(""), ClearButtons()]
+    if step.cancelled:
+        return [*answers, Message(tt.CANCELLED)]
+    return answers + _typed(step)
 
 
 # -- commands --------------------------------------------------------------------------------------
 
-async def addtask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    identity, ctx, args = identity_of(update, context), app_ctx(context), list(context.args or [])
-    try:
-        require_admin(identity)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
+
+async def addtask(turn: Turn) -> Replies:
+    require_admin(turn.who)
+    args, ctx = turn.args, turn.ctx
     if len(args) == 1:
-        await reply(update, context, tt.ADDTASK_USAGE)
-        return
-    with session_of(context) as session:
-        if not args:  # step by step, starting with the departments
-            draft = task_drafts.save(session, ctx.clock, identity, Draft(Edit("add"), DEPS, {"dep_ids": [], "page": 0}))
-            text, keyboard = flow.prompt(session, ctx, draft)
-            session.commit()
-            await ask(update, context, text, keyboard)
-            return
-        text = " ".join(args[1:-1]) if len(args) >= 3 else args[1]
-        draft = Draft(Edit("add", departments=flow.split_names(args[0]), text=text), CONFIRM, {})
-        problem = flow.read_phrase(session, ctx, draft, args[-1])
-        if problem:
-            await reply(update, context, problem + "\n" + tt.ADDTASK_USAGE)
-            return
-        await _step(update, context, session, identity, draft)
+        return [Message(tt.ADDTASK_USAGE)]
+    if not args:  # step by step, starting with the departments
+        return [flow.prompt(task_drafts.start_picking(ctx.db, ctx.clock, turn.who))]
+    text = " ".join(args[1:-1]) if len(args) >= 3 else args[1]
+    edit = Edit("add", departments=split_names(args[0]), text=text)
+    step = task_drafts.begin(ctx.db, ctx.clock, ctx.calendar, turn.who, edit, args[-1])
+    if step.problem is not None:
+        return [Message(tt.problem(step.problem) + "\n" + tt.ADDTASK_USAGE)]
+    return _typed(step)
 
 
-async def edit_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def edit_command(turn: Turn) -> Replies:
     """/deadline, /recur, /assign, /close, /reopen: the same path, told apart by the command's name."""
-    name = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
-    op, args = OPS[name], list(context.args or [])
-    identity, ctx = identity_of(update, context), app_ctx(context)
-    try:
-        require_admin(identity)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
+    require_admin(turn.who)
+    name, args, ctx = turn.event.command or "", turn.args, turn.ctx
+    op = OPS[name]
     if len(args) < MIN_ARGS[op]:
-        await reply(update, context, USAGE[name])
-        return
-    with session_of(context) as session:
-        try:
-            task_edits.find_task(session, current_letter(session), args[0])
-        except EditRefused as exc:
-            await reply(update, context, tt.refused(exc))
-            return
-        except REFUSALS as exc:
-            await refuse(update, context, exc)
-            return
-        draft = Draft(Edit(op, code=args[0]), CONFIRM, {})
-        if op == "assign":
-            draft.edit.departments = flow.split_names(" ".join(args[1:]))
-        if op in ("move", "recur"):
-            problem = flow.read_phrase(session, ctx, draft, " ".join(args[1:]))
-            if problem:
-                await reply(update, context, problem)
-                return
-        await _step(update, context, session, identity, draft)
+        return [Message(USAGE[name])]
+    rest = " ".join(args[1:])
+    edit = Edit(op, code=args[0], departments=split_names(rest) if op == "assign" else [])
+    phrase = rest if op in ("move", "recur") else None
+    return _typed(task_drafts.begin(ctx.db, ctx.clock, ctx.calendar, turn.who, edit, phrase))
 
 
-async def history(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    identity, ctx = identity_of(update, context), app_ctx(context)
-    if not context.args:
-        await reply(update, context, tt.HISTORY_USAGE)
-        return
+async def history(turn: Turn) -> Replies:
+    if not turn.args:
+        return [Message(tt.HISTORY_USAGE)]
+    require_admin(turn.who)
+    code = turn.args[0]
     try:
-        require_admin(identity)
-        with session_of(context) as session:
-            entries = task_history(session, context.args[0])
+        entries = task_history(turn.ctx.db, code)
     except EditRefused as exc:
-        await reply(update, context, tt.refused(exc))
-        return
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
-    await reply(update, context, tt.history(context.args[0], entries, ctx.clock.tz))
+        return [Message(tt.refused(exc))]
+    return [Message(tt.history(code, entries, turn.ctx.clock.tz, turn.office))]
 
 
-async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    with session_of(context) as session:
-        task_drafts.drop(session, identity_of(update, context))
-    await reply(update, context, tt.CANCELLED)
+async def cancel(turn: Turn) -> Replies:
+    """/cancel during an edit: the draft goes, nothing of it was written."""
+    task_drafts.drop(turn.ctx.db, turn.who)
+    return [Message(tt.CANCELLED)]
 
 
 # -- answers: buttons and typed text ---------------------------------------------------------------
 
-STEPS_OF = {"on": (DEPS,), "off": (DEPS,), "pg": (DEPS,), "dn": (DEPS,), "sk": (TARGET, RUBRIC), "rb": (RUBRIC,),
-            "ch": (CHOICE,), "wd": (WHICH,), "fx": (DEPS, FIXDEP), "ok": (CONFIRM,), "x": None}
+
+async def on_button(turn: Turn) -> Replies:
+    require_admin(turn.who)
+    action, arg, seq = flow.read_payload(turn.event.payload or "")
+    if action == "ok":
+        return await _confirm(turn, seq)
+    ctx = turn.ctx
+    return _pressed(task_drafts.press(ctx.db, ctx.clock, turn.who, action, arg, seq))
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
-    parts = (query.data or "").split(":")
-    action, arg = (parts[1] if len(parts) > 1 else ""), (parts[2] if len(parts) > 2 else "")
-    identity, ctx = identity_of(update, context), app_ctx(context)
-    try:
-        require_admin(identity)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
-    with session_of(context) as session:
-        draft = task_drafts.current(session, identity)
-        live = draft is not None and (query.message is None or draft.prompt in (None, query.message.message_id))
-        if not live or action not in STEPS_OF or (STEPS_OF[action] and draft.step not in STEPS_OF[action]):
-            await query.answer(tt.STALE)
-            return
-        if action == "x":
-            task_drafts.drop(session, identity)
-            session.commit()
-            await query.answer()
-            await clear_buttons(update)
-            await reply(update, context, tt.CANCELLED)
-            return
-        if action == "ok":
-            await _confirm(update, context, session, identity, draft)
-            return
-        if action in ("on", "off", "pg"):
-            await _toggle(update, context, session, identity, draft, action, arg)
-            return
-        if action == "dn" and not draft.data.get("dep_ids"):
-            await query.answer(tt.NEED_DEPARTMENT, show_alert=True)
-            return
-        await query.answer()
-        await clear_buttons(update)
-        await _advance_by_button(update, context, session, identity, draft, action, arg)
+async def on_text(turn: Turn) -> Replies:
+    """A typed answer to the current step (the dispatcher sends text here while an edit is in progress)."""
+    require_admin(turn.who)
+    ctx = turn.ctx
+    return _typed(task_drafts.answer(ctx.db, ctx.clock, ctx.calendar, turn.who, turn.event.text))
 
 
-async def _toggle(update, context, session, identity, draft: Draft, action: str, arg: str) -> None:
-    """Department buttons change the keyboard in place; a press that changes nothing edits nothing."""
-    chosen = list(draft.data.get("dep_ids") or [])
-    page = int(draft.data.get("page") or 0)
-    value = int(arg) if arg.lstrip("-").isdigit() else None
-    if value is None or (action == "on" and value in chosen) or (action == "off" and value not in chosen) \
-            or (action == "pg" and value == page):
-        await update.callback_query.answer()
-        return
-    if action == "on":
-        chosen.append(value)
-    elif action == "off":
-        chosen.remove(value)
-    else:
-        draft.data["page"] = value
-    draft.data["dep_ids"] = chosen
-    task_drafts.save(session, app_ctx(context).clock, identity, draft)
-    text, keyboard = flow.department_page(session, draft)
-    session.commit()
-    await update.callback_query.answer()
-    try:
-        await update.callback_query.edit_message_text(text, reply_markup=keyboard)
-    except BadRequest as exc:  # a double tap's second edit: already shown as it is
-        log.debug("department keyboard not edited: %s", exc)
+async def _confirm(turn: Turn, seq: int | None) -> Replies:
+    ctx = turn.ctx
+    confirmed = task_drafts.confirm(ctx.db, ctx.clock, ctx.calendar, ctx.policy, ctx.admins, turn.who, seq)
+    if confirmed.stale:
+        return [Toast(tt.STALE)]
+    made = confirmed.made
+    if made is None:
+        refused = confirmed.refused or EditRefused("changed_meanwhile")
+        return [Toast(""), ClearButtons(), Message(tt.refused(refused))]
+    log.info(
+        "task %s: %s by %s; reminders superseded %d, planned %d",
+        made.code,
+        made.op,
+        turn.who.user_id,
+        made.replanned.superseded,
+        made.replanned.planned,
+        extra={"task": made.code},
+    )
+    notice = Message(tt.notice(made.preview, turn.office))
+    reached: list[str] = []
+    missing: list[str] = []
+    for dep_id, name in made.departments:
+        sent = await notify_department(ctx, dep_id, notice)
+        (reached if sent else missing).append(name)
+    return [Toast(tt.SAVED), ClearButtons(), Message(tt.done(made.op, made.code, reached, missing))]
 
 
-async def _advance_by_button(update, context, session, identity, draft: Draft, action: str, arg: str) -> None:
-    ctx = app_ctx(context)
-    if action == "dn":
-        draft.edit.departments = flow.chosen_names(session, draft)
-        draft.step = TEXT
-    elif action == "sk":
-        draft.step = RUBRIC if draft.step == TARGET else DEADLINE
-        draft.data.pop("found", None)
-    elif action == "rb":
-        draft.edit.rubric, draft.step = arg, DEADLINE
-        draft.data.pop("found", None)
-    elif action == "ch":
-        choices = draft.data.pop("choices", [])
-        draft.edit.spec = choices[int(arg)]["spec"] if arg.isdigit() and int(arg) < len(choices) else None
-    elif action == "wd":
-        draft.edit.deadline_id = int(arg) if arg.isdigit() else None
-    elif action == "fx" and draft.step == DEPS:
-        ids = draft.data.setdefault("dep_ids", [])
-        if arg.isdigit() and int(arg) not in ids:
-            ids.append(int(arg))
-    elif action == "fx":
-        chosen = session.get(Department, int(arg)) if arg.isdigit() else None
-        unknown = draft.data.pop("unknown", "")
-        draft.edit.departments = [chosen.name if (n == unknown and chosen) else n for n in draft.edit.departments]
-        draft.data.pop("suggest", None)
-    if draft.step in (CHOICE, WHICH, FIXDEP, CONFIRM):
-        await _step(update, context, session, identity, draft)
-        return
-    task_drafts.save(session, ctx.clock, identity, draft)
-    text, keyboard = flow.prompt(session, ctx, draft)
-    session.commit()
-    await ask(update, context, text, keyboard)
-
-
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, conversation: Conversation) -> None:
-    """A typed answer to the current step (messages.py routes here for kind "task_edit")."""
-    identity, ctx = identity_of(update, context), app_ctx(context)
-    text = (update.effective_message.text or "").strip()
-    try:
-        require_admin(identity)
-    except REFUSALS as exc:
-        await refuse(update, context, exc)
-        return
-    with session_of(context) as session:
-        draft = task_drafts.current(session, identity)
-        if draft is None:
-            return
-        if draft.step == DEPS:
-            await _typed_departments(update, context, session, identity, draft, text)
-            return
-        if draft.step == TEXT:
-            if len(text) > task_edits.MAX_TEXT:
-                await reply(update, context, tt.refused(EditRefused("text_too_long", limit=task_edits.MAX_TEXT)))
-                return
-            draft.edit.text, draft.step = text, TARGET
-        elif draft.step == TARGET:
-            draft.edit.target = flow.read_target(text)
-            if draft.edit.target is None:
-                await reply(update, context, tt.BAD_TARGET)
-                return
-            draft.step = RUBRIC
-        elif draft.step == RUBRIC:
-            found = task_edits.search_rubric(text)
-            exact = [sid for sid, _ in found if sid == text]
-            if exact:
-                draft.edit.rubric, draft.step = exact[0], DEADLINE
-                draft.data.pop("found", None)
-            elif not found:
-                await reply(update, context, tt.NO_RUBRIC_FOUND.format(query=tt.esc(text)))
-                return
-            else:
-                draft.data["found"] = found
-        elif draft.step == DEADLINE:
-            problem = flow.read_phrase(session, ctx, draft, text)
-            if problem:
-                await reply(update, context, problem)
-                return
-            await _step(update, context, session, identity, draft)
-            return
-        else:
-            await reply(update, context, tt.PRESS_BUTTONS)
-            return
-        task_drafts.save(session, ctx.clock, identity, draft)
-        question, keyboard = flow.prompt(session, ctx, draft)
-        session.commit()
-    await ask(update, context, question, keyboard)
-
-
-async def _typed_departments(update, context, session, identity, draft: Draft, text: str) -> None:
-    ctx = app_ctx(context)
-    ids = draft.data.setdefault("dep_ids", [])
-    for name in flow.split_names(text):
-        try:
-            dep = flow.find_department(session, name)
-        except flow.UnknownDepartment as exc:
-            task_drafts.save(session, ctx.clock, identity, draft)
-            found = flow.suggestions(session, exc)
-            session.commit()
-            if not found:
-                await reply(update, context, tt.UNKNOWN_DEPARTMENT_NONE.format(name=tt.esc(exc.name)))
-                return
-            await ask(update, context, *flow.fix_prompt(exc.name, found))
-            return
-        if dep.id not in ids:
-            ids.append(dep.id)
-    task_drafts.save(session, ctx.clock, identity, draft)
-    question, keyboard = flow.prompt(session, ctx, draft)
-    session.commit()
-    await ask(update, context, question, keyboard)
-
-
-async def _confirm(update, context, session, identity, draft: Draft) -> None:
-    ctx, query = app_ctx(context), update.callback_query
-    try:
-        applied = task_edits.apply(session, ctx.clock, f"tg:{identity.user_id}", draft.edit)
-    except (EditRefused, *REFUSALS) as exc:
-        session.rollback()
-        task_drafts.drop(session, identity)
-        session.commit()
-        await query.answer()
-        await clear_buttons(update)
-        await reply(update, context, tt.refused(exc) if isinstance(exc, EditRefused) else tt.CHANGED_MEANWHILE)
-        return
-    replanned = replan_task(session, ctx.clock, ctx.calendar, ctx.policy, ctx.settings.admins, applied.task_id,
-                            draft.edit.op)
-    task_drafts.drop(session, identity)
-    p = applied.preview
-    names = {d.id: d.name for d in session.query(Department).filter(Department.id.in_(p.department_ids))}
-    session.commit()
-    log.info("task %s: %s by %s; reminders superseded %d, planned %d", applied.code, draft.edit.op,
-             identity.user_id, replanned.superseded, replanned.planned, extra={"task": applied.code})
-    await query.answer("已保存")
-    await clear_buttons(update)
-    notice, reached, missing = tt.notice(replace(p, code=applied.code)), [], []
-    for dep_id in p.department_ids:
-        sent = await notify_department(context, dep_id, notice)
-        (reached if sent else missing).append(names.get(dep_id, ""))
-    await reply(update, context, tt.done(draft.edit.op, applied.code, reached, missing))
-
-
-class _Editing(filters.MessageFilter):
-    """Messages from someone with an office edit in progress (so /cancel here, not in report_flow)."""
-
-    def __init__(self, application: Application):
-        super().__init__(name="task_edit_in_progress")
-        self.application = application
-
-    def filter(self, message) -> bool:
-        if message.from_user is None:
-            return False
-        with app_ctx_of(self.application).db.session() as session:
-            conv = session.get(Conversation, (message.chat.id, message.from_user.id))
-            return conv is not None and conv.kind == KIND
-
-
-def app_ctx_of(application: Application):
-    from bot.app import context_of
-
-    return context_of(application)
-
-
-def register(application: Application) -> None:
-    application.add_handler(CommandHandler("cancel", cancel, filters=_Editing(application)))
-    application.add_handler(CommandHandler("addtask", addtask))
-    application.add_handler(CommandHandler(list(OPS), edit_command))
-    application.add_handler(CommandHandler("history", history))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=r"^ta:"))
+def routes(r: Routes) -> None:
+    r.command("addtask", addtask)
+    r.command(tuple(OPS), edit_command)
+    r.command("history", history)
+    r.buttons[flow.PREFIX] = on_button
+    r.flows[KIND] = on_text

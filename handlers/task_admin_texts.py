@@ -1,15 +1,21 @@
 """Chinese text for the office's task edits (/addtask, /deadline, /assign, /close, /reopen, /recur, /history).
-Templates are HTML; every value goes through esc."""
+Templates are HTML; every value goes through esc. `{office}` is the coordinating office's name (美丽办)."""
+
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
-from handlers.task_texts import clip, day
-from handlers.texts import esc
 from deadlines import wording
+from handlers.markup import esc
+from handlers.task_texts import clip, day
+from services.task_edits import EditRefused, Preview, Shape
+from services.task_history import HistoryEntry
+from services.task_steps import Problem, Reading
 
-ADDTASK_USAGE = ("用法:<code>/addtask</code> 按提示一步步新增任务;\n"
-                 "或一行写完:<code>/addtask 发改局 完成XX工作 10月底前</code>(多个部门用“、”隔开)")
+ADDTASK_USAGE = (
+    "用法:<code>/addtask</code> 按提示一步步新增任务;\n"
+    "或一行写完:<code>/addtask 发改局 完成XX工作 10月底前</code>(多个部门用“、”隔开)"
+)
 DEADLINE_USAGE = "用法:<code>/deadline 任务编号 新的截止时间</code>,例如 <code>/deadline 14.2 10月15日</code>"
 RECUR_USAGE = "用法:<code>/recur 任务编号 周期</code>,例如 <code>/recur 22.3 每季度末月25日前</code>"
 ASSIGN_USAGE = "用法:<code>/assign 任务编号 部门 [部门…]</code>,例如 <code>/assign 14.2 住建局 综合执法局</code>"
@@ -19,15 +25,22 @@ HISTORY_USAGE = "用法:<code>/history 任务编号</code>,例如 <code>/history
 
 ASK_DEPS = "新增任务 ①/⑤:请选择责任部门(可多选,第 {page}/{pages} 页)。\n已选:{chosen}\n也可以直接输入部门名称。"
 ASK_TEXT = "新增任务 ②/⑤:请输入工作内容,例如 <code>完成2022年度扬尘污染专项整治,形成整改清单</code>"
-ASK_TARGET = ("新增任务 ③/⑤:量化目标(可选)。写名称和数量,例如 <code>新建污水管网 12公里</code> 或 <code>12公里</code>;"
-              "没有请点“跳过”。")
-ASK_RUBRIC = ("新增任务 ④/⑤:对应的考核细则(可选)。输入编号(如 <code>7.1</code>)或关键词(如 <code>污水</code>);"
-              "没有请点“跳过”。")
+ASK_TARGET = (
+    "新增任务 ③/⑤:量化目标(可选)。写名称和数量,例如 <code>新建污水管网 12公里</code> 或 <code>12公里</code>;"
+    "没有请点“跳过”。"
+)
+ASK_RUBRIC = (
+    "新增任务 ④/⑤:对应的考核细则(可选)。输入编号(如 <code>7.1</code>)或关键词(如 <code>污水</code>);没有请点“跳过”。"
+)
 PICK_RUBRIC = "找到这些考核细则,请选择一项:"
 NO_RUBRIC_FOUND = "没有找到与“{query}”相关的考核细则。请换个编号或关键词,或点“跳过”。"
-ASK_DEADLINE = ("新增任务 ⑤/⑤:截止时间?按平常的说法写,例如 <code>9月底前</code>、<code>每季度末月25日前</code>、"
-                "<code>名单确定后10个工作日内</code>、<code>下周五</code>")
-BAD_TARGET = "没有读懂这个目标。请写数量和单位,例如 <code>新建污水管网 12公里</code>、<code>500亩</code>;没有目标请点“跳过”。"
+ASK_DEADLINE = (
+    "新增任务 ⑤/⑤:截止时间?按平常的说法写,例如 <code>9月底前</code>、<code>每季度末月25日前</code>、"
+    "<code>名单确定后10个工作日内</code>、<code>下周五</code>"
+)
+BAD_TARGET = (
+    "没有读懂这个目标。请写数量和单位,例如 <code>新建污水管网 12公里</code>、<code>500亩</code>;没有目标请点“跳过”。"
+)
 NEED_DEPARTMENT = "请至少选择一个责任部门。"
 PICK_READING = "“{phrase}”有几种读法,请选择:"
 PICK_DEADLINE = "任务 <b>{code}</b> 有 {n} 个截止时间,要修改哪一个?"
@@ -37,11 +50,19 @@ ADDED_DEPARTMENT = "已选:{chosen}"
 PRESS_BUTTONS = "请点上面的按钮继续,或发送 /cancel 放弃。"
 CANCELLED = "已取消,没有做任何修改。"
 STALE = "这个按钮已失效,请按最新的提示操作。"
+SAVED = "已保存"
+SKIP, PREV_PAGE, NEXT_PAGE = "跳过", "◀ 上一页", "下一页 ▶"
+NEXT_STEP = "下一步 ▶(已选 {n} 个)"
+PICKED = "✓ {name}"
+NONE_PICKED = "(尚未选择)"
 PAST_WARNING = "⚠️ 注意:{dates} 已经过去,保存后会显示为逾期。确定要这样保存吗?"
 CONFIRM, CONFIRM_PAST, CANCEL = "✅ 确认", "⚠️ 仍然确认", "✖ 取消"
-NOT_RECURRING = ("“{phrase}”不是周期性的截止时间。周期可以这样写:<code>每季度末月25日前</code>、<code>每月底前</code>;"
-                 "改成一次性的日期请用 <code>/deadline</code>。")
+NOT_RECURRING = (
+    "“{phrase}”不是周期性的截止时间。周期可以这样写:<code>每季度末月25日前</code>、<code>每月底前</code>;"
+    "改成一次性的日期请用 <code>/deadline</code>。"
+)
 
+CHANGED_MEANWHILE = "任务刚刚被修改过,这次修改没有保存。请重新发送命令。"
 REFUSED = {
     "no_task": "没有编号为 {code} 的任务。任务编号形如 14.2,发送 /tasks 查看。",
     "no_departments": "请至少写一个责任部门。",
@@ -62,6 +83,19 @@ REFUSED = {
     "bad_target": "目标需要大于0的数量和单位,例如 <code>12公里</code>。",
     "unknown_op": "无法完成这个操作。",
     "unknown_department": UNKNOWN_DEPARTMENT_NONE,
+    "changed_meanwhile": CHANGED_MEANWHILE,
+}
+# Answers that cannot be used; the step waits for another (services.task_steps.Problem).
+PROBLEMS = {
+    "unreadable_phrase": "{problem}",  # the phrase reader's own words, with examples
+    "phrase_not_recurring": NOT_RECURRING,
+    "ambiguous": REFUSED["ambiguous"],
+    "text_too_long": REFUSED["text_too_long"],
+    "unread_target": BAD_TARGET,
+    "no_rubric_found": NO_RUBRIC_FOUND,
+    "unknown_department": UNKNOWN_DEPARTMENT_NONE,
+    "need_department": NEED_DEPARTMENT,
+    "press_buttons": PRESS_BUTTONS,
 }
 
 DONE = {
@@ -74,16 +108,21 @@ DONE = {
 }
 REACHED = "已通知:{departments}。"
 NOT_REACHED = "未能通知:{departments}(尚无联络员或无法送达)。"
-CHANGED_MEANWHILE = "任务刚刚被修改过,这次修改没有保存。请重新发送命令。"
-TITLES = {"add": "新增任务", "move": "修改截止时间", "recur": "设置周期性截止", "assign": "调整责任部门",
-          "close": "关闭任务", "reopen": "重新打开任务"}
+TITLES = {
+    "add": "新增任务",
+    "move": "修改截止时间",
+    "recur": "设置周期性截止",
+    "assign": "调整责任部门",
+    "close": "关闭任务",
+    "reopen": "重新打开任务",
+}
 NOTICE = {
-    "add": "📌 <b>美丽办新增任务 {code}</b>\n{text}\n责任部门:{departments}\n截止时间:{deadline}\n发送 /task {code} 查看详情。",
+    "add": "📌 <b>{office}新增任务 {code}</b>\n{text}\n责任部门:{departments}\n截止时间:{deadline}\n发送 /task {code} 查看详情。",
     "move": "⏰ <b>任务 {code} 截止时间调整</b>\n{text}\n原:{before}\n现:{after}\n请按新的时间完成。",
     "recur": "⏰ <b>任务 {code} 改为周期性截止</b>\n{text}\n原:{before}\n现:{after}\n请按新的时间完成。",
     "assign": "🔁 <b>任务 {code} 责任部门调整</b>\n{text}\n原:{before}\n现:{after}",
-    "close": "✅ <b>任务 {code} 已由美丽办关闭</b>,不再提醒。\n{text}",
-    "reopen": "↩️ <b>任务 {code} 已由美丽办重新打开</b>,将按截止时间提醒。\n{text}",
+    "close": "✅ <b>任务 {code} 已由{office}关闭</b>,不再提醒。\n{text}",
+    "reopen": "↩️ <b>任务 {code} 已由{office}重新打开</b>,将按截止时间提醒。\n{text}",
 }
 
 
@@ -102,26 +141,27 @@ def deadline(shape) -> str:
     return f"{dates}「{esc(shape.phrase)}」" if shape.phrase else dates
 
 
-def deadline_button(shape) -> str:
-    first = f"{shape.dates[0].month}月{shape.dates[0].day}日" + ("起" if len(shape.dates) > 1 else "") \
-        if shape.dates else "事件后"
+def deadline_button(shape: Shape) -> str:
+    first = (
+        f"{shape.dates[0].month}月{shape.dates[0].day}日" + ("起" if len(shape.dates) > 1 else "")
+        if shape.dates
+        else "事件后"
+    )
     return clip(f"{first} {shape.phrase or ''}".strip(), 30)
 
 
-def reading_button(reading) -> str:
+def reading_button(reading: Reading) -> str:
     when = f"{reading.date.year}年{reading.date.month}月{reading.date.day}日" if reading.date else "无具体日期"
     return f"{when}({KIND_NAMES.get(reading.kind, reading.kind)})"
 
 
-def chosen_phrase(reading, typed: str) -> str:
-    """The words kept for one reading of an ambiguous phrase: its own date, not the whole phrase."""
-    if reading.kind == "recurring" or reading.date is None:
-        return typed
-    return f"{reading.date.month}月{reading.date.day}日"
-
-
-KIND_NAMES = {"absolute": "固定日期", "month_end": "月末", "year_end": "年底", "recurring": "周期性",
-              "relative": "事件后起算"}
+KIND_NAMES = {
+    "absolute": "固定日期",
+    "month_end": "月末",
+    "year_end": "年底",
+    "recurring": "周期性",
+    "relative": "事件后起算",
+}
 
 
 def departments(names) -> str:
@@ -150,9 +190,10 @@ def preview(p) -> str:
     return "\n".join(lines)
 
 
-def notice(p) -> str:
+def notice(p: Preview, office: str) -> str:
+    """What the departments concerned are told once the edit is saved (the chat and `duban task`)."""
     b, a = p.before, p.after
-    values = {"code": esc(p.code), "text": esc(clip(p.text, 80))}
+    values = {"code": esc(p.code), "text": esc(clip(p.text, 80)), "office": esc(office)}
     if p.edit.op == "add":
         values |= {"departments": departments(a["departments"]), "deadline": deadline(a["deadline"])}
     elif p.edit.op in ("move", "recur"):
@@ -171,29 +212,25 @@ def done(op: str, code: str, reached: list[str], missing: list[str]) -> str:
     return "\n".join(lines)
 
 
-def refused(exc) -> str:
+def refused(exc: EditRefused) -> str:
     template = REFUSED.get(exc.reason, REFUSED["unknown_op"])
     return template.format(**{k: esc(v) for k, v in exc.details.items()})
 
 
-def bad_phrase(exc) -> str:
-    return esc(str(exc))
-
-
-def not_recurring(phrase: str) -> str:
-    return NOT_RECURRING.format(phrase=esc(phrase))
+def problem(p: Problem) -> str:
+    return PROBLEMS.get(p.reason, PRESS_BUTTONS).format(**{k: esc(v) for k, v in p.details.items()})
 
 
 # -- /history --------------------------------------------------------------------------------------
 
-ACTORS = {"loader": "载入责任书", "first-start": "首次启动载入责任书", "cli": "命令行(美丽办)"}
+ACTORS = {"loader": "载入责任书", "first-start": "首次启动载入责任书", "cli": "命令行({office})"}
 HISTORY_TITLE = "🗂 <b>任务 {code} 的修改记录</b>(共 {n} 条,最新的在前)"
 NO_HISTORY = "任务 {code} 还没有修改记录。"
 
 
-def _actor(entry) -> str:
+def _actor(entry: HistoryEntry, office: str) -> str:
     if entry.actor in ACTORS:
-        return ACTORS[entry.actor]
+        return ACTORS[entry.actor].format(office=esc(office))
     if entry.actor.startswith("tg:"):
         return esc(entry.actor_name) if entry.actor_name else f"管理员(用户 {esc(entry.actor[3:])})"
     return esc(entry.actor)
@@ -220,7 +257,7 @@ def _when(spec: dict) -> str:
     if kind == "month_end":
         return f"{spec.get('month')}月底"
     if kind == "recurring":
-        return EVERY.get(spec.get("every"), "") + (f"{spec['day']}日" if spec.get("day") else "末")
+        return EVERY.get(str(spec.get("every")), "") + (f"{spec['day']}日" if spec.get("day") else "末")
     if kind == "relative":
         return "事件后起算"
     if kind == "duration":
@@ -239,8 +276,10 @@ def _spec_text(snapshot: dict | None) -> str:
 def describe(entry) -> str:
     b, a = entry.before or {}, entry.after or {}
     what = {
-        "task.add": lambda: f"新增任务:{esc(clip(a.get('text', ''), 40))};部门 {departments(a.get('departments'))};"
-                            f"截止 {_shape_json(a.get('deadline'))}",
+        "task.add": lambda: (
+            f"新增任务:{esc(clip(a.get('text', ''), 40))};部门 {departments(a.get('departments'))};"
+            f"截止 {_shape_json(a.get('deadline'))}"
+        ),
         "deadline.move": lambda: f"截止时间 {_shape_json(b.get('deadline'))} → {_shape_json(a.get('deadline'))}",
         "deadline.recur": lambda: f"改为周期性截止 {_shape_json(b.get('deadline'))} → {_shape_json(a.get('deadline'))}",
         "task.assign": lambda: f"责任部门 {departments(b.get('departments'))} → {departments(a.get('departments'))}",
@@ -252,18 +291,20 @@ def describe(entry) -> str:
         "deadline.create": lambda: f"载入截止时间 {_spec_text(a)}",
         "deadline.update": lambda: f"责任书更新了截止时间 {_spec_text(b)} → {_spec_text(a)}",
         "deadline.retire": lambda: f"截止时间已不在责任书中 {_spec_text(b)}",
-        "deadline.follow_up": lambda: f"上报审核通过后新增截止时间 {esc(a.get('date', ''))}「{esc(a.get('phrase', ''))}」",
+        "deadline.follow_up": lambda: (
+            f"上报审核通过后新增截止时间 {esc(a.get('date', ''))}「{esc(a.get('phrase', ''))}」"
+        ),
     }.get(entry.action, lambda: esc(entry.action))
     return what()
 
 
-def history(code: str, entries, tz) -> str:
+def history(code: str, entries: list[HistoryEntry], tz: tzinfo, office: str) -> str:
     if not entries:
         return NO_HISTORY.format(code=esc(code))
     lines = [HISTORY_TITLE.format(code=esc(code), n=len(entries))]
     for e in entries:
         at: datetime = e.at.astimezone(tz)
-        lines.append(f"· {at.year}-{at.month:02d}-{at.day:02d} {at:%H:%M} {_actor(e)}:{describe(e)}")
+        lines.append(f"· {at.year}-{at.month:02d}-{at.day:02d} {at:%H:%M} {_actor(e, office)}:{describe(e)}")
     return "\n".join(lines)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers.texts import esc
+from handlers.markup import esc
 
 COLOUR = {"red": ("🔴", "逾期"), "yellow": ("🟡", "临近或待审核"), "green": ("🟢", "正常"), "done": ("✅", "已完成")}
 WEEKDAYS = "一二三四五六日"
@@ -64,7 +64,7 @@ def task_detail(detail, tz) -> str:
             when = r.submitted_at.astimezone(tz).strftime("%m-%d")
             measures = ";".join(measure_text(m) for m in r.measures or [])
             lines.append(f"· 第{r.id}号 {when} {KIND_NAMES.get(r.kind, r.kind)} {STATUS_NAMES.get(r.status, r.status)}"
-                         + (f" {measures}" if measures else "") + (f" 佐证{len(r.evidence)}份" if r.evidence else ""))
+                         + (f" {measures}" if measures else "") + (f" 佐证{r.evidence}份" if r.evidence else ""))
     else:
         lines.append("上报记录:暂无。发送 /done " + esc(v.id) + " 上报完成情况。")
     return "\n".join(lines)

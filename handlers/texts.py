@@ -1,29 +1,18 @@
 """User-facing Chinese text for onboarding, help, refusals and the reminder buttons, in one place.
 
-Templates are HTML; every value put into them goes through `esc` first.
+Templates are in the markup of handlers/markup.py; every value put into them goes through `esc` first.
+`{office}` is the coordinating office's short name from the letter (美丽办).
 """
 from __future__ import annotations
-
-import re
-from html import escape
-
-
-def esc(value: object) -> str:
-    return escape(str(value), quote=False)
-
-
-def strip_tags(html: str) -> str:
-    """Plain text for toasts (callback answers do not render HTML)."""
-    return re.sub(r"<[^>]+>", "", html).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 UNBOUND = (
     "您好,这里是<b>督办</b>机器人,负责{letter}的任务提醒、完成情况上报和考核得分查询。\n\n"
-    "您还没有绑定部门。请向美丽办管理员索取邀请码,然后发送:\n"
+    "您还没有绑定部门。请向{office}管理员索取邀请码,然后发送:\n"
     "<code>/start 邀请码</code>"
 )
 ADMIN_WELCOME = (
-    "您好,美丽办管理员。\n"
+    "您好,{office}管理员。\n"
     "当前责任书:<b>{letter}</b>({document_no})\n"
     "共 {items} 项工作任务、{tasks} 条工作内容,涉及 {departments} 个责任部门。\n"
     "发送 /help 查看可用命令。"
@@ -32,7 +21,7 @@ CONTACT_WELCOME = "您好,{name}。您是<b>{department}</b>的{role}。\n发送
 JOINED = "✅ 绑定成功:您已成为<b>{department}</b>的{role}。\n发送 /tasks 查看本部门任务,/help 查看全部命令。"
 ROLE_NAMES = {"contact": "联络员", "viewer": "查看人员", "admin": "管理员"}
 NO_LETTER = "尚未载入责任书。请管理员在服务器上运行:<code>duban letter load 文件 --year 年份</code>"
-INTERNAL_ERROR = "抱歉,处理您的消息时出错了,已记录。请稍后再试,或联系美丽办。"
+INTERNAL_ERROR = "抱歉,处理您的消息时出错了,已记录。请稍后再试,或联系{office}。"
 UNKNOWN_DEPARTMENT = "没有找到部门“{name}”。您是不是要找:{hint}"
 UNKNOWN_COMMAND = "没有这个命令。发送 /help 查看可用命令。"
 NOT_UNDERSTOOD = (
@@ -41,7 +30,7 @@ NOT_UNDERSTOOD = (
     "也可以发送 /done 任务编号,按提示一步步上报。发送 /help 查看全部命令。"
 )
 
-HELP_UNBOUND = "请向美丽办管理员索取邀请码,然后发送 <code>/start 邀请码</code> 绑定您的部门。"
+HELP_UNBOUND = "请向{office}管理员索取邀请码,然后发送 <code>/start 邀请码</code> 绑定您的部门。"
 HELP_CONTACT = (
     "<b>联络员可用命令</b>\n"
     "/tasks 本部门任务(按红黄绿排列)\n"
@@ -63,7 +52,7 @@ HELP_VIEWER = (
     "/chart 统计图(得分、各部门三色、全年进度)"
 )
 HELP_ADMIN = (
-    "<b>美丽办管理员命令</b>\n"
+    "<b>{office}管理员命令</b>\n"
     "/score 得分总览;/score 14 单项指标及失分原因\n"
     "/whatif 3.1.1 958亩 假设情况下的得分变化\n"
     "/overdue 逾期任务;/dept 发改局 部门情况\n"
@@ -82,16 +71,16 @@ HELP_ADMIN = (
 
 DENIED = {
     "generic": "无法完成这个操作。",
-    "unbound": "您还没有绑定部门。请向美丽办管理员索取邀请码,然后发送 <code>/start 邀请码</code>。",
-    "admin_only": "这个命令只有美丽办管理员可以使用。发送 /help 查看您可用的命令。",
+    "unbound": "您还没有绑定部门。请向{office}管理员索取邀请码,然后发送 <code>/start 邀请码</code>。",
+    "admin_only": "这个命令只有{office}管理员可以使用。发送 /help 查看您可用的命令。",
     "viewers_read_only": "您是查看人员,可以查看任务和得分,但不能上报。上报请由部门联络员完成。",
     "not_your_task": "任务 {code} 不属于您的部门,无法查看或上报。发送 /tasks 查看本部门任务。",
     "no_task": "没有编号为 {code} 的任务。任务编号形如 14.2,发送 /tasks 查看。",
     "no_report": "没有找到第 {report_id} 号上报。",
     "already_reviewed": "这份上报已经处理过了(当前状态:{status})。",
-    "invite_unknown": "邀请码无效。请核对后重新发送 <code>/start 邀请码</code>,或向美丽办索取新的邀请码。",
-    "invite_used": "这个邀请码已经被使用过了,每个邀请码只能用一次。请向美丽办索取新的邀请码。",
-    "invite_expired": "这个邀请码已过期(有效期7天)。请向美丽办索取新的邀请码。",
+    "invite_unknown": "邀请码无效。请核对后重新发送 <code>/start 邀请码</code>,或向{office}索取新的邀请码。",
+    "invite_used": "这个邀请码已经被使用过了,每个邀请码只能用一次。请向{office}索取新的邀请码。",
+    "invite_expired": "这个邀请码已过期(有效期7天)。请向{office}索取新的邀请码。",
     "bad_role": "身份只能是 contact(联络员)或 viewer(查看人员),例如:<code>/invite 发改局 contact</code>",
     "bindgroup_contact_only": "只有已绑定的部门联络员可以在群里发送 /bindgroup。",
     "bindgroup_in_group": "请在部门工作群里发送 /bindgroup(私聊中无需绑定)。",
@@ -115,6 +104,10 @@ INVITE_MADE = (
     "邀请码已生成:<code>{code}</code>\n部门:<b>{department}</b>,身份:{role},{days}天内有效,只能使用一次。\n"
     "请把下面的链接发给对方,对方点开后按“开始”即可绑定:\n{link}\n"
     "或让对方给机器人发送:<code>/start {code}</code>"
+)
+INVITE_MADE_NO_LINK = (
+    "邀请码已生成:<code>{code}</code>\n部门:<b>{department}</b>,身份:{role},{days}天内有效,只能使用一次。\n"
+    "请让对方给机器人发送:<code>/start {code}</code>"
 )
 INVITE_USAGE = "用法:<code>/invite 部门名称 [contact|viewer]</code>,例如 <code>/invite 发改局 contact</code>"
 JOIN_IN_PRIVATE = "请在与机器人的私聊中发送 <code>/start 邀请码</code>,邀请码只绑定您本人。"

@@ -7,21 +7,23 @@ rows; a cell merged over several rows (部分, 序号, 工作任务, departments
 部门 (optional): name, 级别 责任部门/认定部门, aliases; without it the departments the database knows.
 责任书 (optional): code, year, title, ...; without it `code` and `title` must be given.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from deadlines.specs import DeadlineSpec, SpecError, occurrences
 from reports import labels as L
 from reports.task_format import deadline_lines, parse_deadline, parse_section, parse_target, split_ids, split_names
-from deadlines.specs import SpecError, occurrences
-from services.letter_file import Department, ItemData, LetterData, LineData, closest
+from services.letter_file import Department, ItemData, LetterData, LineData, Target, closest
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,16 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@dataclass
+class _Found:
+    """What the task sheet's rows have given so far."""
+
+    sections: dict[int, str] = field(default_factory=dict)
+    # item no -> (section, title, its lines, the row it started on)
+    items: dict[int, tuple[int, str, list[LineData], int]] = field(default_factory=dict)
+    seen: dict[str, int] = field(default_factory=dict)  # line id -> row
+
+
 class _Reader:
     def __init__(self, path: Path, year: int):
         self.path, self.year = path, year
@@ -80,7 +92,7 @@ class _Reader:
 
     # -- 部门 ------------------------------------------------------------------------------------------
     def departments(self, sheet: _Sheet) -> tuple[tuple[Department, ...], tuple[Department, ...]]:
-        found = {"county": [], "city": []}
+        found: dict[str, list[Department]] = {"county": [], "city": []}
         for r in range(2, sheet.ws.max_row + 1):
             name, level, aliases = (sheet.value(r, c) for c in (1, 2, 3))
             if _blank(name):
@@ -128,8 +140,11 @@ class _Reader:
         wanted = {title for title, *_ in L.TASK_COLUMNS}
         best = None
         for r in range(1, min(5, sheet.ws.max_row) + 1):
-            cols = {str(sheet.value(r, c)).strip(): c for c in range(1, sheet.ws.max_column + 1)
-                    if str(sheet.value(r, c) or "").strip() in wanted}
+            cols = {
+                str(sheet.value(r, c)).strip(): c
+                for c in range(1, sheet.ws.max_column + 1)
+                if str(sheet.value(r, c) or "").strip() in wanted
+            }
             if best is None or len(cols) > len(best[1]):
                 best = (r, cols)
         if best is None or not best[1]:
@@ -154,50 +169,44 @@ class _Reader:
             self.problem(sheet, r, c, header, f"{header} is empty")
         return tuple(result)
 
-    def line(self, sheet: _Sheet, r: int, cols: dict[str, int], deps, recs) -> tuple | None:
-        """(section, item no, item title, the line, the section's title or None), or None when unusable."""
-        def cell(name):
-            return (sheet.value(r, cols[name]), cols[name], name) if name in cols else (None, None, name)
+    def _section(self, sheet: _Sheet, r: int, value: object, c: int | None, h: str) -> tuple[int | None, str | None]:
+        if _blank(value):  # blank: the item's, from its first row (checked by tasks())
+            return None, None
+        try:
+            return parse_section(value)
+        except ValueError as exc:
+            self.problem(sheet, r, c, h, str(exc))
+            return None, None
 
-        ok = True
-        value, c, h = cell("部分")
-        section = section_title = None
-        if not _blank(value):  # blank: the item's, from its first row (checked by tasks())
-            try:
-                section, section_title = parse_section(value)
-            except ValueError as exc:
-                self.problem(sheet, r, c, h, str(exc))
-        value, c, h = cell("序号")
+    def _item_no(self, sheet: _Sheet, r: int, value: Any, c: int | None, h: str) -> int | None:
         try:
             no = int(float(value))
             if float(value) != no:
                 raise ValueError
+            return no
         except (TypeError, ValueError):
             self.problem(sheet, r, c, h, f"'{value}' is not an item number" if not _blank(value) else "序号 is empty")
-            no, ok = None, False
-        item_title, c_title, _ = cell("工作任务")
-        value, c, h = cell("编号")
+            return None
+
+    def _line_id(self, sheet: _Sheet, r: int, no: int | None, value: object, c: int | None, h: str) -> str | None:
         lid = format(value, "g") if isinstance(value, float) else (str(value).strip() if not _blank(value) else None)
         if lid is None:
             self.problem(sheet, r, c, h, "编号 is empty")
-            ok = False
         elif no is not None and not lid.startswith(f"{no}."):
             self.problem(sheet, r, c, h, f"'{lid}' should start with '{no}.' (its 序号)")
-        text, c_text, _ = cell("工作内容")
-        if _blank(text):
-            self.problem(sheet, r, c_text, "工作内容", "工作内容 is empty")
-            ok = False
-        departments = self.names(sheet, r, *cell("责任部门")[1:], cell("责任部门")[0], deps)
-        recognized = self.names(sheet, r, *cell("认定部门")[1:], cell("认定部门")[0], recs)
-        targets = []
-        value, c, h = cell("量化目标")
+        return lid
+
+    def _targets(self, sheet: _Sheet, r: int, value: object, c: int | None, h: str) -> list[Target]:
+        targets: list[Target] = []
         for text_line in [x for x in str(value or "").splitlines() if x.strip()]:
             try:
                 targets.append(parse_target(text_line))
             except ValueError as exc:
                 self.problem(sheet, r, c, h, str(exc))
-        specs = []
-        value, c, h = cell("截止要求")
+        return targets
+
+    def _deadlines(self, sheet: _Sheet, r: int, value: object, c: int | None, h: str) -> list[DeadlineSpec]:
+        specs: list[DeadlineSpec] = []
         for raw in deadline_lines(value):
             try:
                 spec = parse_deadline(raw)
@@ -211,13 +220,79 @@ class _Reader:
         keys = [s.key for s in specs]
         for dup in sorted({k for k in keys if keys.count(k) > 1}):
             self.problem(sheet, r, c, h, f"deadline '{dup}' is stated twice")
-        rubric, _, _ = cell("考核细则")
-        note, _, _ = cell("备注")
-        if not ok or no is None:
+        return specs
+
+    def line(self, sheet: _Sheet, r: int, cols: dict[str, int], deps, recs) -> tuple | None:
+        """(section, item no, item title, the line, the section's title or None), or None when unusable.
+        Every cell is checked (in column order) even after one fails, so one pass reports all problems."""
+
+        def cell(name: str) -> tuple[Any, int | None, str]:
+            return (sheet.value(r, cols[name]), cols[name], name) if name in cols else (None, None, name)
+
+        section, section_title = self._section(sheet, r, *cell("部分"))
+        no = self._item_no(sheet, r, *cell("序号"))
+        item_title = cell("工作任务")[0]
+        lid = self._line_id(sheet, r, no, *cell("编号"))
+        text, c_text, _ = cell("工作内容")
+        if _blank(text):
+            self.problem(sheet, r, c_text, "工作内容", "工作内容 is empty")
+        departments = self.names(sheet, r, *cell("责任部门")[1:], cell("责任部门")[0], deps)
+        recognized = self.names(sheet, r, *cell("认定部门")[1:], cell("认定部门")[0], recs)
+        targets = self._targets(sheet, r, *cell("量化目标"))
+        specs = self._deadlines(sheet, r, *cell("截止要求"))
+        rubric, note = cell("考核细则")[0], cell("备注")[0]
+        if no is None or lid is None or _blank(text):
             return None
-        data = LineData(lid, str(text).strip(), departments, recognized, tuple(split_ids(rubric)), tuple(targets),
-                        tuple(specs), None if _blank(note) else str(note).strip())
+        data = LineData(
+            lid,
+            str(text).strip(),
+            departments,
+            recognized,
+            tuple(split_ids(rubric)),
+            tuple(targets),
+            tuple(specs),
+            None if _blank(note) else str(note).strip(),
+        )
         return section, no, None if _blank(item_title) else str(item_title).strip(), data, section_title
+
+    def _check_section(
+        self, sheet: _Sheet, r: int, col: int, section: int, title: str | None, sections: dict[int, str]
+    ) -> None:
+        """A row that names its section's title must agree with the rows above; one that does not needs it above."""
+        if title:
+            if sections.setdefault(section, title) != title:
+                self.problem(sheet, r, col, "部分", f"section {section} is '{sections[section]}' above, '{title}' here")
+        elif section not in sections:
+            self.problem(sheet, r, col, "部分", f"section {section} has no title (e.g. 一、推动绿色低碳高质量发展)")
+
+    def _place(self, sheet: _Sheet, r: int, cols: dict[str, int], parsed: tuple, found: _Found) -> None:
+        """File a parsed row under its item, checking it agrees with the item's earlier rows."""
+        section, no, title, data, section_title = parsed
+        items = found.items
+        if no in items:  # a later row of the item: blank 部分 / 工作任务 are the item's
+            section, title = section if section is not None else items[no][0], title or items[no][1]
+        if section is None or title is None:
+            missing = "部分" if section is None else "工作任务"
+            self.problem(sheet, r, cols[missing], missing, f"{missing} is empty (the first row of item {no} needs it)")
+            return
+        self._check_section(sheet, r, cols["部分"], section, section_title, found.sections)
+        if data.id in found.seen:
+            self.problem(sheet, r, cols["编号"], "编号", f"'{data.id}' is used twice (also row {found.seen[data.id]})")
+            return
+        found.seen[data.id] = r
+        if no not in items:
+            items[no] = (section, title, [data], r)
+            return
+        sec0, title0, lines, row0 = items[no]
+        if (sec0, title0) != (section, title):
+            self.problem(
+                sheet,
+                r,
+                cols["工作任务"],
+                "工作任务",
+                f"item {no} is '{title0}' in section {sec0} at row {row0}, '{title}' in section {section} here",
+            )
+        lines.append(data)
 
     def tasks(self, sheet: _Sheet, deps, recs):
         found = self.header_row(sheet)
@@ -226,46 +301,17 @@ class _Reader:
         head, cols = found
         if any(name not in cols for name in L.REQUIRED):
             return {}, []
-        sections: dict[int, str] = {}
-        items: dict[int, tuple[int, str, list[LineData], int]] = {}
-        seen: dict[str, int] = {}
+        rows = _Found()
         for r in range(head + 1, sheet.ws.max_row + 1):
             if all(_blank(sheet.value(r, c)) for c in cols.values() if c != cols.get("部分")):
                 continue
             parsed = self.line(sheet, r, cols, deps, recs)
-            if parsed is None:
-                continue
-            section, no, title, data, section_title = parsed
-            if no in items:  # a later row of the item: blank 部分 / 工作任务 are the item's
-                section, title = section if section is not None else items[no][0], title or items[no][1]
-            if section is None or title is None:
-                missing = "部分" if section is None else "工作任务"
-                self.problem(sheet, r, cols[missing], missing,
-                             f"{missing} is empty (the first row of item {no} needs it)")
-                continue
-            if section_title:
-                if sections.setdefault(section, section_title) != section_title:
-                    self.problem(sheet, r, cols["部分"], "部分",
-                                 f"section {section} is '{sections[section]}' above, '{section_title}' here")
-            elif section not in sections:
-                self.problem(sheet, r, cols["部分"], "部分", f"section {section} has no title (e.g. 一、推动绿色低碳高质量发展)")
-            if data.id in seen:
-                self.problem(sheet, r, cols["编号"], "编号", f"'{data.id}' is used twice (also row {seen[data.id]})")
-                continue
-            seen[data.id] = r
-            if no in items:
-                sec0, title0, lines, row0 = items[no]
-                if (sec0, title0) != (section, title):
-                    self.problem(sheet, r, cols["工作任务"], "工作任务",
-                                 f"item {no} is '{title0}' in section {sec0} at row {row0}, "
-                                 f"'{title}' in section {section} here")
-                lines.append(data)
-            else:
-                items[no] = (section, title, [data], r)
-        if not items and not self.problems:
+            if parsed is not None:
+                self._place(sheet, r, cols, parsed, rows)
+        if not rows.items and not self.problems:
             self.problem(sheet, head + 1, None, None, "no work lines below the header row")
-        return sections, [ItemData(no, sec, title, tuple(lines))
-                          for no, (sec, title, lines, _) in sorted(items.items())]
+        items = [ItemData(no, sec, title, tuple(lines)) for no, (sec, title, lines, _) in sorted(rows.items.items())]
+        return rows.sections, items
 
 
 def _digest(data: LetterData) -> str:
@@ -274,8 +320,9 @@ def _digest(data: LetterData) -> str:
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def read_workbook(path: Path, year: int, known_departments=None, code: str | None = None,
-                  title: str | None = None) -> LetterData:
+def read_workbook(
+    path: Path, year: int, known_departments=None, code: str | None = None, title: str | None = None
+) -> LetterData:
     """`known_departments`: (responsible, recognizing) tuples of `Department`, used when the workbook has no
     部门 sheet. `code`/`title` fill in for a missing 责任书 sheet (and override it)."""
     path = Path(path)
@@ -297,12 +344,26 @@ def read_workbook(path: Path, year: int, known_departments=None, code: str | Non
     code, title = code or meta.get("code"), title or meta.get("title")
     if not code or not title:
         missing = "、".join(n for n, v in (("代码", code), ("标题", title)) if not v)
-        reader.problem(meta_sheet, 1, None, None,
-                       f"the letter's {missing} missing: fill the {L.LETTER_SHEET} sheet, or give --code / --title")
+        reader.problem(
+            meta_sheet,
+            1,
+            None,
+            None,
+            f"the letter's {missing} missing: fill the {L.LETTER_SHEET} sheet, or give --code / --title",
+        )
     if reader.problems:
         raise WorkbookError(path, reader.problems)
-    data = LetterData(code=str(code).strip(), year=year, title=str(title).strip(), document_no=meta.get("document_no"),
-                      issued_on=meta.get("issued_on"), issuer=meta.get("issuer"), goals=meta.get("goals"),
-                      departments=deps, recognizing_departments=recs,
-                      sections={no: (t, None) for no, t in sections.items()}, items=tuple(items))
+    data = LetterData(
+        code=str(code).strip(),
+        year=year,
+        title=str(title).strip(),
+        document_no=meta.get("document_no"),
+        issued_on=meta.get("issued_on"),
+        issuer=meta.get("issuer"),
+        goals=meta.get("goals"),
+        departments=deps,
+        recognizing_departments=recs,
+        sections={no: (t, None) for no, t in sections.items()},
+        items=tuple(items),
+    )
     return LetterData(**{**data.__dict__, "digest": _digest(data)})

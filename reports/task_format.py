@@ -12,6 +12,7 @@ reads them back (and the plainer forms an office types by hand).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 import re
 from datetime import date, datetime
 
@@ -105,7 +106,7 @@ def render_deadline(spec: DeadlineSpec) -> str:
         exact = False
     if not exact:
         rule = json.dumps(_bare(spec).to_dict(), ensure_ascii=False)
-    out = rule
+    out = rule or ""
     if spec.phrase:
         out += f" 「{spec.phrase}」"
     if spec.source:
@@ -120,7 +121,7 @@ def _bare(spec: DeadlineSpec) -> DeadlineSpec:
     return DeadlineSpec.from_dict(values)
 
 
-_RULES: list[tuple[re.Pattern, callable]] = [
+_RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], dict]]] = [
     (re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
      lambda m: {"kind": "absolute", "date": _date(*m.groups())}),
     (re.compile(r"^(\d{1,2})月(\d{1,2})日$"), lambda m: {"kind": "absolute", "month": int(m[1]), "day": int(m[2])}),

@@ -4,6 +4,7 @@ log, the charts, the departments and the letter itself; and the empty template t
 Chinese headers, frozen header rows, column widths, dates as date cells, numbers as numbers; section and
 total rows of the score sheet are =SUM formulas over the rows above them.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,10 +16,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports import labels as L
-from reports.data import LetterInfo, Snapshot, TaskRow
-from reports.task_format import number_text, render_deadline, render_target, section_label
 from deadlines.specs import DeadlineSpec
+from reports import labels as L
+from reports.task_format import number_text, render_deadline, render_target, section_label
+from services.snapshot import LetterInfo, Snapshot, TaskRow
 
 HEADER_FONT, BOLD = Font(bold=True, color="FFFFFF"), Font(bold=True)
 HEADER_FILL, SECTION_FILL = PatternFill("solid", fgColor="1F4E78"), PatternFill("solid", fgColor="DDEBF7")
@@ -41,13 +42,24 @@ def _num(x: float) -> int | float:
 
 # ---- 任务清单 ----------------------------------------------------------------------------------------
 
+
 def letter_cells(row: TaskRow, sections: dict[int, str]) -> list:
     """The eleven columns the import reads back, for one task."""
     v = row.view
     stated = [DeadlineSpec.from_dict(d.spec) for d in v.deadlines]
-    return [section_label(v.section, sections.get(v.section, "")), v.item, v.item_title, v.id, v.text,
-            "、".join(v.departments), "、".join(v.recognized_by), "\n".join(render_target(t) for t in v.targets),
-            "\n".join(render_deadline(s) for s in stated if not s.implicit), ", ".join(v.rubric), v.note]
+    return [
+        section_label(v.section, sections.get(v.section, "")),
+        v.item,
+        v.item_title,
+        v.id,
+        v.text,
+        "、".join(v.departments),
+        "、".join(v.recognized_by),
+        "\n".join(render_target(t) for t in v.targets),
+        "\n".join(render_deadline(s) for s in stated if not s.implicit),
+        ", ".join(v.rubric),
+        v.note,
+    ]
 
 
 def _report_summary(row: TaskRow) -> str | None:
@@ -55,9 +67,12 @@ def _report_summary(row: TaskRow) -> str | None:
     if r is None:
         return None
     parts = [L.REPORT_KIND.get(r.kind, r.kind), L.REPORT_STATUS.get(r.status, r.status)]
-    parts += [f"{m.get('name', '')} {number_text(m['value'])}{m.get('unit', '')}"
-              + (f"/目标{number_text(m['target'])}{m.get('unit', '')}" if m.get("target") is not None else "")
-              for m in r.measures if m.get("value") is not None]
+    parts += [
+        f"{m.get('name', '')} {number_text(m['value'])}{m.get('unit', '')}"
+        + (f"/目标{number_text(m['target'])}{m.get('unit', '')}" if m.get("target") is not None else "")
+        for m in r.measures
+        if m.get("value") is not None
+    ]
     if r.note:
         parts.append(r.note)
     return " · ".join(parts)
@@ -68,9 +83,14 @@ def _task_sheet(ws: Worksheet, snapshot: Snapshot, sections: dict[int, str]) -> 
     for r, row in enumerate(snapshot.tasks, start=2):
         status, latest = row.status, row.latest
         values = letter_cells(row, sections) + [
-            L.COLOUR_NAME[status.colour] if status else L.CLOSED, status.reason if status else None,
-            status.due if status else None, latest.submitted_at.date() if latest else None, _report_summary(row),
-            ("是" if latest.status == "verified" else "否") if latest else "否", latest.evidence if latest else 0]
+            L.COLOUR_NAME[status.colour] if status else L.CLOSED,
+            status.reason if status else None,
+            status.due if status else None,
+            latest.submitted_at.date() if latest else None,
+            _report_summary(row),
+            ("是" if latest.status == "verified" else "否") if latest else "否",
+            latest.evidence if latest else 0,
+        ]
         for c, value in enumerate(values, start=1):
             cell = ws.cell(r, c, value)
             cell.alignment = WRAP if c in (5, 8, 9, 13, 16) else TOP
@@ -85,6 +105,7 @@ def _task_sheet(ws: Worksheet, snapshot: Snapshot, sections: dict[int, str]) -> 
 
 # ---- 考核评分 ----------------------------------------------------------------------------------------
 
+
 def _score_sheet(ws: Worksheet, snapshot: Snapshot) -> None:
     result, sources = snapshot.standing.result, snapshot.standing.sources
     _header(ws, L.SCORE_COLUMNS)
@@ -97,46 +118,75 @@ def _score_sheet(ws: Worksheet, snapshot: Snapshot) -> None:
             lost = ind.lost("projected")
             reasons = [why for s in lost for why in s.why("projected")] + list(ind.notes)
             used = [f"{s.id}:{src}" for s in ind.subitems for src in sources.get(s.id, [])]
-            ws.append([ADJUSTMENT.get(str(ind.no), ind.no), ind.name, _num(ind.weight), _num(ind.projected),
-                       _num(ind.secured), _num(ind.at_risk), f"=C{r}-D{r}" if ind.weight else None,
-                       "\n".join(reasons) or None, "\n".join(used) or None])
+            ws.append(
+                [
+                    ADJUSTMENT.get(str(ind.no), ind.no),
+                    ind.name,
+                    _num(ind.weight),
+                    _num(ind.projected),
+                    _num(ind.secured),
+                    _num(ind.at_risk),
+                    f"=C{r}-D{r}" if ind.weight else None,
+                    "\n".join(reasons) or None,
+                    "\n".join(used) or None,
+                ]
+            )
             for c in range(1, 10):
                 ws.cell(r, c).alignment = WRAP if c in (2, 8, 9) else TOP
             r += 1
         first, last = head + 1, r - 1
-        for c in "CDEFG":
-            ws[f"{c}{head}"] = f"=SUM({c}{first}:{c}{last})" if last >= first else 0
+        for col in "CDEFG":
+            ws[f"{col}{head}"] = f"=SUM({col}{first}:{col}{last})" if last >= first else 0
         for c in range(1, 10):
             ws.cell(head, c).font, ws.cell(head, c).fill = BOLD, SECTION_FILL
         section_rows.append(head)
     ws.cell(r, 1, "合计").font = BOLD
-    for c in "CDEFG":
-        cells = ",".join(f"{c}{h}" for h in section_rows)
-        ws[f"{c}{r}"] = f"=MAX(0,SUM({cells}))" if c in "DEF" else f"=SUM({cells})"
-        ws[f"{c}{r}"].font = BOLD
+    for col in "CDEFG":
+        cells = ",".join(f"{col}{h}" for h in section_rows)
+        ws[f"{col}{r}"] = f"=MAX(0,SUM({cells}))" if col in "DEF" else f"=SUM({cells})"
+        ws[f"{col}{r}"].font = BOLD
     verdict = result.excellent.verdict("projected")
     ws.cell(r + 2, 1, "评优")
     ws.cell(r + 2, 2, ("预计达到" if verdict else "预计未达到") + "评优基本标准")
     ws.cell(r + 2, 8, "\n".join(result.excellent.why("projected"))).alignment = WRAP
     ws.cell(r + 3, 1, "口径")
-    ws.cell(r + 3, 2, f"{snapshot.today.isoformat()} 的考核事实;预计=已知扣分之外全部得分,已确认=经审核的事实证明的得分,"
-                      "风险分=逾期未报任务涉及的未确认分")
+    ws.cell(
+        r + 3,
+        2,
+        f"{snapshot.today.isoformat()} 的考核事实;预计=已知扣分之外全部得分,已确认=经审核的事实证明的得分,"
+        "风险分=逾期未报任务涉及的未确认分",
+    )
     ws.freeze_panes = "C2"
 
 
 # ---- 操作记录 ----------------------------------------------------------------------------------------
+
 
 def _json(value) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str) if value is not None else None
 
 
 def _audit_sheet(ws: Worksheet, snapshot: Snapshot) -> None:
-    ws.cell(1, 1, f"操作记录 {snapshot.audit_from.isoformat()} 至 {snapshot.audit_to.isoformat()},"
-                  f"共 {len(snapshot.audit)} 条").font = BOLD
+    ws.cell(
+        1,
+        1,
+        f"操作记录 {snapshot.audit_from.isoformat()} 至 {snapshot.audit_to.isoformat()},共 {len(snapshot.audit)} 条",
+    ).font = BOLD
     _header(ws, L.AUDIT_COLUMNS, row=2)
     for r, a in enumerate(snapshot.audit, start=3):
-        for c, value in enumerate([a.at, a.actor, a.who or None, L.action_name(a.action), a.entity, a.entity_id,
-                                   _json(a.before), _json(a.after)], start=1):
+        for c, value in enumerate(
+            [
+                a.at,
+                a.actor,
+                a.who or None,
+                L.action_name(a.action),
+                a.entity,
+                a.entity_id,
+                _json(a.before),
+                _json(a.after),
+            ],
+            start=1,
+        ):
             ws.cell(r, c, value).alignment = WRAP if c in (7, 8) else TOP
         ws.cell(r, 1).number_format = TIME_FORMAT
         ws.cell(r, 6).number_format = "@"
@@ -144,6 +194,7 @@ def _audit_sheet(ws: Worksheet, snapshot: Snapshot) -> None:
 
 
 # ---- 部门, 责任书, 图表 ------------------------------------------------------------------------------
+
 
 def _department_sheet(ws: Worksheet, departments) -> None:
     _header(ws, [("名称", 24), ("级别", 10), ("别名", 60)])
@@ -225,4 +276,3 @@ def export_name(snapshot: Snapshot) -> str:
 
 def template_name(year: int | None = None) -> str:
     return f"duban-letter-template{f'-{year}' if year else ''}.xlsx"
-

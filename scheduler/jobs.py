@@ -1,4 +1,4 @@
-"""Wiring the reminder run into the bot: PTB's JobQueue (APScheduler 3) wakes it every tick.
+"""Running reminders in the bot process: APScheduler 3 wakes the lease heartbeat and the reminder run.
 
 The database decides what is sent, not the scheduler: a wake-up that finds nothing due does nothing, one
 that comes late (after downtime) sends what came due meanwhile, and misfires cannot skip anything.
@@ -12,18 +12,20 @@ On SIGTERM (`wind_down`), sends not yet started are handed back to the ledger as
 get `SHUTDOWN_GRACE_SECONDS` to finish; after that the run is cancelled and a send cut off stays
 "sending", which the next holder's recover() turns into "uncertain" (never resent, so never duplicated).
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 
-from telegram.ext import Application
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
-from bot.clock import SystemClock
-from bot.logs import bind
-from scheduler.delivery import FAILED, Deliverer, Outcome
-from scheduler.leadership import Leadership
+from handlers.log_context import bind
+from handlers.ports import FAILED, BeforeSend, Outcome, Sender
+from handlers.replies import Message, Upload
+from scheduler.leadership import Beat, Leadership
 from scheduler.runner import ReminderRunner
 
 log = logging.getLogger("duban.jobs")
@@ -35,15 +37,14 @@ class _HandBack(Exception):
     pass
 
 
-class HandBackDeliverer(Deliverer):
-    """A Deliverer that, once the process is stopping, starts no new send: it reports a failure that
-    reached nothing (so the runner puts the reminders back to planned) instead of sending."""
+class HandBackSender:
+    """A Sender that, once the process is stopping, starts no new send: it reports a failure that reached
+    nothing (so the runner puts the reminders back to planned) instead of sending."""
 
-    def __init__(self, bot, stopping, **kwargs):
-        super().__init__(bot, **kwargs)
-        self.stopping = stopping  # () -> bool
+    def __init__(self, inner: Sender, stopping: Callable[[], bool]):
+        self.inner, self.stopping = inner, stopping
 
-    async def deliver(self, chat_id, part, before_send=None) -> Outcome:
+    async def send(self, chat_id: int, item: Message | Upload, before_send: BeforeSend | None = None) -> Outcome:
         async def guarded() -> None:
             if self.stopping():  # checked after pacing, right before the request would leave
                 raise _HandBack
@@ -53,7 +54,7 @@ class HandBackDeliverer(Deliverer):
         if self.stopping():
             return Outcome(FAILED, chat_id, error=HANDED_BACK)
         try:
-            return await super().deliver(chat_id, part, guarded)
+            return await self.inner.send(chat_id, item, guarded)
         except _HandBack:
             return Outcome(FAILED, chat_id, error=HANDED_BACK)
 
@@ -66,13 +67,40 @@ class ReminderDuty:
         self.single_process_db = single_process_db  # SQLite: a second process is a mistake, say so loudly
         self.stopping = False
         self._run_lock = asyncio.Lock()
-        self._current_run: asyncio.Task | None = None
+        self._current_run: asyncio.Task[None] | None = None
         self._standby_said: str | None = None
         self._recovered = False  # recover() ran since this process took the lease
-        self.job_queue = None
+        self.scheduler: AsyncIOScheduler | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Wake the heartbeat at once (then every ttl/3) and the reminder run every tick. Needs a running loop."""
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        # One run at a time; a late wake-up still runs (the ledger makes catching up safe).
+        once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+        scheduler.add_job(
+            self.heartbeat,
+            "interval",
+            seconds=self.leadership.heartbeat_seconds,
+            next_run_time=datetime.now(UTC),
+            id="scheduler-lease",
+            **once,
+        )
+        scheduler.add_job(self.tick, "interval", seconds=self.tick_seconds, id="reminders", **once)
+        scheduler.start()
+        self.scheduler = scheduler
+
+    async def stop(self) -> None:
+        """After wind_down: let the run in flight end (within the grace), stop waking, give the lease back."""
+        self.wind_down()
+        if self._current_run is not None:
+            await asyncio.wait({self._current_run}, timeout=SHUTDOWN_GRACE_SECONDS + 5)
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await asyncio.to_thread(self.release)
 
     # -- jobs --------------------------------------------------------------------------------------
-    async def heartbeat(self, _context=None) -> None:
+    async def heartbeat(self) -> None:
         if self.stopping:
             return
         try:
@@ -87,16 +115,7 @@ class ReminderDuty:
             self._standby_said, self._recovered = None, False
             log.info("holding the scheduler lease: running reminders", extra={"holder": self.leadership.me})
         if beat.holding and not self._recovered:
-            # Before the first run of this term: what a previous holder left mid-send is in doubt.
-            try:
-                count = await asyncio.to_thread(self.runner.recover)
-            except Exception:  # no run until it worked: the next beat tries again
-                log.exception("recovering in-flight reminders failed")
-                return
-            self._recovered = True
-            log.info("recovered after taking the lease", extra={"uncertain": count})
-            if self.job_queue is not None:
-                self.job_queue.run_once(self.tick, 0, name="reminders-takeover")
+            await self._recover()
         elif beat.lost:
             self._recovered = False
             holder = beat.lease.holder if beat.lease else None
@@ -105,7 +124,19 @@ class ReminderDuty:
         elif not beat.holding:
             self._say_standby(beat)
 
-    async def tick(self, _context=None) -> None:
+    async def _recover(self) -> None:
+        """Before the first run of this term: what a previous holder left mid-send is in doubt."""
+        try:
+            count = await asyncio.to_thread(self.runner.recover)
+        except Exception:  # no run until it worked: the next beat tries again
+            log.exception("recovering in-flight reminders failed")
+            return
+        self._recovered = True
+        log.info("recovered after taking the lease", extra={"uncertain": count})
+        if self.scheduler is not None:
+            self.scheduler.add_job(self.tick, id="reminders-takeover", replace_existing=True)
+
+    async def tick(self) -> None:
         if self.stopping or not self._recovered or not self.leadership.still_valid() or self._run_lock.locked():
             return
         async with self._run_lock:
@@ -114,8 +145,15 @@ class ReminderDuty:
             try:
                 report = await self.runner.run_once()
                 if report.skipped is None:
-                    log.info("reminder run", extra={"day": report.day, "messages": report.messages,
-                                                    "planned": report.planned, "digests": report.digests})
+                    log.info(
+                        "reminder run",
+                        extra={
+                            "day": report.day,
+                            "messages": report.messages,
+                            "planned": report.planned,
+                            "digests": report.digests,
+                        },
+                    )
             except asyncio.CancelledError:  # only _stop_run cancels this task: end the job quietly
                 log.warning("reminder run cut off; a send in flight stays 'sending' until recover()")
             except Exception:  # the next tick tries again; the ledger keeps what was done
@@ -130,8 +168,10 @@ class ReminderDuty:
             return
         self.stopping = True
         if self._current_run is not None:
-            log.info("stopping: in-flight sends finish, the rest is handed back",
-                     extra={"grace_seconds": SHUTDOWN_GRACE_SECONDS})
+            log.info(
+                "stopping: in-flight sends finish, the rest is handed back",
+                extra={"grace_seconds": SHUTDOWN_GRACE_SECONDS},
+            )
             asyncio.get_running_loop().call_later(SHUTDOWN_GRACE_SECONDS, self._stop_run, "shutdown grace over")
 
     def release(self) -> None:
@@ -147,7 +187,7 @@ class ReminderDuty:
             self._current_run.cancel()
 
     # -- standby -----------------------------------------------------------------------------------
-    def _say_standby(self, beat) -> None:
+    def _say_standby(self, beat: Beat) -> None:
         lease = beat.lease
         holder = lease.holder if lease else "?"
         note = f"the scheduler lease is held by {holder}"
@@ -155,53 +195,15 @@ class ReminderDuty:
             return
         self._standby_said = note
         if self.single_process_db:
-            log.warning("scheduler not started: %s; SQLite is meant for one bot process (use PostgreSQL for "
-                        "several). This process answers chats only and takes over if that one stops.", note,
-                        extra={"holder": holder})
+            log.warning(
+                "scheduler not started: %s; SQLite is meant for one bot process (use PostgreSQL for "
+                "several). This process answers chats only and takes over if that one stops.",
+                note,
+                extra={"holder": holder},
+            )
         else:
-            log.info("standing by: %s; this process answers chats and takes over if that one stops", note,
-                     extra={"holder": holder})
-
-
-def make_runner(application: Application) -> ReminderRunner:
-    from bot.app import context_of
-
-    ctx = context_of(application)
-    deliverer = HandBackDeliverer(application.bot, lambda: duty_stopping(application))
-    return ReminderRunner(ctx.db, ctx.clock, ctx.calendar, deliverer, ctx.settings.admins, ctx.policy,
-                          weekly=ctx.settings.weekly_at)
-
-
-def duty_of(application: Application) -> ReminderDuty | None:
-    return application.bot_data.get("reminder_duty")
-
-
-def duty_stopping(application: Application) -> bool:
-    duty = duty_of(application)
-    return duty is not None and duty.stopping
-
-
-def install_reminders(application: Application) -> None:
-    from bot.app import context_of
-
-    ctx = context_of(application)
-    runner = make_runner(application)
-    # Real elapsed time for the lease, whatever clock the business day runs on (see leadership.py).
-    # (bot.serving sets the mode, polling or webhook, once it knows.)
-    leadership = Leadership(ctx.db, SystemClock(timezone.utc), timedelta(seconds=ctx.settings.scheduler_lease_seconds))
-    duty = ReminderDuty(runner, leadership, ctx.settings.scheduler_tick_seconds,
-                        single_process_db=ctx.db.engine.dialect.name == "sqlite")
-    duty.job_queue = application.job_queue
-    application.bot_data["reminder_runner"] = runner
-    application.bot_data["reminder_duty"] = duty
-    # next_run_time in the past: the first beat comes as soon as the job queue starts (a `first` would be
-    # counted from now, and APScheduler rounds a start time already past up to a whole interval).
-    application.job_queue.run_repeating(
-        duty.heartbeat, interval=leadership.heartbeat_seconds, name="scheduler-lease",
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None,
-                    "next_run_time": datetime.now(timezone.utc)})
-    application.job_queue.run_repeating(
-        duty.tick, interval=duty.tick_seconds, first=1, name="reminders",
-        # One run at a time; a late wake-up still runs (the ledger makes catching up safe).
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
-    )
+            log.info(
+                "standing by: %s; this process answers chats and takes over if that one stops",
+                note,
+                extra={"holder": holder},
+            )

@@ -1,30 +1,25 @@
-"""Reminder, escalation and digest messages, rendered in Chinese and split to fit Telegram.
+"""Reminder, escalation and digest messages, rendered in Chinese and split to fit any channel.
 
-Pure: plain data in, `Part`s out. Every piece of user text is HTML-escaped here, once.
+Pure: plain data in, neutral `Message`s out (handlers/replies.py). Every piece of user text is escaped
+here, once.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
-from bot.telegram_text import split_lines, utf16_len
-from scheduler.delivery import Part
 from deadlines.planner import DUE, ESCALATION, LEAD, OVERDUE, REPEAT
+from handlers.markup import split_lines, utf16_len
+from handlers.reminder_buttons import ACK, DONE, SNOOZE, payload
+from handlers.replies import Button, Keyboard, Message
+from services.status_board import Board
 
-MAX_CHARS = 3800  # under Telegram's 4096, leaving room for the header of a continued part
+MAX_CHARS = 3800  # under the 4096 of the strictest channel, leaving room for the header of a continued part
 MAX_TASKS_PER_PART = 20  # three buttons each: well under the keyboard limits
 WEEKDAYS = "一二三四五六日"
 COLOUR_MARK = {"red": "🔴", "yellow": "🟡", "green": "🟢", "done": "✅"}
-
-ACK, DONE, SNOOZE = "a", "d", "s"
-
-
-def callback_data(action: str, reminder_id: int) -> str:
-    """Short and stable: the ledger row id survives restarts. e.g. "r:a:1234" (well under 64 bytes)."""
-    return f"r:{action}:{reminder_id}"
 
 
 def cn_date(d: date) -> str:
@@ -71,31 +66,36 @@ def _block(line: ReminderLine, with_departments: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _keyboard(lines: list[ReminderLine], escalation: bool) -> InlineKeyboardMarkup:
-    rows = []
+def _keyboard(lines: list[ReminderLine], escalation: bool) -> Keyboard:
+    rows: list[tuple[Button, ...]] = []
     for line in lines:
+        ack = Button(f"收到 {line.task_code}", payload(ACK, line.reminder_id))
         if escalation:
-            rows.append([InlineKeyboardButton(f"收到 {line.task_code}", callback_data=callback_data(ACK, line.reminder_id))])
+            rows.append((ack,))
         else:
-            rows.append([
-                InlineKeyboardButton(f"收到 {line.task_code}", callback_data=callback_data(ACK, line.reminder_id)),
-                InlineKeyboardButton("已完成", callback_data=callback_data(DONE, line.reminder_id)),
-                InlineKeyboardButton("推迟提醒", callback_data=callback_data(SNOOZE, line.reminder_id)),
-            ])
-    return InlineKeyboardMarkup(rows)
+            rows.append(
+                (
+                    ack,
+                    Button("已完成", payload(DONE, line.reminder_id)),
+                    Button("推迟提醒", payload(SNOOZE, line.reminder_id)),
+                )
+            )
+    return tuple(rows)
 
 
 @dataclass(frozen=True)
 class Rendered:
     """One message to send, and the ledger rows whose tasks it lists."""
 
-    part: Part
+    part: Message
     reminder_ids: tuple[int, ...]
 
 
 def _split(header: str, blocks: list[tuple[ReminderLine, str]], footer: str, escalation: bool) -> list[Rendered]:
     budget = MAX_CHARS - utf16_len(header) - utf16_len(footer) - 20  # 20: the page marker
-    parts, current, size = [], [], 0
+    parts: list[list[tuple[ReminderLine, str]]] = []
+    current: list[tuple[ReminderLine, str]] = []
+    size = 0
     for line, block in blocks:
         cost = utf16_len(block) + 2
         if current and (size + cost > budget or len(current) >= MAX_TASKS_PER_PART):
@@ -110,12 +110,13 @@ def _split(header: str, blocks: list[tuple[ReminderLine, str]], footer: str, esc
         page = f"\n(第 {i + 1}/{len(parts)} 条)" if len(parts) > 1 else ""
         text = "\n\n".join([header + page] + [b for _, b in chunk] + [footer])
         lines = [line for line, _ in chunk]
-        rendered.append(Rendered(Part(text, _keyboard(lines, escalation)), tuple(x.reminder_id for x in lines)))
+        rendered.append(Rendered(Message(text, _keyboard(lines, escalation)), tuple(x.reminder_id for x in lines)))
     return rendered
 
 
-def reminder_parts(recipient_name: str, today: date, lines: list[ReminderLine],
-                   catch_up_since: date | None = None) -> list[Rendered]:
+def reminder_parts(
+    recipient_name: str, today: date, lines: list[ReminderLine], catch_up_since: date | None = None
+) -> list[Rendered]:
     """One message (split when long) listing every task due for one recipient today."""
     order = {OVERDUE: 0, DUE: 1, REPEAT: 2, LEAD: 3}
     lines = sorted(lines, key=lambda x: (order.get(x.kind, 9), x.due, x.task_code))
@@ -130,29 +131,37 @@ def reminder_parts(recipient_name: str, today: date, lines: list[ReminderLine],
     return _split(header, [(line, _block(line)) for line in lines], footer, escalation=False)
 
 
-def escalation_parts(today: date, lines: list[ReminderLine], catch_up_since: date | None = None) -> list[Rendered]:
+def escalation_parts(
+    today: date, lines: list[ReminderLine], catch_up_since: date | None = None, office: str = ""
+) -> list[Rendered]:
     """To the coordinating office: tasks overdue past the escalation threshold."""
     lines = sorted(lines, key=lambda x: (x.workdays_left, x.task_code))
-    header = f"🚨 <b>逾期升级</b> · 美丽办 · {cn_date(today)}\n以下 {len(lines)} 项任务逾期已超过升级期限,请督办:"
+    header = (
+        f"🚨 <b>逾期升级</b> · {escape(office)} · {cn_date(today)}\n以下 {len(lines)} 项任务逾期已超过升级期限,请督办:"
+    )
     if catch_up_since is not None:
         header += f"\n⚠️ 含{cn_date(catch_up_since)}以来补发的内容。"
     footer = "可发送 /remind 部门名称 立即催办。"
     return _split(header, [(line, _block(line, with_departments=True)) for line in lines], footer, escalation=True)
 
 
-def _names(items, limit: int = 12) -> str:
+def _names(items: list[str], limit: int = 12) -> str:
     shown = "、".join(items[:limit])
     return shown + (f" 等{len(items)}项" if len(items) > limit else "")
 
 
-def digest_parts(board) -> list[Part]:
+def digest_parts(board: Board) -> list[Message]:
     """The office's morning digest: red and yellow by department, waiting reports, silent contacts."""
     red, yellow = board.by_colour("red"), board.by_colour("yellow")
     green, done = board.by_colour("green"), board.by_colour("done")
-    lines = [f"📋 <b>督办日报</b> · {cn_date(board.day)}",
-             f"🔴逾期 {len(red)} 项 · 🟡临近或待审 {len(yellow)} 项 · 🟢正常 {len(green)} 项 · ✅已完成 {len(done)} 项"]
-    for title, tasks, detail in (("🔴 <b>逾期</b>", red, lambda t: f"{t.code}(逾期{t.overdue_workdays}个工作日)"),
-                                 ("🟡 <b>临近或待审核</b>", yellow, lambda t: f"{t.code}({t.due.month}月{t.due.day}日)")):
+    lines = [
+        f"📋 <b>督办日报</b> · {cn_date(board.day)}",
+        f"🔴逾期 {len(red)} 项 · 🟡临近或待审 {len(yellow)} 项 · 🟢正常 {len(green)} 项 · ✅已完成 {len(done)} 项",
+    ]
+    for title, tasks, detail in (
+        ("🔴 <b>逾期</b>", red, lambda t: f"{t.code}(逾期{t.overdue_workdays}个工作日)"),
+        ("🟡 <b>临近或待审核</b>", yellow, lambda t: f"{t.code}({t.due.month}月{t.due.day}日)"),
+    ):
         if not tasks:
             continue
         lines += ["", title]
@@ -168,10 +177,12 @@ def digest_parts(board) -> list[Part]:
     if board.unacknowledged:
         silent = " · ".join(f"{escape(dep)} {n}人" for dep, n in board.unacknowledged.items())
         lines += [f"🙈 近5个工作日有提醒未确认:{silent}"]
-    return [Part(piece) for piece in split_lines("\n".join(lines))]
+    return [Message(piece) for piece in split_lines("\n".join(lines))]
 
 
 def unreachable_notice(who: str) -> str:
-    return (f"📵 <b>提醒无法送达</b>:{escape(who)}\n"
-            "对方已屏蔽机器人或从未启动对话。请联系其在 Telegram 中打开机器人并发送 /start,"
-            "恢复前的提醒已记录在案。")
+    return (
+        f"📵 <b>提醒无法送达</b>:{escape(who)}\n"
+        "对方已屏蔽机器人或从未启动对话。请联系其在 Telegram 中打开机器人并发送 /start,"
+        "恢复前的提醒已记录在案。"
+    )

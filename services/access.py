@@ -1,12 +1,14 @@
 """Who is writing, and what they may do. Admins come from DUBAN_ADMINS; everyone else from a binding."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Contact, Department, Task, task_departments
+from services.letter_file import DEFAULT_OFFICE
+from storage.db import Database
+from storage.models import Contact, Conversation, Department, Letter, Task, task_departments
 
 ADMIN, CONTACT, VIEWER, NONE = "admin", "contact", "viewer", "none"
 
@@ -27,6 +29,12 @@ class Identity:
     department_id: int | None = None
     department_name: str | None = None
     contact_id: int | None = None
+    flow: str | None = None  # the kind of multi-step exchange in progress in this chat (report, task_edit...)
+
+    @property
+    def actor(self) -> str:
+        """Who did it, as the audit log names people: "tg:123456" (the chat platform's user id)."""
+        return f"tg:{self.user_id}"
 
     @property
     def is_admin(self) -> bool:
@@ -39,6 +47,25 @@ class Identity:
     @property
     def bound(self) -> bool:
         return self.role != NONE
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Who wrote, and the names the bot speaks with: resolved once per incoming event."""
+
+    who: Identity
+    office: str
+
+
+def situation(db: Database, admins: frozenset[int], user_id: int, chat_id: int) -> Situation:
+    """One short transaction per event: the person's role, any exchange in progress, the office's name."""
+    with db.session() as session:
+        who = identify(session, admins, user_id, chat_id)
+        conversation = session.get(Conversation, (chat_id, user_id))
+        office = session.scalar(select(Letter.office).order_by(Letter.year.desc(), Letter.id.desc()).limit(1))
+    if conversation is not None:
+        who = replace(who, flow=conversation.kind)
+    return Situation(who, office or DEFAULT_OFFICE)
 
 
 def identify(session: Session, admins: frozenset[int], user_id: int, chat_id: int) -> Identity:

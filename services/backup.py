@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from alembic import command
 from sqlalchemy import JSON, MetaData, func, select, text
@@ -165,10 +166,18 @@ def _evidence_files(evidence_dir: Path) -> list[Path]:
 
 
 # -- restore -----------------------------------------------------------------------------------------
+def _member(tar: tarfile.TarFile, member: str | tarfile.TarInfo) -> IO[bytes]:
+    """A regular file's bytes; a member that is not one (a link, a folder) is refused."""
+    found = tar.extractfile(member)
+    if found is None:
+        raise KeyError(f"{member} is not a file")
+    return found
+
+
 def read_manifest(archive: Path) -> dict:
     try:
         with tarfile.open(archive, "r:gz") as tar:
-            manifest = json.load(tar.extractfile("manifest.json"))
+            manifest = json.load(_member(tar, "manifest.json"))
     except (OSError, KeyError, tarfile.TarError, json.JSONDecodeError) as exc:
         raise BackupError(f"{archive} is not a duban backup ({exc})") from None
     if manifest.get("format") != FORMAT:
@@ -246,7 +255,7 @@ def _extract_evidence(tar: tarfile.TarFile, into: Path) -> tuple[int, int]:
             raise BackupError(f"refusing a file outside the evidence folder in the backup: {member.name}")
         target = into.joinpath(*relative.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tar.extractfile(member) as src, open(target, "wb") as dst:
+        with _member(tar, member) as src, open(target, "wb") as dst:
             shutil.copyfileobj(src, dst)
         os.utime(target, (member.mtime, member.mtime))
         files, size = files + 1, size + member.size
@@ -293,7 +302,7 @@ class _Loader:
 
     def _load(self, table) -> int:
         try:
-            stream = self.tar.extractfile(f"tables/{table.name}.jsonl")
+            stream = _member(self.tar, f"tables/{table.name}.jsonl")
         except KeyError:
             return 0  # a table the backup did not hold (e.g. a runtime table): stays empty
         deferred = [d for d in self.deferred if d[0] is table]

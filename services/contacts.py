@@ -7,12 +7,30 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.reminder_ledger import office_recipients, recipients_by_department
+from storage.db import Database
 from storage.models import Contact, Department, Reminder
 
 
-def mark_unreachable(session: Session, chat_id: int, reason: str) -> None:
-    for contact in session.scalars(select(Contact).where(Contact.chat_id == chat_id)):
-        contact.reachable, contact.unreachable_reason = False, reason
+def mark_unreachable(db: Database, chat_id: int, reason: str) -> None:
+    """The chat refused a message for good (blocked, never started): the office sees it in /contacts and
+    the digest, and reminders stop trying it."""
+    with db.session() as session:
+        for contact in session.scalars(select(Contact).where(Contact.chat_id == chat_id)):
+            contact.reachable, contact.unreachable_reason = False, reason
+
+
+def office_chats(db: Database, admins: frozenset[int]) -> list[int]:
+    """The coordinating office's chats: DUBAN_ADMINS in private, plus any chat bound with the admin role."""
+    with db.session() as session:
+        return [r.chat_id for r in office_recipients(session, admins)]
+
+
+def department_chats(db: Database, department_id: int) -> list[int]:
+    """A department's reachable chats: its contacts and its bound group."""
+    with db.session() as session:
+        return [r.chat_id for r, contact in recipients_by_department(session).get(department_id, [])
+                if contact.reachable]
 
 
 @dataclass(frozen=True)
@@ -27,7 +45,12 @@ class ContactLine:
     acknowledged: int
 
 
-def contact_lines(session: Session, since: date) -> list[ContactLine]:
+def contact_lines(db: Database, since: date, office: str) -> list[ContactLine]:
+    with db.session() as session:
+        return _contact_lines(session, since, office)
+
+
+def _contact_lines(session: Session, since: date, office: str) -> list[ContactLine]:
     deps = {d.id: d.name for d in session.scalars(select(Department))}
     counts = {cid: (sent, acked) for cid, sent, acked in session.execute(
         select(Reminder.contact_id, func.count(Reminder.id), func.count(Reminder.acknowledged_at))
@@ -36,6 +59,14 @@ def contact_lines(session: Session, since: date) -> list[ContactLine]:
     lines = []
     for c in session.scalars(select(Contact).order_by(Contact.department_id, Contact.id)):
         sent, acked = counts.get(c.id, (0, 0))
-        lines.append(ContactLine(deps.get(c.department_id, "美丽办"), c.display_name or str(c.chat_id), c.kind,
+        dep = deps.get(c.department_id, office) if c.department_id is not None else office
+        lines.append(ContactLine(dep, c.display_name or str(c.chat_id), c.kind,
                                  c.role, c.reachable, c.unreachable_reason, sent, acked))
     return lines
+
+
+def menu_roles(db: Database, admins: frozenset[int]) -> list[tuple[int, str]]:
+    """(chat, role) of every person with a menu of their own: the admins, and each bound person."""
+    with db.session() as session:
+        people = [(c.chat_id, c.role) for c in session.scalars(select(Contact).where(Contact.kind == "user"))]
+    return [(admin, "admin") for admin in sorted(admins)] + people

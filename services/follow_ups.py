@@ -10,18 +10,21 @@ from sqlalchemy.orm import Session
 from deadlines.clock import Clock
 from storage.models import Deadline, Report
 from deadlines.specs import DeadlineSpec
+from deadlines.workdays import WorkdayCalendar
 from services import audit
 from services.access import Identity
 
 
-def open_follow_ups(session: Session, clock: Clock, calendar, identity: Identity, report: Report) -> list[Deadline]:
+def open_follow_ups(session: Session, clock: Clock, calendar: WorkdayCalendar, identity: Identity,
+                    report: Report) -> list[Deadline]:
     opened = []
     for parent in list(report.task.deadlines):
         if not parent.active or parent.kind != "relative":
             continue
         spec = DeadlineSpec.from_dict(parent.spec)
         event_day = report.submitted_at.astimezone(clock.tz).date()
-        due = calendar.add_workdays(event_day, spec.workdays) if spec.workdays else event_day + timedelta(days=spec.days)
+        due = (calendar.add_workdays(event_day, spec.workdays) if spec.workdays
+               else event_day + timedelta(days=spec.days or 0))
         count = f"{spec.workdays}个工作日" if spec.workdays else f"{spec.days}日"
         phrase = f"{spec.event}(第{report.id}号上报,{event_day.month}月{event_day.day}日)后{count}内"
         child = DeadlineSpec(kind="absolute", date=due, phrase=phrase, source=f"上报 {report.id}")
@@ -32,7 +35,7 @@ def open_follow_ups(session: Session, clock: Clock, calendar, identity: Identity
                        parent_id=parent.id, triggered_by_report_id=report.id, active=True)
         session.add(row)
         session.flush()
-        audit.record(session, clock, f"tg:{identity.user_id}", "deadline.follow_up", "deadline", row.id, None,
+        audit.record(session, clock, identity.actor, "deadline.follow_up", "deadline", row.id, None,
                      {"task": report.task.code, "date": due.isoformat(), "phrase": phrase})
         opened.append(row)
     return opened

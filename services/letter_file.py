@@ -61,6 +61,9 @@ class Department:
     aliases: tuple[str, ...] = ()
 
 
+DEFAULT_OFFICE = "牵头办公室"  # a letter file that does not name its office
+
+
 @dataclass(frozen=True)
 class LetterData:
     code: str
@@ -75,6 +78,9 @@ class LetterData:
     sections: dict[int, tuple[str, int | None]]
     items: tuple[ItemData, ...]
     digest: str = field(default="", compare=False)
+    # The coordinating office's short name (美丽办) and the county (嵊州市), as the bot says them.
+    office: str = DEFAULT_OFFICE
+    county: str | None = None
 
     def lines(self) -> list[tuple[ItemData, LineData]]:
         return [(item, line) for item in self.items for line in item.lines]
@@ -247,6 +253,7 @@ def read_letter(path: Path) -> LetterData:
         code=code, year=year, title=title,
         document_no=meta.get("document_no"), issued_on=issued_on, issuer=meta.get("issuer"),
         goals=(meta.get("goals") or "").strip() or None,
+        office=str(meta.get("office") or DEFAULT_OFFICE).strip(), county=(str(meta.get("county") or "").strip() or None),
         departments=departments, recognizing_departments=recognizing,
         sections=sections, items=tuple(sorted(items, key=lambda x: x.no)),
         digest=hashlib.sha256(path.read_bytes()).hexdigest(),

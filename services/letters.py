@@ -20,10 +20,11 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from deadlines.clock import Clock
-from storage.models import AuditEntry, Deadline, Department, Item, Letter, Task, task_departments
 from deadlines.specs import DATED_KINDS, DeadlineSpec
 from services import audit
-from services.letter_file import LetterData, LineData
+from services.letter_file import LetterData, LineData, read_letter
+from storage.models import AuditEntry, Deadline, Department, Item, Letter, Task, task_departments
+from storage.paths import BUNDLED_LETTER
 
 COUNTY, CITY = "county", "city"
 
@@ -89,7 +90,7 @@ class _Loader:
     def letter(self, data: LetterData) -> Letter:
         fields = {"year": data.year, "title": data.title, "document_no": data.document_no,
                   "issued_on": data.issued_on, "issuer": data.issuer, "goals": data.goals,
-                  "source_digest": data.digest}
+                  "office": data.office, "county": data.county, "source_digest": data.digest}
         row = self.s.scalar(select(Letter).where(Letter.code == data.code))
         if row is None:
             row = Letter(code=data.code, loaded_at=self.clock.now(), **fields)
@@ -243,9 +244,6 @@ def _office_assigned(session: Session, letter_code: str) -> set[str]:
 
 def load_bundled_letter_if_empty(session: Session, clock: Clock) -> LoadSummary | None:
     """First start: an empty database gets the bundled 2022 letter, so the bot has something to serve."""
-    from storage.paths import BUNDLED_LETTER
-    from services.letter_file import read_letter
-
     if session.scalar(select(Letter.id).limit(1)) is not None:
         return None
     return load_letter(session, read_letter(BUNDLED_LETTER), clock, actor="first-start")

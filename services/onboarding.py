@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deadlines.clock import Clock
+from storage.db import Database
 from storage.models import Contact, Invite
 from services import audit
 from services.access import CONTACT, VIEWER, Denied, Identity, require_admin
@@ -23,8 +24,21 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(8))
 
 
-def create_invite(session: Session, clock: Clock, identity: Identity, department: str, role: str = CONTACT) -> Invite:
+@dataclass(frozen=True)
+class InviteMade:
+    code: str
+    department: str
+    role: str
+
+
+def create_invite(db: Database, clock: Clock, identity: Identity, department: str, role: str = CONTACT) -> InviteMade:
     require_admin(identity)
+    with db.session() as session:
+        invite = _create_invite(session, clock, identity, department, role)
+        return InviteMade(invite.code, invite.department.name, invite.role)
+
+
+def _create_invite(session: Session, clock: Clock, identity: Identity, department: str, role: str) -> Invite:
     if role not in (CONTACT, VIEWER):
         raise Denied("bad_role", role=role)
     dep = find_department(session, department)
@@ -33,7 +47,7 @@ def create_invite(session: Session, clock: Clock, identity: Identity, department
                     created_at=now, expires_at=now + timedelta(days=INVITE_DAYS))
     session.add(invite)
     session.flush()
-    audit.record(session, clock, f"tg:{identity.user_id}", "invite.create", "invite", invite.id, None,
+    audit.record(session, clock, identity.actor, "invite.create", "invite", invite.id, None,
                  {"department": dep.name, "role": role, "expires_at": invite.expires_at.isoformat()})
     return invite
 
@@ -44,8 +58,13 @@ class Joined:
     role: str
 
 
-def redeem(session: Session, clock: Clock, code: str, user_id: int, display_name: str | None) -> Joined:
+def redeem(db: Database, clock: Clock, code: str, user_id: int, display_name: str | None) -> Joined:
     """Bind the user with the invite's department and role; an invite works once, for 7 days."""
+    with db.session() as session:
+        return _redeem(session, clock, code, user_id, display_name)
+
+
+def _redeem(session: Session, clock: Clock, code: str, user_id: int, display_name: str | None) -> Joined:
     invite = session.scalar(select(Invite).where(Invite.code == code.strip().upper()))
     now = clock.now()
     if invite is None:
@@ -69,9 +88,14 @@ def redeem(session: Session, clock: Clock, code: str, user_id: int, display_name
     return Joined(invite.department.name, invite.role)
 
 
-def bind_group(session: Session, clock: Clock, identity: Identity, chat_id: int, title: str | None) -> str:
+def bind_group(db: Database, clock: Clock, identity: Identity, chat_id: int, title: str | None) -> str:
     """A department contact binds the group chat they are in: reminders then also go there."""
-    if identity.role != CONTACT or identity.department_id is None:
+    with db.session() as session:
+        return _bind_group(session, clock, identity, chat_id, title)
+
+
+def _bind_group(session: Session, clock: Clock, identity: Identity, chat_id: int, title: str | None) -> str:
+    if identity.role != CONTACT or identity.department_id is None or identity.department_name is None:
         raise Denied("bindgroup_contact_only")
     if chat_id >= 0:
         raise Denied("bindgroup_in_group")
@@ -84,6 +108,6 @@ def bind_group(session: Session, clock: Clock, identity: Identity, chat_id: int,
                       role=CONTACT, display_name=title, reachable=True, created_at=clock.now())
     session.add(contact)
     session.flush()
-    audit.record(session, clock, f"tg:{identity.user_id}", "group.bind", "contact", contact.id, None,
+    audit.record(session, clock, identity.actor, "group.bind", "contact", contact.id, None,
                  {"department": identity.department_name, "chat_id": chat_id, "title": title})
     return identity.department_name

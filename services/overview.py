@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Item, Task, task_departments
+from storage.db import Database
+from storage.models import Item, Letter, Task, task_departments
+from services.letter_file import DEFAULT_OFFICE
 from services.tasks import NoLetter, current_letter
 
 
@@ -25,7 +27,12 @@ class LetterOverview:
         return f"{self.year}年度责任书" if len(self.title) > 40 else self.title
 
 
-def letter_overview(session: Session) -> LetterOverview | None:
+def letter_overview(db: Database) -> LetterOverview | None:
+    with db.session() as session:
+        return _overview(session)
+
+
+def _overview(session: Session) -> LetterOverview | None:
     try:
         letter = current_letter(session)
     except NoLetter:
@@ -36,4 +43,12 @@ def letter_overview(session: Session) -> LetterOverview | None:
         select(func.count(func.distinct(task_departments.c.department_id)))
         .join(Task, Task.id == task_departments.c.task_id)
         .where(Task.letter_id == letter.id, Task.active.is_(True), task_departments.c.role == "responsible"))
-    return LetterOverview(letter.code, letter.year, letter.title, letter.document_no, items, tasks, deps)
+    return LetterOverview(letter.code, letter.year, letter.title, letter.document_no, items or 0, tasks or 0,
+                          deps or 0)
+
+
+def office_name(db: Database) -> str:
+    """The coordinating office's short name, as the current letter gives it (美丽办)."""
+    with db.session() as session:
+        office = session.scalar(select(Letter.office).order_by(Letter.year.desc(), Letter.id.desc()).limit(1))
+    return office or DEFAULT_OFFICE

@@ -3,25 +3,32 @@
 The database is the source of truth: every function here is safe to run again (unique keys), so a
 restart, a retry or a second process re-planning the same day adds nothing twice.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Contact, Delivery, Reminder, SchedulerState, task_departments
 from deadlines.planner import DUE, LEAD, REPEAT, Planned, Recipient
+from deadlines.workdays import WorkdayCalendar
+from storage.db import Database
+from storage.models import Contact, Delivery, Reminder, SchedulerState, task_departments
 
 CHUNK = 500
 
 
 def recipients_by_department(session: Session) -> dict[int, list[tuple[Recipient, Contact]]]:
     found: dict[int, list[tuple[Recipient, Contact]]] = defaultdict(list)
-    for contact in session.scalars(select(Contact).where(Contact.role == "contact", Contact.department_id.is_not(None))):
-        found[contact.department_id].append((Recipient(contact.chat_id, contact.id), contact))
+    for contact in session.scalars(
+        select(Contact).where(Contact.role == "contact", Contact.department_id.is_not(None))
+    ):
+        dep_id = cast(int, contact.department_id)  # not None: filtered above
+        found[dep_id].append((Recipient(contact.chat_id, contact.id), contact))
     return found
 
 
@@ -56,25 +63,38 @@ def record_planned(session: Session, planned: list[Planned], now: datetime) -> i
     """Insert the planned reminders the ledger does not hold yet; returns how many were new."""
     new = 0
     for i in range(0, len(planned), CHUNK):
-        chunk = planned[i: i + CHUNK]
+        chunk = planned[i : i + CHUNK]
         have = set(session.scalars(select(Reminder.key).where(Reminder.key.in_([p.key for p in chunk]))))
         rows = []
         for p in chunk:
             if p.key in have:
                 continue
             have.add(p.key)
-            rows.append(dict(
-                key=p.key, kind=p.stage.kind, task_id=p.occurrence.task_id, deadline_id=p.occurrence.deadline_id,
-                due_date=p.occurrence.due, lead=p.stage.lead, send_on=p.stage.send_on,
-                contact_id=p.recipient.contact_id, chat_id=p.recipient.chat_id, status="planned", created_at=now))
+            rows.append(
+                dict(
+                    key=p.key,
+                    kind=p.stage.kind,
+                    task_id=p.occurrence.task_id,
+                    deadline_id=p.occurrence.deadline_id,
+                    due_date=p.occurrence.due,
+                    lead=p.stage.lead,
+                    send_on=p.stage.send_on,
+                    contact_id=p.recipient.contact_id,
+                    chat_id=p.recipient.chat_id,
+                    status="planned",
+                    created_at=now,
+                )
+            )
         if rows:
             # Core executemany: a planning pass may record tens of thousands of rows.
-            session.connection().execute(insert(Reminder.__table__), rows)
+            session.connection().execute(insert(cast(Table, Reminder.__table__)), rows)
             new += len(rows)
     return new
 
 
-def plan_repeats(session: Session, today: date, calendar, open_keys: set[tuple[int, date]], now: datetime) -> int:
+def plan_repeats(
+    session: Session, today: date, calendar: WorkdayCalendar, open_keys: set[tuple[int, date]], now: datetime
+) -> int:
     """Unacknowledged lead/due reminders come again on the working day after they were sent; so do
     snoozed ones on the day asked. Counted from when a reminder was sent, not when it was planned, so a
     catch-up message is not repeated on the very day it arrives. A reminder whose department is no longer
@@ -82,42 +102,77 @@ def plan_repeats(session: Session, today: date, calendar, open_keys: set[tuple[i
     tz = now.tzinfo
     day_start = datetime.combine(today, time(0), tz)
     window_start = datetime.combine(calendar.add_workdays(today, -5), time(0), tz)
-    rows = list(session.scalars(select(Reminder).where(
-        Reminder.status.in_(("sent", "collapsed")), Reminder.kind.in_((LEAD, DUE, REPEAT)),
-        Reminder.sent_at < day_start, Reminder.sent_at >= window_start)))
+    rows = list(
+        session.scalars(
+            select(Reminder).where(
+                Reminder.status.in_(("sent", "collapsed")),
+                Reminder.kind.in_((LEAD, DUE, REPEAT)),
+                Reminder.sent_at < day_start,
+                Reminder.sent_at >= window_start,
+            )
+        )
+    )
     responsible = _responsible(session, {r.task_id for r in rows})
     contact_ids = {r.contact_id for r in rows if r.contact_id is not None}
-    department_of = dict(session.execute(select(Contact.id, Contact.department_id).where(
-        Contact.id.in_(contact_ids))).all()) if contact_ids else {}
+    department_of = (
+        dict(session.execute(select(Contact.id, Contact.department_id).where(Contact.id.in_(contact_ids))).all())
+        if contact_ids
+        else {}
+    )
     added = 0
     for row in rows:
         if (row.deadline_id, row.due_date) not in open_keys:
             continue
         if row.contact_id is not None and (row.task_id, department_of.get(row.contact_id)) not in responsible:
             continue
-        if row.snoozed_until is not None:
-            key, send_on = f"{row.key}|snooze", row.snoozed_until
-        elif row.acknowledged_at is None and row.kind != REPEAT:  # a repeat is not repeated again
-            key, send_on = f"{row.key}|repeat", calendar.add_workdays(row.sent_at.astimezone(tz).date(), 1)
-        else:
+        again = _again(row, calendar, tz)
+        if again is None:
             continue
+        key, send_on = again
         if send_on > today or session.scalar(select(Reminder.id).where(Reminder.key == key)) is not None:
             continue
-        session.add(Reminder(key=key, kind=REPEAT, task_id=row.task_id, deadline_id=row.deadline_id,
-                             due_date=row.due_date, lead=row.lead, send_on=send_on, contact_id=row.contact_id,
-                             chat_id=row.chat_id, status="planned", created_at=now))
+        session.add(
+            Reminder(
+                key=key,
+                kind=REPEAT,
+                task_id=row.task_id,
+                deadline_id=row.deadline_id,
+                due_date=row.due_date,
+                lead=row.lead,
+                send_on=send_on,
+                contact_id=row.contact_id,
+                chat_id=row.chat_id,
+                status="planned",
+                created_at=now,
+            )
+        )
         added += 1
     session.flush()
     return added
+
+
+def _again(row: Reminder, calendar: WorkdayCalendar, tz: tzinfo | None) -> tuple[str, date] | None:
+    """The key and day of a sent reminder's repeat: the day asked when snoozed, else the working day after
+    it was sent while not acknowledged; None when it is not repeated."""
+    if row.snoozed_until is not None:
+        return f"{row.key}|snooze", row.snoozed_until
+    if row.acknowledged_at is None and row.kind != REPEAT and row.sent_at is not None:  # no repeat of a repeat
+        return f"{row.key}|repeat", calendar.add_workdays(row.sent_at.astimezone(tz).date(), 1)
+    return None
 
 
 def _responsible(session: Session, task_ids: set[int]) -> set[tuple[int, int]]:
     found: set[tuple[int, int]] = set()
     ids = sorted(task_ids)
     for i in range(0, len(ids), CHUNK):
-        found.update(tuple(r) for r in session.execute(
-            select(task_departments.c.task_id, task_departments.c.department_id).where(
-                task_departments.c.role == "responsible", task_departments.c.task_id.in_(ids[i: i + CHUNK]))))
+        found.update(
+            tuple(r)
+            for r in session.execute(
+                select(task_departments.c.task_id, task_departments.c.department_id).where(
+                    task_departments.c.role == "responsible", task_departments.c.task_id.in_(ids[i : i + CHUNK])
+                )
+            )
+        )
     return found
 
 
@@ -125,33 +180,46 @@ def supersede_answered(session: Session, open_keys: set[tuple[int, date]]) -> in
     """Planned reminders whose occurrence is no longer open are not sent: it was reported meanwhile, or the
     office moved its deadline (the old row is retired, so (deadline id, old due day) is no occurrence any
     more), or closed the task. Reminders already sent stay in the history as they are."""
-    stale = [rid for rid, deadline_id, due in session.execute(
-        select(Reminder.id, Reminder.deadline_id, Reminder.due_date).where(Reminder.status == "planned"))
-        if (deadline_id, due) not in open_keys]
+    stale = [
+        rid
+        for rid, deadline_id, due in session.execute(
+            select(Reminder.id, Reminder.deadline_id, Reminder.due_date).where(Reminder.status == "planned")
+        )
+        if (deadline_id, due) not in open_keys
+    ]
     return supersede(session, stale, "no longer due (answered, moved or closed)")
 
 
 def supersede(session: Session, reminder_ids: list[int], reason: str) -> int:
     """Mark planned reminders as not to be sent, saying why (`error`); rows no longer planned are left alone."""
     for i in range(0, len(reminder_ids), CHUNK):
-        session.execute(update(Reminder).where(Reminder.id.in_(reminder_ids[i: i + CHUNK]),
-                                               Reminder.status == "planned")
-                        .values(status="superseded", error=reason))
+        session.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(reminder_ids[i : i + CHUNK]), Reminder.status == "planned")
+            .values(status="superseded", error=reason)
+        )
     return len(reminder_ids)
 
 
 def due_rows(session: Session, today: date) -> list[Reminder]:
-    return list(session.scalars(
-        select(Reminder).where(Reminder.status == "planned", Reminder.send_on <= today)
-        .order_by(Reminder.chat_id, Reminder.send_on, Reminder.id)))
+    return list(
+        session.scalars(
+            select(Reminder)
+            .where(Reminder.status == "planned", Reminder.send_on <= today)
+            .order_by(Reminder.chat_id, Reminder.send_on, Reminder.id)
+        )
+    )
 
 
 def recover_in_flight(session: Session) -> int:
     """After a crash, a reminder caught mid-send may or may not have arrived: never resend it."""
-    result = session.execute(update(Reminder).where(Reminder.status == "sending").values(
-        status="uncertain", error="the process stopped while this was being sent"))
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.status == "sending")
+        .values(status="uncertain", error="the process stopped while this was being sent")
+    )
     session.execute(update(Delivery).where(Delivery.status == "sending").values(status="uncertain"))
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -169,8 +237,15 @@ def _same_line(session: Session, row: Reminder) -> list[Reminder]:
     """The row and those collapsed with it: one line of one message, one occurrence of one task."""
     if row.delivery_id is None:
         return [row]
-    return list(session.scalars(select(Reminder).where(
-        Reminder.delivery_id == row.delivery_id, Reminder.task_id == row.task_id, Reminder.due_date == row.due_date)))
+    return list(
+        session.scalars(
+            select(Reminder).where(
+                Reminder.delivery_id == row.delivery_id,
+                Reminder.task_id == row.task_id,
+                Reminder.due_date == row.due_date,
+            )
+        )
+    )
 
 
 def acknowledge(session: Session, reminder_id: int, user_id: int, chat_id: int, now: datetime) -> AckResult:
@@ -186,7 +261,9 @@ def acknowledge(session: Session, reminder_id: int, user_id: int, chat_id: int, 
     return AckResult("ok", row)
 
 
-def snooze(session: Session, reminder_id: int, user_id: int, chat_id: int, now: datetime, calendar) -> AckResult:
+def snooze(
+    session: Session, reminder_id: int, user_id: int, chat_id: int, now: datetime, calendar: WorkdayCalendar
+) -> AckResult:
     row = session.get(Reminder, reminder_id)
     if row is None:
         return AckResult("unknown")
@@ -199,3 +276,25 @@ def snooze(session: Session, reminder_id: int, user_id: int, chat_id: int, now: 
         if same.acknowledged_at is None:
             same.acknowledged_at, same.acknowledged_by = now, user_id
     return AckResult("ok", row)
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What a reminder's button did, for its short answer."""
+
+    status: str  # ok | already | unknown | not_yours
+    code: str | None = None  # the task's code
+    snoozed_until: date | None = None
+
+
+def answer_reminder(
+    db: Database, action: str, reminder_id: int, user_id: int, chat_id: int, now: datetime, calendar: WorkdayCalendar
+) -> Answered:
+    """收到 ("a") or 已完成 ("d", which acknowledges too) or 推迟提醒 ("s"), in one transaction."""
+    with db.session() as session:
+        if action == "s":
+            result = snooze(session, reminder_id, user_id, chat_id, now, calendar)
+        else:
+            result = acknowledge(session, reminder_id, user_id, chat_id, now)
+        row = result.reminder
+        return Answered(result.status, row.task.code if row else None, row.snoozed_until if row else None)

@@ -3,44 +3,96 @@
 A report being written is a `draft` Report row plus a Conversation row that says which step is next, so
 nothing typed is lost to a restart. Steps: one `measure` per quantitative target (900 亩 of 958), or a
 `yes` for a task without one; then an optional `note`; then `evidence` (photos, documents); `confirm`.
+Every step moves the draft's `seq` on: a question's buttons carry its `key` ("<report id>.<seq>"), so only
+the latest question of the latest draft acts (an older message's buttons are stale, pressed twice or not).
+
+Each public function is one transaction and returns plain values (`DraftView`, ...), never rows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deadlines.clock import Clock
-from storage.models import Contact, Conversation, Department, Report, Task
+from deadlines.workdays import WorkdayCalendar
 from services import audit
-from services.access import Denied, Identity, require_admin, require_task_access
-from services.quantities import Quantity, in_unit
+from services.access import Denied, Identity, require_admin, require_bound, require_task_access
+from services.follow_ups import open_follow_ups
+from services.intents import ReportIntent
 from services.occurrences import next_open_occurrence
+from services.quantities import Quantity, in_unit
+from services.scoring_facts import record_report_facts
 from services.tasks import current_letter
+from storage.db import Database
+from storage.models import Contact, Conversation, Department, Report, Task
 
 MEASURE, YES, NOTE, EVIDENCE, CONFIRM = "measure", "yes", "note", "evidence", "confirm"
+KIND = "report"
 MAX_EVIDENCE = 10
-TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # bots may download files up to 20 MB
+MAX_NOTE = 1000
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """A report being written, as the next question needs it."""
+
+    report_id: int
+    code: str
+    task_text: str
+    step: str
+    seq: int
+    target: dict | None  # the target the measure step asks about
+    measures: tuple[dict, ...]
+    note: str | None
+    evidence: int
+
+    @property
+    def key(self) -> str:
+        """Which question of which draft: what its buttons carry."""
+        return f"{self.report_id}.{self.seq}"
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report_id: int
+    code: str
+    department: str | None
 
 
 @dataclass
-class Draft:
+class _Draft:
     report: Report
     task: Task
-    step: str
-    index: int  # which target the measure step asks about
-    prompt_id: int | None = None  # the chat message whose buttons answer the current step
+    conversation: Conversation
+
+    @property
+    def step(self) -> str:
+        return self.conversation.step
+
+    @property
+    def index(self) -> int:
+        return int(self.conversation.payload.get("index", 0))
 
     @property
     def target(self) -> dict | None:
         targets = self.task.targets or []
         return targets[self.index] if self.step == MEASURE and self.index < len(targets) else None
 
+    def view(self) -> DraftView:
+        r = self.report
+        return DraftView(r.id, self.task.code, self.task.text, self.step, int(self.conversation.payload.get("seq", 0)),
+                         self.target, tuple(r.measures or ()), r.note, len(r.evidence or []))
+
 
 def find_task(session: Session, code: str) -> Task:
     letter = current_letter(session)
-    task = session.scalar(select(Task).where(Task.letter_id == letter.id, Task.code == code.strip(),
-                                             Task.active.is_(True)))
+    task = session.scalar(
+        select(Task).where(Task.letter_id == letter.id, Task.code == code.strip(), Task.active.is_(True))
+    )
     if task is None:
         raise Denied("no_task", code=code)
     return task
@@ -50,36 +102,31 @@ def _conversation(session: Session, identity: Identity) -> Conversation | None:
     return session.get(Conversation, (identity.chat_id, identity.user_id))
 
 
-def current_draft(session: Session, identity: Identity) -> Draft | None:
+def _current(session: Session, identity: Identity) -> _Draft | None:
     conv = _conversation(session, identity)
-    if conv is None or conv.kind != "report":
+    if conv is None or conv.kind != KIND:
         return None
     report = session.get(Report, conv.payload.get("report_id"))
     if report is None or report.status != "draft":
         session.delete(conv)
         return None
-    return Draft(report, report.task, conv.step, conv.payload.get("index", 0), conv.payload.get("prompt"))
+    return _Draft(report, report.task, conv)
 
 
-def _move(session: Session, clock: Clock, identity: Identity, draft: Draft, step: str, index: int = 0) -> Draft:
-    conv = _conversation(session, identity)
-    conv.step, conv.payload, conv.updated_at = step, {"report_id": draft.report.id, "index": index}, clock.now()
-    draft.step, draft.index = step, index
+def _move(clock: Clock, draft: _Draft, step: str, index: int = 0) -> _Draft:
+    conv = draft.conversation
+    seq = int(conv.payload.get("seq", 0)) + 1
+    conv.step, conv.updated_at = step, clock.now()
+    conv.payload = {"report_id": draft.report.id, "index": index, "seq": seq}
     return draft
 
 
-def remember_prompt(session: Session, identity: Identity, message_id: int) -> None:
-    """Only the latest question's buttons act: an older message's buttons are stale, pressed twice or not."""
-    conv = _conversation(session, identity)
-    if conv is not None and conv.kind == "report":
-        conv.payload = dict(conv.payload, prompt=message_id)
-
-
 def discard_draft(session: Session, identity: Identity) -> bool:
+    """Drop whatever exchange the person has in progress in this chat (a report draft is discarded)."""
     conv = _conversation(session, identity)
     if conv is None:
         return False
-    report = session.get(Report, conv.payload.get("report_id")) if conv.kind == "report" else None
+    report = session.get(Report, conv.payload.get("report_id")) if conv.kind == KIND else None
     if report is not None and report.status == "draft":
         report.status = "discarded"
     session.delete(conv)
@@ -87,7 +134,7 @@ def discard_draft(session: Session, identity: Identity) -> bool:
     return True
 
 
-def start_draft(session: Session, clock: Clock, identity: Identity, code: str) -> Draft:
+def _start(session: Session, clock: Clock, identity: Identity, code: str) -> _Draft:
     """Begin a completion report on a task of the user's department (an earlier unfinished one is dropped)."""
     task = find_task(session, code)
     require_task_access(session, identity, task, write=True)
@@ -98,11 +145,33 @@ def start_draft(session: Session, clock: Clock, identity: Identity, code: str) -
                     submitted_at=now)
     session.add(report)
     session.flush()
-    session.add(Conversation(chat_id=identity.chat_id, user_id=identity.user_id, kind="report",
-                             step=MEASURE if task.targets else YES, payload={"report_id": report.id, "index": 0},
-                             updated_at=now))
+    conv = Conversation(chat_id=identity.chat_id, user_id=identity.user_id, kind=KIND,
+                        step=MEASURE if task.targets else YES, payload={"report_id": report.id, "index": 0, "seq": 0},
+                        updated_at=now)
+    session.add(conv)
     session.flush()
-    return Draft(report, task, MEASURE if task.targets else YES, 0)
+    return _Draft(report, task, conv)
+
+
+def start(db: Database, clock: Clock, identity: Identity, code: str, intent: ReportIntent | None = None) -> DraftView:
+    """A new report on `code`; a sentence ("3.1 完成 900亩") fills in what it says and goes to confirm."""
+    require_bound(identity)
+    with db.session() as session:
+        draft = _start(session, clock, identity, code)
+        if intent is not None:
+            if draft.step == MEASURE and intent.quantity is not None:
+                draft = _answer_measure(clock, draft, intent.quantity)
+            elif draft.step == YES:
+                draft = _move(clock, draft, NOTE)
+            if draft.step in (NOTE, EVIDENCE):
+                draft = _move(clock, draft, CONFIRM)
+        return draft.view()
+
+
+def current(db: Database, identity: Identity) -> DraftView | None:
+    with db.session() as session:
+        draft = _current(session, identity)
+        return draft.view() if draft else None
 
 
 def measure_value(target: dict, quantity: Quantity) -> float:
@@ -114,130 +183,208 @@ def measure_value(target: dict, quantity: Quantity) -> float:
     return value
 
 
-def answer_measure(session: Session, clock: Clock, identity: Identity, draft: Draft, quantity: Quantity) -> Draft:
+def _answer_measure(clock: Clock, draft: _Draft, quantity: Quantity) -> _Draft:
     target = draft.target
+    assert target is not None  # the measure step always has a target
     value = measure_value(target, quantity)
-    draft.report.measures = [m for m in draft.report.measures if m["name"] != target["name"]] + [{
-        "name": target["name"], "value": value, "unit": target["unit"], "target": target["value"],
-        "rubric": target.get("rubric")}]
+    kept = [m for m in draft.report.measures if m["name"] != target["name"]]
+    draft.report.measures = kept + [{"name": target["name"], "value": value, "unit": target["unit"],
+                                     "target": target["value"], "rubric": target.get("rubric")}]
     if draft.index + 1 < len(draft.task.targets):
-        return _move(session, clock, identity, draft, MEASURE, draft.index + 1)
-    return _move(session, clock, identity, draft, NOTE)
+        return _move(clock, draft, MEASURE, draft.index + 1)
+    return _move(clock, draft, NOTE)
 
 
-def answer_yes(session: Session, clock: Clock, identity: Identity, draft: Draft) -> Draft:
-    return _move(session, clock, identity, draft, NOTE)
+def answer_measure(db: Database, clock: Clock, identity: Identity, quantity: Quantity) -> DraftView | None:
+    """The typed quantity of the measure step; None when no report is waiting for one."""
+    with db.session() as session:
+        draft = _current(session, identity)
+        if draft is None or draft.step != MEASURE:
+            return None
+        return _answer_measure(clock, draft, quantity).view()
 
 
-def set_note(session: Session, clock: Clock, identity: Identity, draft: Draft, note: str | None) -> Draft:
-    draft.report.note = (note or "").strip()[:1000] or None
-    return _move(session, clock, identity, draft, EVIDENCE)
+def set_note(db: Database, clock: Clock, identity: Identity, note: str | None) -> DraftView | None:
+    """The note step's answer (None: skipped); None when no report is waiting for one."""
+    with db.session() as session:
+        draft = _current(session, identity)
+        if draft is None or draft.step != NOTE:
+            return None
+        draft.report.note = (note or "").strip()[:MAX_NOTE] or None
+        return _move(clock, draft, EVIDENCE).view()
 
 
-def add_evidence(session: Session, clock: Clock, identity: Identity, draft: Draft, item: dict) -> int:
-    """Keep one evidence file (its Telegram file id; `path` once downloaded). Returns how many there are."""
-    if len(draft.report.evidence) >= MAX_EVIDENCE:
-        raise Denied("too_much_evidence", limit=MAX_EVIDENCE)
-    if any(e["file_unique_id"] == item["file_unique_id"] for e in draft.report.evidence):
-        return len(draft.report.evidence)
-    draft.report.evidence = list(draft.report.evidence) + [item]
-    _move(session, clock, identity, draft, EVIDENCE)
-    return len(draft.report.evidence)
+@dataclass(frozen=True)
+class Pressed:
+    """What a button of the report questions did: the next question, a submission, or nothing (stale)."""
+
+    draft: DraftView | None = None
+    submitted: Submitted | None = None
+    cancelled: bool = False
+    stale: bool = False
 
 
-def to_confirm(session: Session, clock: Clock, identity: Identity, draft: Draft) -> Draft:
-    return _move(session, clock, identity, draft, CONFIRM)
+EXPECTED_STEP = {"yes": YES, "skip": NOTE, "fin": EVIDENCE, "ok": CONFIRM}
 
 
-def submit(session: Session, clock: Clock, identity: Identity, draft: Draft) -> Report:
+def press(db: Database, clock: Clock, identity: Identity, action: str, key: str) -> Pressed:
+    """A button of the latest question: yes, skip (the note), fin (evidence done), ok (submit), x (cancel).
+    A button of an older question, or one that does not fit the step, changes nothing."""
+    with db.session() as session:
+        draft = _current(session, identity)
+        if (draft is None or (action in EXPECTED_STEP and draft.step != EXPECTED_STEP[action])
+                or key != draft.view().key):
+            return Pressed(stale=True)
+        if action == "x":
+            discard_draft(session, identity)
+            return Pressed(cancelled=True)
+        if action == "ok":
+            return Pressed(submitted=_submit(session, clock, identity, draft))
+        next_step = {"yes": NOTE, "skip": EVIDENCE, "fin": CONFIRM}.get(action)
+        if next_step is None:
+            return Pressed(stale=True)
+        if action == "skip":
+            draft.report.note = None
+        return Pressed(draft=_move(clock, draft, next_step).view())
+
+
+def _submit(session: Session, clock: Clock, identity: Identity, draft: _Draft) -> Submitted:
     report = draft.report
     report.status, report.submitted_at = "submitted", clock.now()
     report.occurrence_due = next_open_occurrence(session, current_letter(session), draft.task.id)
-    conv = _conversation(session, identity)
-    if conv is not None:
-        session.delete(conv)
+    session.delete(draft.conversation)
     session.flush()
-    audit.record(session, clock, f"tg:{identity.user_id}", "report.submit", "report", report.id, None,
-                 _snapshot(report))
-    return report
+    audit.record(session, clock, identity.actor, "report.submit", "report", report.id, None, _snapshot(report))
+    return Submitted(report.id, draft.task.code, identity.department_name)
 
 
-def record_progress(session: Session, clock: Clock, identity: Identity, code: str, quantity: Quantity) -> Report:
+@dataclass(frozen=True)
+class EvidenceAdded:
+    draft: DraftView
+    count: int
+    report_id: int
+    letter_id: int
+
+
+def add_evidence(db: Database, clock: Clock, identity: Identity, item: dict,
+                 caption: str | None = None) -> EvidenceAdded | None:
+    """Keep one evidence file (the channel's file reference; `path` once downloaded). None when no report
+    is at a step that takes evidence; the caption becomes the note when there is none yet."""
+    with db.session() as session:
+        draft = _current(session, identity)
+        if draft is None or draft.step not in (NOTE, EVIDENCE, CONFIRM):
+            return None
+        if caption and not draft.report.note:
+            draft.report.note = caption[:MAX_NOTE]
+        evidence = list(draft.report.evidence or [])
+        if len(evidence) >= MAX_EVIDENCE:
+            raise Denied("too_much_evidence", limit=MAX_EVIDENCE)
+        if not any(e["file_unique_id"] == item["file_unique_id"] for e in evidence):
+            draft.report.evidence = evidence + [item]
+        _move(clock, draft, EVIDENCE)
+        return EvidenceAdded(draft.view(), len(draft.report.evidence), draft.report.id, draft.task.letter_id)
+
+
+def evidence_kept(db: Database, report_id: int, unique_id: str, path: str) -> None:
+    """A downloaded evidence file's place on disk, beside its file reference."""
+    with db.session() as session:
+        report = session.get(Report, report_id)
+        if report is not None:
+            report.evidence = [dict(e, path=path) if e["file_unique_id"] == unique_id else e for e in report.evidence]
+
+
+def cancel(db: Database, identity: Identity) -> bool:
+    with db.session() as session:
+        return discard_draft(session, identity)
+
+
+@dataclass(frozen=True)
+class ProgressRecorded:
+    report_id: int
+    code: str
+    measure: dict
+
+
+def record_progress(db: Database, clock: Clock, identity: Identity, code: str, quantity: Quantity) -> ProgressRecorded:
     """`/progress 3.1 600亩`: partial progress against the task's first target in that unit."""
-    task = find_task(session, code)
-    require_task_access(session, identity, task, write=True)
-    targets = task.targets or []
-    if not targets:
-        raise Denied("no_target", code=task.code)
-    target = next((t for t in targets if in_unit(quantity, t["unit"]) is not None), targets[0])
-    value = measure_value(target, quantity)
-    report = Report(task_id=task.id, department_id=identity.department_id, contact_id=identity.contact_id,
-                    kind="progress", status="submitted", submitted_by=identity.user_id, submitted_at=clock.now(),
-                    evidence=[], measures=[{"name": target["name"], "value": value, "unit": target["unit"],
-                                            "target": target["value"], "rubric": target.get("rubric")}])
-    session.add(report)
-    session.flush()
-    audit.record(session, clock, f"tg:{identity.user_id}", "report.progress", "report", report.id, None,
-                 _snapshot(report))
-    return report
+    require_bound(identity)
+    with db.session() as session:
+        task = find_task(session, code)
+        require_task_access(session, identity, task, write=True)
+        targets = task.targets or []
+        if not targets:
+            raise Denied("no_target", code=task.code)
+        target = next((t for t in targets if in_unit(quantity, t["unit"]) is not None), targets[0])
+        value = measure_value(target, quantity)
+        measure = {"name": target["name"], "value": value, "unit": target["unit"], "target": target["value"],
+                   "rubric": target.get("rubric")}
+        report = Report(task_id=task.id, department_id=identity.department_id, contact_id=identity.contact_id,
+                        kind="progress", status="submitted", submitted_by=identity.user_id, submitted_at=clock.now(),
+                        evidence=[], measures=[measure])
+        session.add(report)
+        session.flush()
+        audit.record(session, clock, identity.actor, "report.progress", "report", report.id, None, _snapshot(report))
+        return ProgressRecorded(report.id, task.code, measure)
 
 
-def withdraw(session: Session, clock: Clock, identity: Identity, report_id: int | None = None) -> Report:
-    """Take back one's own department's latest (or the given) report that is not verified yet."""
-    query = select(Report).where(Report.status == "submitted")
-    if report_id is not None:
-        query = query.where(Report.id == report_id)
-    if not identity.is_admin:
-        query = query.where(Report.department_id == identity.department_id)
-    report = session.scalars(query.order_by(Report.submitted_at.desc(), Report.id.desc())).first()
-    if report is None:
-        raise Denied("nothing_to_withdraw")
-    before = _snapshot(report)
-    report.status = "withdrawn"
-    audit.record(session, clock, f"tg:{identity.user_id}", "report.withdraw", "report", report.id, before,
-                 _snapshot(report))
-    return report
+def withdraw(db: Database, clock: Clock, identity: Identity, report_id: int | None = None) -> tuple[int, str]:
+    """Take back one's own department's latest (or the given) report that is not verified yet: (id, code)."""
+    require_bound(identity)
+    with db.session() as session:
+        query = select(Report).where(Report.status == "submitted")
+        if report_id is not None:
+            query = query.where(Report.id == report_id)
+        if not identity.is_admin:
+            query = query.where(Report.department_id == identity.department_id)
+        report = session.scalars(query.order_by(Report.submitted_at.desc(), Report.id.desc())).first()
+        if report is None:
+            raise Denied("nothing_to_withdraw")
+        before = _snapshot(report)
+        report.status = "withdrawn"
+        audit.record(session, clock, identity.actor, "report.withdraw", "report", report.id, before, _snapshot(report))
+        return report.id, report.task.code
 
 
-def pending(session: Session) -> list[Report]:
-    letter = current_letter(session)
-    return list(session.scalars(select(Report).join(Task).where(Task.letter_id == letter.id,
-                                                                Report.status == "submitted")
-                                .order_by(Report.submitted_at, Report.id)))
+# -- the office's review ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Reviewed:
     """What a review did, for the answer to the office and the notice to the department."""
 
-    report: Report
+    report_id: int
     code: str
     department_id: int | None
-    department: str
+    department: str | None  # None: reported by the office itself
     facts: dict  # sub-item id -> the facts recorded from the report
-    follow_ups: list  # (phrase, due date) of the deadlines the report opened
+    follow_ups: list[tuple[str, str]]  # (phrase, ISO due date) of the deadlines the report opened
 
 
-def review(session: Session, clock: Clock, calendar, identity: Identity, report_id: int, approve: bool,
-           reason: str | None = None) -> Reviewed:
-    """通过 / 退回. Approving turns the report into scoring facts and opens follow-up deadlines."""
+def _review(session: Session, clock: Clock, calendar: WorkdayCalendar, identity: Identity, report_id: int,
+            approve: bool, reason: str | None) -> Reviewed:
     require_admin(identity)
     report = reviewable(session, report_id)
     before = _snapshot(report)
     report.status = "verified" if approve else "rejected"
     report.reviewed_by, report.reviewed_at, report.review_note = identity.user_id, clock.now(), reason
-    audit.record(session, clock, f"tg:{identity.user_id}", "report.verify" if approve else "report.reject",
+    audit.record(session, clock, identity.actor, "report.verify" if approve else "report.reject",
                  "report", report.id, before, _snapshot(report))
-    facts, follow_ups = {}, []
+    facts: dict = {}
+    follow_ups: list[tuple[str, str]] = []
     if approve:
-        from services.follow_ups import open_follow_ups
-        from services.scoring_facts import record_report_facts
-
         facts = record_report_facts(session, clock, identity, report)
-        follow_ups = [(d.phrase, d.spec["date"]) for d in open_follow_ups(session, clock, calendar, identity, report)]
+        follow_ups = [(d.phrase or "", d.spec["date"])
+                      for d in open_follow_ups(session, clock, calendar, identity, report)]
     session.flush()
-    department = session.get(Department, report.department_id).name if report.department_id else "美丽办"
-    return Reviewed(report, report.task.code, report.department_id, department, facts, follow_ups)
+    department = _department_name(session, report.department_id)
+    return Reviewed(report.id, report.task.code, report.department_id, department, facts, follow_ups)
+
+
+def review(db: Database, clock: Clock, calendar: WorkdayCalendar, identity: Identity, report_id: int,
+           approve: bool, reason: str | None = None) -> Reviewed:
+    """通过 / 退回. Approving turns the report into scoring facts and opens follow-up deadlines."""
+    with db.session() as session:
+        return _review(session, clock, calendar, identity, report_id, approve, reason)
 
 
 def reviewable(session: Session, report_id: int) -> Report:
@@ -249,23 +396,66 @@ def reviewable(session: Session, report_id: int) -> Report:
     return report
 
 
-def ask_reject_reason(session: Session, clock: Clock, identity: Identity, report_id: int) -> Report:
-    """退回 first asks why: the admin's next message completes the rejection (services state, not memory)."""
+def ask_reject_reason(db: Database, clock: Clock, identity: Identity, report_id: int) -> str:
+    """退回 first asks why: the admin's next message completes the rejection. Returns the task's code."""
     require_admin(identity)
-    report = reviewable(session, report_id)
-    session.merge(Conversation(chat_id=identity.chat_id, user_id=identity.user_id, kind="reject", step="reason",
-                               payload={"report_id": report_id}, updated_at=clock.now()))
-    return report
+    with db.session() as session:
+        report = reviewable(session, report_id)
+        discard_draft(session, identity)
+        session.add(Conversation(chat_id=identity.chat_id, user_id=identity.user_id, kind="reject", step="reason",
+                                 payload={"report_id": report_id}, updated_at=clock.now()))
+        return report.task.code
 
 
-def pending_views(session: Session) -> list[tuple[Report, str, str]]:
-    """Reports awaiting verification, with their department and who submitted them."""
-    views = []
-    for r in pending(session):
-        dep = session.get(Department, r.department_id).name if r.department_id else "美丽办"
-        who = session.scalar(select(Contact.display_name).where(Contact.id == r.contact_id)) or str(r.submitted_by)
-        views.append((r, dep, who))
-    return views
+def reject_with_reason(db: Database, clock: Clock, calendar: WorkdayCalendar, identity: Identity,
+                       reason: str) -> Reviewed | None:
+    """The admin's reply after 退回: the rejection is recorded. None when no rejection was waiting."""
+    with db.session() as session:
+        conv = _conversation(session, identity)
+        if conv is None or conv.kind != "reject":
+            return None
+        report_id = int(conv.payload["report_id"])
+        session.delete(conv)
+        session.flush()
+        return _review(session, clock, calendar, identity, report_id, approve=False, reason=reason)
+
+
+@dataclass(frozen=True)
+class PendingReport:
+    """A report awaiting verification, with what the office needs to judge it."""
+
+    id: int
+    code: str
+    task_text: str
+    department: str | None
+    submitter: str
+    submitted_at: datetime
+    measures: tuple[dict, ...]
+    occurrence_due: date | None
+    note: str | None
+    evidence: tuple[dict, ...]
+
+
+def pending_views(db: Database, identity: Identity, limit: int) -> tuple[list[PendingReport], int]:
+    """The first `limit` reports awaiting verification (oldest first), and how many wait in all."""
+    require_admin(identity)
+    with db.session() as session:
+        letter = current_letter(session)
+        reports = list(session.scalars(
+            select(Report).join(Task).where(Task.letter_id == letter.id, Report.status == "submitted")
+            .order_by(Report.submitted_at, Report.id)))
+        shown = []
+        for r in reports[:limit]:
+            dep = _department_name(session, r.department_id)
+            who = session.scalar(select(Contact.display_name).where(Contact.id == r.contact_id)) or str(r.submitted_by)
+            shown.append(PendingReport(r.id, r.task.code, r.task.text, dep, who, r.submitted_at,
+                                       tuple(r.measures or ()), r.occurrence_due, r.note, tuple(r.evidence or ())))
+        return shown, len(reports)
+
+
+def _department_name(session: Session, department_id: int | None) -> str | None:
+    department = session.get(Department, department_id) if department_id else None
+    return department.name if department else None
 
 
 def _snapshot(report: Report) -> dict:

@@ -3,17 +3,20 @@ they give. Every fact remembers its source, so every lost point can name the rep
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import scoring
 from deadlines.clock import Clock
+from storage.db import Database
 from storage.models import Fact, Report, Task
 from deadlines.policy import RED, ReminderPolicy
+from deadlines.workdays import WorkdayCalendar
 from services import audit
-from services.access import Identity, require_admin
+from services.access import Denied, Identity, require_admin
+from services.letter_file import DEFAULT_OFFICE
 from services.occurrences import letter_occurrences
 from services.status_board import task_statuses
 from services.tasks import current_letter
@@ -78,9 +81,9 @@ def record_report_facts(session: Session, clock: Clock, identity: Identity, repo
     letter = current_letter(session)
     for sid, values in facts.items():
         session.add(Fact(letter_id=letter.id, subitem_id=sid, values=values, source="report", report_id=report.id,
-                         set_by=f"tg:{identity.user_id}", set_at=clock.now(), active=True))
+                         set_by=identity.actor, set_at=clock.now(), active=True))
     if facts:
-        audit.record(session, clock, f"tg:{identity.user_id}", "facts.from_report", "report", report.id, None, facts)
+        audit.record(session, clock, identity.actor, "facts.from_report", "report", report.id, None, facts)
     return facts
 
 
@@ -92,8 +95,8 @@ def set_office_fact(session: Session, clock: Clock, identity: Identity, sid: str
     scoring.Facts.from_mapping({sid: values}, rubric)  # raises FactsError with the id, value and what is allowed
     letter = current_letter(session)
     session.add(Fact(letter_id=letter.id, subitem_id=sid, values=values, source="office", report_id=None,
-                     set_by=f"tg:{identity.user_id}", set_at=clock.now(), note=note, active=True))
-    audit.record(session, clock, f"tg:{identity.user_id}", "facts.set", "fact", sid, None, values)
+                     set_by=identity.actor, set_at=clock.now(), note=note, active=True))
+    audit.record(session, clock, identity.actor, "facts.set", "fact", sid, None, values)
 
 
 def database_facts(session: Session, rubric: scoring.Rubric) -> scoring.Facts:
@@ -116,9 +119,10 @@ def fact_sources(session: Session, tz=None) -> dict[str, list[str]]:
         day = f"{local.month}月{local.day}日"
         if fact.report_id:
             report = session.get(Report, fact.report_id)
-            text = f"第{fact.report_id}号上报({report.task.code},{day}审核通过)"
+            code = report.task.code if report is not None else "?"
+            text = f"第{fact.report_id}号上报({code},{day}审核通过)"
         else:
-            text = f"美丽办录入({day}{',' + fact.note if fact.note else ''})"
+            text = f"{letter.office or DEFAULT_OFFICE}录入({day}{',' + fact.note if fact.note else ''})"
         sources.setdefault(fact.subitem_id, []).append(text)
     return sources
 
@@ -151,3 +155,23 @@ def standing(session: Session, today: date, calendar, policy: ReminderPolicy, ov
         facts = scoring.merge(facts, scoring.Facts.from_mapping(overlay, rubric))
     risk = at_risk_ids(session, rubric, today, calendar, policy)
     return Standing(rubric, facts, risk, scoring.evaluate(rubric, facts, risk), fact_sources(session, tz))
+
+
+def score_standing(db: Database, identity: Identity, today: date, calendar: WorkdayCalendar,
+                   policy: ReminderPolicy, tz: tzinfo | None = None) -> Standing:
+    """/score and /whatif: for the office and viewers."""
+    if not identity.reads_everything:
+        raise Denied("admin_only") if identity.bound else Denied("unbound")
+    with db.session() as session:
+        return standing(session, today, calendar, policy, tz=tz)
+
+
+def record_office_fact(db: Database, clock: Clock, calendar: WorkdayCalendar, policy: ReminderPolicy,
+                       identity: Identity, sid: str, values: dict) -> Standing:
+    """/fact: the fact written (with its audit row), and the standing it leads to."""
+    require_admin(identity)
+    rubric = scoring.load_rubric()
+    with db.session() as session:
+        set_office_fact(session, clock, identity, sid, values, rubric=rubric)
+        session.flush()
+        return standing(session, clock.today(), calendar, policy, tz=clock.tz)

@@ -1,4 +1,5 @@
 """Where every task stands today (三色预警), who has reports waiting, who is unreachable or silent."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -8,10 +9,13 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Contact, Department, Reminder, Report, Task
 from deadlines.policy import DONE, GREEN, RED, YELLOW, ReminderPolicy, status_colour, workdays_overdue
+from deadlines.workdays import WorkdayCalendar
+from services.letter_file import DEFAULT_OFFICE
 from services.occurrences import OccurrenceFacts, letter_occurrences
-from services.tasks import current_letter
+from services.tasks import NoLetter, current_letter
+from storage.db import Database
+from storage.models import Contact, Department, Reminder, Report, Task
 
 RANK = {RED: 3, YELLOW: 2, GREEN: 1, DONE: 0}
 
@@ -46,7 +50,7 @@ def _reason(colour: str, due: date, overdue: int, reported: bool, policy: Remind
     if colour == RED:
         return f"截止 {due:%Y-%m-%d},已逾期 {overdue} 个工作日,尚未上报完成"
     if reported:
-        return f"截止 {due:%Y-%m-%d},已上报,待美丽办审核"
+        return f"截止 {due:%Y-%m-%d},已上报,待审核"
     if colour == YELLOW:
         return f"截止 {due:%Y-%m-%d},{policy.yellow_within_workdays} 个工作日内到期"
     return f"下一截止 {due:%Y-%m-%d},进度正常"
@@ -59,38 +63,69 @@ def task_statuses(facts: list[OccurrenceFacts], today: date, calendar, policy: R
         per_task[f.task.id].append(f)
     result = []
     for occs in per_task.values():
-        coloured = [(status_colour(f.occurrence.due, today, calendar, policy, f.reported, f.verified), f)
-                    for f in sorted(occs, key=lambda x: x.occurrence.due)]
-        pick = (next(((c, f) for c, f in coloured if c == RED), None)
-                or next(((c, f) for c, f in coloured if c == YELLOW), None)
-                or next(((c, f) for c, f in coloured if c == GREEN and f.occurrence.due >= today), None)
-                or coloured[-1])
+        coloured = [
+            (status_colour(f.occurrence.due, today, calendar, policy, f.reported, f.verified), f)
+            for f in sorted(occs, key=lambda x: x.occurrence.due)
+        ]
+        pick = (
+            next(((c, f) for c, f in coloured if c == RED), None)
+            or next(((c, f) for c, f in coloured if c == YELLOW), None)
+            or next(((c, f) for c, f in coloured if c == GREEN and f.occurrence.due >= today), None)
+            or coloured[-1]
+        )
         colour, f = pick
         due = f.occurrence.due
         overdue = workdays_overdue(due, today, calendar)
-        result.append(TaskStatus(f.task.code, f.task.text, f.task.department_names, colour, due, overdue,
-                                 _reason(colour, due, overdue, f.reported and not f.verified, policy)))
+        result.append(
+            TaskStatus(
+                f.task.code,
+                f.task.text,
+                f.task.department_names,
+                colour,
+                due,
+                overdue,
+                _reason(colour, due, overdue, f.reported and not f.verified, policy),
+            )
+        )
     return sorted(result, key=lambda t: (-RANK[t.colour], t.due or date.max, t.code))
 
 
-def board(session: Session, today: date, calendar, policy: ReminderPolicy, ack_window_workdays: int = 5) -> Board:
+def board(
+    session: Session, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy, ack_window_workdays: int = 5
+) -> Board:
     letter = current_letter(session)
     statuses = task_statuses(letter_occurrences(session, letter), today, calendar, policy)
     result = Board(today, statuses)
-    result.pending_reports = session.scalar(
-        select(func.count(Report.id)).join(Task).where(Task.letter_id == letter.id, Report.status == "submitted"))
-    deps = {d.id: d.name for d in session.scalars(select(Department))}
+    result.pending_reports = (
+        session.scalar(
+            select(func.count(Report.id)).join(Task).where(Task.letter_id == letter.id, Report.status == "submitted")
+        )
+        or 0
+    )
+    deps: dict[int | None, str] = {d.id: d.name for d in session.scalars(select(Department))}
+    office = letter.office or DEFAULT_OFFICE  # an admin contact has no department: it is the office
     for c in session.scalars(select(Contact).where(Contact.reachable.is_(False))):
-        result.unreachable.append((deps.get(c.department_id, "美丽办"), c.display_name or str(c.chat_id),
-                                   c.unreachable_reason or ""))
+        where = deps.get(c.department_id, office)
+        result.unreachable.append((where, c.display_name or str(c.chat_id), c.unreachable_reason or ""))
     since = calendar.add_workdays(today, -ack_window_workdays)
-    silent, confirmed = defaultdict(set), defaultdict(set)
+    silent: dict[str, set[int | None]] = defaultdict(set)
+    confirmed: dict[str, set[int | None]] = defaultdict(set)
     rows = session.execute(
         select(Reminder.contact_id, Reminder.acknowledged_at, Contact.department_id)
         .join(Contact, Contact.id == Reminder.contact_id)
-        .where(Reminder.status == "sent", Reminder.send_on >= since, Contact.role == "contact"))
+        .where(Reminder.status == "sent", Reminder.send_on >= since, Contact.role == "contact")
+    )
     for contact_id, acked, dep_id in rows:
         (confirmed if acked else silent)[deps.get(dep_id, "")].add(contact_id)
     result.unacknowledged = {d: len(ids) for d, ids in sorted(silent.items())}
     result.acknowledged = {d: len(ids) for d, ids in sorted(confirmed.items())}
     return result
+
+
+def digest_board(db: Database, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy) -> Board | None:
+    """The board for the office's morning digest; None when no letter is loaded."""
+    with db.session() as session:
+        try:
+            return board(session, today, calendar, policy)
+        except NoLetter:
+            return None

@@ -4,14 +4,16 @@ the CLI (`duban task ...`); they only parse what people typed and render what co
 
 An `Edit` is what was asked, as plain data (it waits in a Conversation row between the question and the
 确认 button). `preview()` checks it against the database and says what would change, before and after,
-and which dates are already past. `apply()` checks again (someone may have changed the task meanwhile),
-writes, and records one audit row (entity "task", the task's code) in the same transaction. Reminders are
-re-planned by the caller (services/replan.py), with the reason for what no longer goes out.
+and which dates are already past. `apply()` (services/task_writes.py) checks again (someone may have
+changed the task meanwhile), writes, and records one audit row (entity "task", the task's code) in the
+same transaction. Reminders are re-planned with it (services/replan.make_edit), with the reason for what
+no longer goes out.
 
 How office edits live beside the letter file (services/letters.py keeps them through a reload):
 - New tasks go into the letter's office item: number one past the letter's last item when the first is
-  added (34 for the 2022 letter), section 0, titled 新增任务; their ids are 34.1, 34.2, ... and never
-  renumbered. Task and deadline rows have origin "office"; the loader never touches them. (The office
+  added (34 for the 2022 letter), section 0, titled 新增任务 (the section: the letter's office + 新增任务);
+  their ids are 34.1, 34.2, ... and never renumbered. Task and deadline rows have origin "office" (the
+  deadlines name the letter's office as their source); the loader never touches them. (The office
   item is found by its section 0; an edited letter file that itself added an item with that number
   would share it: not something an issued letter does, and not guarded against.)
 - Moving a deadline (or setting a recurrence) retires the row and adds an office row pointing back at it
@@ -19,26 +21,35 @@ How office edits live beside the letter file (services/letters.py keeps them thr
   move gets fresh reminder keys (moving back to an earlier date plans its reminders again).
 - /assign replaces the responsible departments (the recognizing ones stay); a reload keeps them.
 """
+
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import scoring
-from deadlines.clock import Clock
-from storage.models import Deadline, Department, Item, Letter, Task, task_departments
+from deadlines.cn_text import normalize
 from deadlines.readings import ParsedDeadline
 from deadlines.specs import DATED_KINDS, DeadlineSpec, SpecError, occurrences
-from services import audit
+from services.letter_file import DEFAULT_OFFICE
 from services.tasks import current_letter, find_department
+from storage.models import Deadline, Department, Item, Letter, Task
 
-OFFICE_SECTION, OFFICE_SECTION_TITLE, OFFICE_ITEM_TITLE = 0, "美丽办新增任务", "新增任务"
-SOURCE = "美丽办"
-ACTIONS = {"add": "task.add", "move": "deadline.move", "recur": "deadline.recur", "assign": "task.assign",
-           "close": "task.close", "reopen": "task.reopen"}
+OFFICE_SECTION, OFFICE_ITEM_TITLE = 0, "新增任务"
+ACTIONS = {
+    "add": "task.add",
+    "move": "deadline.move",
+    "recur": "deadline.recur",
+    "assign": "task.assign",
+    "close": "task.close",
+    "reopen": "task.reopen",
+}
 MOVABLE = ("absolute", "month_end", "year_end", "recurring", "relative")  # not "duration": a minimum period
 MAX_TEXT = 500
 
@@ -68,7 +79,7 @@ class Edit:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Edit":
+    def from_dict(cls, data: dict) -> Edit:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
@@ -83,8 +94,7 @@ class Shape:
     event: str | None = None
 
     def to_json(self) -> dict:
-        return {"id": self.id, "phrase": self.phrase, "kind": self.kind,
-                "dates": [d.isoformat() for d in self.dates]}
+        return {"id": self.id, "phrase": self.phrase, "kind": self.kind, "dates": [d.isoformat() for d in self.dates]}
 
 
 @dataclass(frozen=True)
@@ -98,18 +108,41 @@ class Preview:
     department_ids: tuple[int, ...] = ()  # who is told: the task's departments, old and new on /assign
 
 
-@dataclass(frozen=True)
-class Applied:
-    preview: Preview
-    task_id: int
-    code: str
+def office_name(letter: Letter) -> str:
+    """The coordinating office as the letter names it: the source of its deadlines, its item's title."""
+    return letter.office or DEFAULT_OFFICE
 
 
 def office_spec(parsed: ParsedDeadline, typed: str) -> dict:
-    """The spec to store for a phrase the office typed: its words kept, the office as source."""
+    """The spec to store for a phrase the office typed: its words kept. The source (the office's name) is
+    set when it is written, from the letter."""
     if parsed.spec is None:
         raise EditRefused("ambiguous")
-    return replace(parsed.spec, phrase=(typed or "").strip()[:200] or parsed.spec.phrase, source=SOURCE).to_dict()
+    return replace(parsed.spec, phrase=(typed or "").strip()[:200] or parsed.spec.phrase, source=None).to_dict()
+
+
+# -- typed input -----------------------------------------------------------------------------------
+
+_TARGET = re.compile(r"^(?P<name>.*?)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>[^\d\s]{1,6})$")
+_SEPARATORS = re.compile(r"[、,,;;/\s]+")
+_NAME_EDGES = " ::"  # characters trimmed around a target's name: spaces, colons
+
+
+def read_target(text: str) -> dict | None:
+    """ "新建污水管网 12公里" -> {name, value, unit}; a bare "12公里" gets the name 完成量."""
+    m = _TARGET.match(normalize(text or "").strip().rstrip("。."))
+    if m is None or float(m.group("num")) <= 0:
+        return None
+    return {
+        "name": m.group("name").strip(_NAME_EDGES) or "完成量",
+        "value": float(m.group("num")),
+        "unit": m.group("unit"),
+    }
+
+
+def split_names(text: str) -> list[str]:
+    """Department names as people list them: 住建局、综合执法局 / 住建局 综合执法局."""
+    return [n for n in _SEPARATORS.split(text or "") if n]
 
 
 def find_task(session: Session, letter: Letter, code: str | None) -> Task:
@@ -151,7 +184,8 @@ def resolve_departments(session: Session, names: list[str]) -> list[Department]:
     return found
 
 
-def _spec(data: dict | None) -> DeadlineSpec:
+def checked_spec(data: dict | None) -> DeadlineSpec:
+    """The stored form of an edit's deadline, or EditRefused: none, malformed, or a minimum period."""
     if not data:
         raise EditRefused("no_deadline_given")
     try:
@@ -218,8 +252,9 @@ def _check_target(target: dict | None) -> dict | None:
     if not target:
         return None
     name, unit = str(target.get("name") or "").strip(), str(target.get("unit") or "").strip()
+    raw: Any = target.get("value")  # anything: what cannot be a number is refused
     try:
-        value = float(target.get("value"))
+        value = float(raw)
     except (TypeError, ValueError):
         raise EditRefused("bad_target") from None
     if value <= 0 or not unit:
@@ -228,6 +263,7 @@ def _check_target(target: dict | None) -> dict | None:
 
 
 # -- preview ---------------------------------------------------------------------------------------
+
 
 def preview(session: Session, edit: Edit, today: date) -> Preview:
     """What `edit` would change; raises EditRefused (or UnknownDepartment) when it cannot be made."""
@@ -239,30 +275,46 @@ def preview(session: Session, edit: Edit, today: date) -> Preview:
     task = find_task(session, letter, edit.code)
     dep_ids = tuple(d.id for d in task.departments)
     names = [d.name for d in task.departments]
-    common = dict(code=task.code, text=task.text)
     if edit.op in ("move", "recur"):
         row = _deadline_of(task, edit.deadline_id)
-        spec = _spec(edit.spec)
+        spec = checked_spec(edit.spec)
         if edit.op == "recur" and spec.kind != "recurring":
             raise EditRefused("not_recurring")
         if _same_when(spec, DeadlineSpec.from_dict(row.spec), letter.year):
             raise EditRefused("unchanged")
-        return Preview(replace(edit, code=task.code, deadline_id=row.id), before={"deadline": shape(row, letter.year)},
-                       after={"deadline": _spec_shape(spec, letter.year)}, past=_past(spec, letter.year, today),
-                       department_ids=dep_ids, **common)
+        return Preview(
+            replace(edit, code=task.code, deadline_id=row.id),
+            before={"deadline": shape(row, letter.year)},
+            after={"deadline": _spec_shape(spec, letter.year)},
+            past=_past(spec, letter.year, today),
+            department_ids=dep_ids,
+            code=task.code,
+            text=task.text,
+        )
     if edit.op == "assign":
         new = resolve_departments(session, edit.departments)
         if [d.id for d in new] == list(dep_ids):
             raise EditRefused("unchanged")
         concerned = tuple(dict.fromkeys(list(dep_ids) + [d.id for d in new]))
-        return Preview(replace(edit, code=task.code, departments=[d.name for d in new]),
-                       before={"departments": names}, after={"departments": [d.name for d in new]},
-                       department_ids=concerned, **common)
+        return Preview(
+            replace(edit, code=task.code, departments=[d.name for d in new]),
+            before={"departments": names},
+            after={"departments": [d.name for d in new]},
+            department_ids=concerned,
+            code=task.code,
+            text=task.text,
+        )
     closing = edit.op == "close"
     if task.closed == closing:
         raise EditRefused("already_closed" if closing else "not_closed", code=task.code)
-    return Preview(replace(edit, code=task.code), before={"closed": task.closed, "departments": names},
-                   after={"closed": closing, "departments": names}, department_ids=dep_ids, **common)
+    return Preview(
+        replace(edit, code=task.code),
+        before={"closed": task.closed, "departments": names},
+        after={"closed": closing, "departments": names},
+        department_ids=dep_ids,
+        code=task.code,
+        text=task.text,
+    )
 
 
 def _preview_add(session: Session, letter: Letter, edit: Edit, today: date) -> Preview:
@@ -272,110 +324,33 @@ def _preview_add(session: Session, letter: Letter, edit: Edit, today: date) -> P
         raise EditRefused("no_text")
     if len(text) > MAX_TEXT:
         raise EditRefused("text_too_long", limit=MAX_TEXT)
-    spec = _spec(edit.spec)
+    spec = checked_spec(edit.spec)
     target, rubric = _check_target(edit.target), rubric_choice(edit.rubric)
-    item = _office_item(session, letter, create=False)
-    code = _next_code(session, item, _office_item_no(session, letter) if item is None else item.no)
+    item = office_item(session, letter)
+    code = next_code(session, item, office_item_no(session, letter) if item is None else item.no)
     names = [d.name for d in deps]
-    return Preview(replace(edit, text=text, departments=names, target=target), code=code, text=text,
-                   before={}, after={"departments": names, "deadline": _spec_shape(spec, letter.year),
-                                     "target": target, "rubric": rubric},
-                   past=_past(spec, letter.year, today), department_ids=tuple(d.id for d in deps))
+    return Preview(
+        replace(edit, text=text, departments=names, target=target),
+        code=code,
+        text=text,
+        before={},
+        after={"departments": names, "deadline": _spec_shape(spec, letter.year), "target": target, "rubric": rubric},
+        past=_past(spec, letter.year, today),
+        department_ids=tuple(d.id for d in deps),
+    )
 
 
-# -- apply -----------------------------------------------------------------------------------------
-
-def apply(session: Session, clock: Clock, actor: str, edit: Edit) -> Applied:
-    """Check `edit` again, write it and its audit row (the caller's transaction)."""
-    p = preview(session, edit, clock.today())
-    letter = current_letter(session)
-    if edit.op == "add":
-        task = _add(session, letter, p)
-        before, after = None, {"text": task.text, "departments": p.after["departments"],
-                               "deadline": _deadline_json(task.deadlines[0], letter.year),
-                               "target": p.after["target"], "rubric": p.edit.rubric}
-    else:
-        task = find_task(session, letter, p.code)
-        before, after = _CHANGE[edit.op](session, letter, task, p)
-    session.flush()
-    session.expire(task)
-    audit.record(session, clock, actor, ACTIONS[edit.op], "task", task.code, before,
-                 dict(after, letter=letter.code))
-    return Applied(p, task.id, task.code)
-
-
-def _deadline_json(row: Deadline, year: int) -> dict:
-    return shape(row, year).to_json() | {"spec": row.spec, "origin": row.origin}
-
-
-def _office_item_no(session: Session, letter: Letter) -> int:
+def office_item_no(session: Session, letter: Letter) -> int:
+    """The office item's number when the first task is added: one past the letter's last item."""
     return (session.scalar(select(func.max(Item.no)).where(Item.letter_id == letter.id)) or 0) + 1
 
 
-def _office_item(session: Session, letter: Letter, create: bool) -> Item | None:
-    item = session.scalar(select(Item).where(Item.letter_id == letter.id, Item.section_no == OFFICE_SECTION)
-                          .order_by(Item.no))
-    if item is None and create:
-        item = Item(letter_id=letter.id, no=_office_item_no(session, letter), section_no=OFFICE_SECTION,
-                    section_title=OFFICE_SECTION_TITLE, title=OFFICE_ITEM_TITLE)
-        session.add(item)
-        session.flush()
-    return item
+def office_item(session: Session, letter: Letter) -> Item | None:
+    query = select(Item).where(Item.letter_id == letter.id, Item.section_no == OFFICE_SECTION).order_by(Item.no)
+    return session.scalar(query)
 
 
-def _next_code(session: Session, item: Item | None, item_no: int) -> str:
-    lines = [] if item is None else session.scalars(select(Task.code).where(Task.item_id == item.id))
+def next_code(session: Session, item: Item | None, item_no: int) -> str:
+    lines: Iterable[str] = [] if item is None else session.scalars(select(Task.code).where(Task.item_id == item.id))
     numbers = [int(c.split(".", 1)[1]) for c in lines if c.split(".", 1)[-1].isdigit()]
     return f"{item_no}.{max(numbers, default=0) + 1}"
-
-
-def _link(session: Session, task: Task, deps: list[Department]) -> None:
-    session.execute(delete(task_departments).where(task_departments.c.task_id == task.id,
-                                                   task_departments.c.role == "responsible"))
-    session.execute(insert(task_departments), [
-        {"task_id": task.id, "department_id": d.id, "role": "responsible", "position": i} for i, d in enumerate(deps)])
-
-
-def _add(session: Session, letter: Letter, p: Preview) -> Task:
-    item = _office_item(session, letter, create=True)
-    position = (session.scalar(select(func.max(Task.position)).where(Task.letter_id == letter.id)) or 0) + 1
-    target = p.after["target"]
-    task = Task(letter_id=letter.id, item_id=item.id, code=_next_code(session, item, item.no), position=position,
-                text=p.text, targets=[dict(target, rubric=p.edit.rubric) if p.edit.rubric else target] if target else [],
-                rubric_ids=[p.edit.rubric] if p.edit.rubric else [], note=None, origin="office", active=True,
-                closed=False)
-    session.add(task)
-    session.flush()
-    _link(session, task, resolve_departments(session, p.edit.departments))
-    spec = _spec(p.edit.spec)
-    session.add(Deadline(task_id=task.id, key=f"office#1;{spec.key}"[:255], position=0, kind=spec.kind,
-                         spec=spec.to_dict(), phrase=spec.phrase, source=spec.source, origin="office", active=True))
-    session.flush()
-    session.refresh(task)
-    return task
-
-
-def _move(session: Session, letter: Letter, task: Task, p: Preview) -> tuple[dict, dict]:
-    old = session.get(Deadline, p.edit.deadline_id)
-    spec = _spec(p.edit.spec)
-    count = session.scalar(select(func.count()).select_from(Deadline).where(Deadline.task_id == task.id))
-    old.active = False
-    new = Deadline(task_id=task.id, key=f"office#{count + 1};{spec.key}"[:255], position=old.position,
-                   kind=spec.kind, spec=spec.to_dict(), phrase=spec.phrase, source=spec.source, origin="office",
-                   parent_id=old.id, triggered_by_report_id=old.triggered_by_report_id, active=True)
-    session.add(new)
-    session.flush()
-    return {"deadline": _deadline_json(old, letter.year)}, {"deadline": _deadline_json(new, letter.year)}
-
-
-def _assign(session: Session, letter: Letter, task: Task, p: Preview) -> tuple[dict, dict]:
-    _link(session, task, resolve_departments(session, p.edit.departments))
-    return {"departments": p.before["departments"]}, {"departments": p.after["departments"]}
-
-
-def _close(session: Session, letter: Letter, task: Task, p: Preview) -> tuple[dict, dict]:
-    task.closed = p.after["closed"]
-    return {"closed": p.before["closed"]}, {"closed": p.after["closed"]}
-
-
-_CHANGE = {"move": _move, "recur": _move, "assign": _assign, "close": _close, "reopen": _close}

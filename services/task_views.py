@@ -1,25 +1,27 @@
 """What people ask about tasks: mine by colour, one task whole, what is due soon, what is overdue."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import scoring
-from storage.models import Report
 from deadlines.policy import ReminderPolicy
-from services.access import Identity, require_task_access
+from deadlines.workdays import WorkdayCalendar
+from services.access import Denied, Identity, require_bound, require_task_access
 from services.occurrences import letter_occurrences
 from services.reports import find_task
 from services.status_board import TaskStatus, task_statuses
-from services.tasks import TaskView, current_letter, list_tasks
+from services.tasks import TaskView, current_letter, find_department, list_tasks
+from storage.db import Database
+from storage.models import Report
 
 
-def statuses_for(session: Session, identity: Identity, today: date, calendar, policy: ReminderPolicy,
-                 department: str | None = None) -> list[TaskStatus]:
-    """The colour of every task the identity may see (a contact: their department's; others: all)."""
+def _statuses(session: Session, identity: Identity, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy,
+              department: str | None = None) -> list[TaskStatus]:
     letter = current_letter(session)
     facts = letter_occurrences(session, letter)
     if department is None and identity.role == "contact":
@@ -27,6 +29,36 @@ def statuses_for(session: Session, identity: Identity, today: date, calendar, po
     if department is not None:
         facts = [f for f in facts if department in f.task.department_names]
     return task_statuses(facts, today, calendar, policy)
+
+
+def statuses_for(db: Database, identity: Identity, today: date, calendar: WorkdayCalendar,
+                 policy: ReminderPolicy) -> list[TaskStatus]:
+    """The colour of every task the identity may see (a contact: their department's; others: all)."""
+    require_bound(identity)
+    with db.session() as session:
+        return _statuses(session, identity, today, calendar, policy)
+
+
+def require_reader(identity: Identity) -> None:
+    """The office and viewers read every department; contacts only their own."""
+    if not identity.reads_everything:
+        raise Denied("admin_only") if identity.bound else Denied("unbound")
+
+
+def department_statuses(db: Database, identity: Identity, name: str, today: date, calendar: WorkdayCalendar,
+                        policy: ReminderPolicy) -> tuple[str, list[TaskStatus]]:
+    """One department's tasks (by name or alias), for the office and viewers."""
+    require_reader(identity)
+    with db.session() as session:
+        department = find_department(session, name).name
+        return department, _statuses(session, identity, today, calendar, policy, department)
+
+
+def overdue_statuses(db: Database, identity: Identity, today: date, calendar: WorkdayCalendar,
+                     policy: ReminderPolicy) -> list[TaskStatus]:
+    require_reader(identity)
+    with db.session() as session:
+        return [s for s in _statuses(session, identity, today, calendar, policy) if s.colour == "red"]
 
 
 @dataclass(frozen=True)
@@ -39,12 +71,15 @@ class DueItem:
     workdays_left: int
 
 
-def due_within(session: Session, identity: Identity, today: date, calendar, days: int = 30) -> list[DueItem]:
+def due_within(db: Database, identity: Identity, today: date, calendar: WorkdayCalendar,
+               days: int = 30) -> list[DueItem]:
     """Unanswered occurrences due from today to `days` days ahead, soonest first."""
-    letter = current_letter(session)
+    require_bound(identity)
     until = today + timedelta(days=days)
     items = []
-    for f in letter_occurrences(session, letter):
+    with db.session() as session:
+        facts = letter_occurrences(session, current_letter(session))
+    for f in facts:
         if f.reported or not today <= f.occurrence.due <= until:
             continue
         if identity.role == "contact" and identity.department_name not in f.task.department_names:
@@ -55,27 +90,44 @@ def due_within(session: Session, identity: Identity, today: date, calendar, days
 
 
 @dataclass(frozen=True)
+class ReportLine:
+    """One report as a task's detail lists it."""
+
+    id: int
+    submitted_at: datetime
+    kind: str
+    status: str
+    measures: tuple[dict, ...]
+    evidence: int
+
+
+@dataclass(frozen=True)
 class TaskDetail:
     view: TaskView
     status: TaskStatus | None
-    reports: list[Report]
+    reports: list[ReportLine]
     rubric: list[tuple[str, str, float]]  # (sub-item id, name, points)
 
 
-def task_detail(session: Session, identity: Identity, code: str, today: date, calendar,
+def task_detail(db: Database, identity: Identity, code: str, today: date, calendar: WorkdayCalendar,
                 policy: ReminderPolicy) -> TaskDetail:
-    task = find_task(session, code)
-    require_task_access(session, identity, task)
-    letter = current_letter(session)
-    view = next(v for v in list_tasks(session, letter) if v.id == task.code)
-    status = next(iter(task_statuses(letter_occurrences(session, letter, [task.id]), today, calendar, policy)), None)
-    reports = list(session.scalars(select(Report).where(Report.task_id == task.id, Report.status != "draft",
-                                                        Report.status != "discarded")
-                                   .order_by(Report.submitted_at.desc(), Report.id.desc()).limit(5)))
+    require_bound(identity)
+    with db.session() as session:
+        task = find_task(session, code)
+        require_task_access(session, identity, task)
+        letter = current_letter(session)
+        view = next(v for v in list_tasks(session, letter) if v.id == task.code)
+        status = next(iter(task_statuses(letter_occurrences(session, letter, [task.id]), today, calendar, policy)),
+                      None)
+        reports = [ReportLine(r.id, r.submitted_at, r.kind, r.status, tuple(r.measures or ()), len(r.evidence or []))
+                   for r in session.scalars(
+                       select(Report).where(Report.task_id == task.id, Report.status.not_in(("draft", "discarded")))
+                       .order_by(Report.submitted_at.desc(), Report.id.desc()).limit(5))]
+        rubric_ids = list(task.rubric_ids or [])
     rubric = scoring.load_rubric()
-    subs = [rubric.subitem(sid) for sid in sorted(rubric.expand(task.rubric_ids or []), key=_id_order)]
+    subs = [rubric.subitem(sid) for sid in sorted(rubric.expand(rubric_ids), key=_id_order)]
     return TaskDetail(view, status, reports, [(s.id, s.name, s.points) for s in subs])
 
 
-def _id_order(sid: str):
-    return tuple(int(p) if p.isdigit() else p for p in sid.split("."))
+def _id_order(sid: str) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in sid.split("."))

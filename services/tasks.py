@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from storage.db import Database
 from storage.models import Deadline, Department, Item, Letter, Task
 from deadlines.specs import DeadlineSpec, occurrences
 from services.letter_file import closest
@@ -123,3 +124,14 @@ def list_tasks(session: Session, letter: Letter, department: Department | None =
             closed=task.closed, note=task.note,
         ))
     return views
+
+
+def template_departments(db: Database) -> tuple[list[tuple[str, str, tuple[str, ...]]], int | None]:
+    """What the empty task sheet lists: (name, level, aliases) of every department, and the letter's year."""
+    with db.session() as session:
+        deps = [(d.name, d.level, tuple(d.aliases or ())) for d in departments(session)]
+        try:
+            year: int | None = current_letter(session).year
+        except NoLetter:
+            year = None
+    return deps, year

@@ -66,6 +66,8 @@ class Letter(Base):
     issued_on: Mapped[date | None]
     issuer: Mapped[str | None] = mapped_column(Text)
     goals: Mapped[str | None] = mapped_column(Text)
+    office: Mapped[str | None] = mapped_column(String(64))  # the coordinating office's short name: 美丽办
+    county: Mapped[str | None] = mapped_column(String(64))  # 嵊州市
     source_digest: Mapped[str] = mapped_column(String(64))  # sha256 of the loaded file
     loaded_at: Mapped[datetime]
 
@@ -358,3 +360,15 @@ class BotProcess(Base):
     note: Mapped[str | None] = mapped_column(Text)  # why it stands by
     started_at: Mapped[datetime]
     seen_at: Mapped[datetime]
+
+
+class TypedChoices(Base):
+    """The buttons of the latest message to a chat on a channel without buttons, offered as choices the
+    person types ("回复 1 确认上报"): what each number or word stands for (handlers/choices.py)."""
+
+    __tablename__ = "typed_choices"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    choices: Mapped[list[Any]] = mapped_column(default=list)  # [[label, payload], ...] in the order shown
+    numbered: Mapped[bool] = mapped_column(Boolean, default=True)  # False: only the words select
+    updated_at: Mapped[datetime]

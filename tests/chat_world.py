@@ -5,13 +5,11 @@ import html
 import re
 from contextlib import asynccontextmanager
 
-from telegram import Update
-from telegram.ext import TypeHandler
-
-from bot.app import Context, build_application
+from bot.app import assemble
 from bot.config import load_settings
 from fake_bot_api import FakeBotAPI
-from tests.reminder_world import ADMIN  # one admin id for every chat test
+from channels.telegram.pacing import Pacer
+from tests.reminder_world import ADMIN, NO_LIMITS  # one admin id for every chat test
 
 
 @asynccontextmanager
@@ -21,32 +19,20 @@ async def running_bot(world, fake: FakeBotAPI, with_scheduler: bool = False, evi
     if evidence_dir is not None:
         env["DUBAN_EVIDENCE_DIR"] = str(evidence_dir)
     settings = load_settings(env)
-    app = build_application(Context(settings, world.db, world.clock, world.calendar, world.policy),
-                            with_scheduler=with_scheduler)
-    processed: set[int] = set()
-
-    async def mark(update, _context) -> None:
-        processed.add(update.update_id)
-
-    # Runs after every other handler group, so "processed" means the bot is done with the update.
-    app.add_handler(TypeHandler(Update, mark), group=10_000)
-    app.bot_data["processed"] = processed
-    async with app:
-        if app.post_init:  # run_polling() would call it; starting by hand, so do we
-            await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            yield app
-        finally:
-            await app.updater.stop()
-            await app.stop()
+    # No flood limits of our own here: these tests measure the conversation, tests/test_reminders_* the pacing.
+    bot = assemble(settings, world.db, world.clock, world.calendar, world.policy, with_scheduler=with_scheduler,
+                   pacer=Pacer(**NO_LIMITS))
+    await bot.start(poll_timeout=1)
+    try:
+        yield bot
+    finally:
+        await bot.stop()
 
 
 async def all_processed(app, fake: FakeBotAPI, timeout: float = 60.0) -> None:
     """Wait until the bot has handled every update injected so far (fetched is not handled)."""
     last = fake._state.next_update_id - 1
-    await fake.wait_until_async(lambda: not fake.pending_updates and (last < 100_000 or last in app.bot_data["processed"]),
+    await fake.wait_until_async(lambda: not fake.pending_updates and (last < 100_000 or last in app.telegram.handled),
                                 what="every update handled", timeout=timeout)
 
 

@@ -1,5 +1,6 @@
 """A small world for reminder tests: a real SQLite file, a fake clock, contacts, and the real runner
 talking to the fake Bot API. Days are moved by the clock; nothing sleeps."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -8,17 +9,19 @@ from pathlib import Path
 from sqlalchemy import select
 from telegram import Bot
 
+from bot.app import weekly_report_parts
+from channels.telegram.pacing import Pacer
+from channels.telegram.sender import TelegramSender
 from deadlines.clock import FakeClock
+from deadlines.policy import ReminderPolicy
+from deadlines.workdays import WorkdayCalendar
+from scheduler.runner import ReminderRunner
+from scheduler.weekly import WeeklyDelivery
+from services.letter_file import read_letter
+from services.letters import load_letter
 from storage import migrate
 from storage.db import Database
 from storage.models import Contact, Department, Reminder, Report
-from scheduler.delivery import Deliverer
-from scheduler.pacing import Pacer
-from deadlines.policy import ReminderPolicy
-from scheduler.runner import ReminderRunner
-from deadlines.workdays import WorkdayCalendar
-from services.letter_file import read_letter
-from services.letters import load_letter
 from tests.conftest import SHANGHAI
 
 ADMIN = 999
@@ -48,16 +51,34 @@ class World:
                 if departments is not None and dep.name not in departments:
                     continue
                 chat = chat_of(dep.id)
-                s.add(Contact(department_id=dep.id, chat_id=chat, user_id=chat, kind="user", role="contact",
-                              display_name=f"{dep.name}联络员", created_at=self.clock.now()))
+                s.add(
+                    Contact(
+                        department_id=dep.id,
+                        chat_id=chat,
+                        user_id=chat,
+                        kind="user",
+                        role="contact",
+                        display_name=f"{dep.name}联络员",
+                        created_at=self.clock.now(),
+                    )
+                )
                 fake.add_user(chat, first_name=f"{dep.name}联络员")
                 chats[dep.name] = chat
         fake.add_user(ADMIN, first_name="美丽办")
         return chats
 
-    def runner(self, bot: Bot, pacer: Pacer | None = None, **kwargs) -> ReminderRunner:
-        deliverer = Deliverer(bot, pacer or Pacer(**NO_LIMITS), backoff=0.01)
-        return ReminderRunner(self.db, self.clock, self.calendar, deliverer, frozenset({ADMIN}), self.policy, **kwargs)
+    def runner(
+        self, bot: Bot, pacer: Pacer | None = None, weekly: tuple[int, time] | None = None, **kwargs
+    ) -> ReminderRunner:
+        """The runner as bot/app.py assembles it; `weekly` (weekday, time) turns the weekly report on."""
+        deliverer = TelegramSender(bot, pacer or Pacer(**NO_LIMITS), backoff=0.01)
+        report = None
+        if weekly is not None:
+            parts = weekly_report_parts(self.db, self.calendar, self.policy, self.clock.tz)
+            report = WeeklyDelivery(self.db, self.clock, deliverer, frozenset({ADMIN}), weekly, parts)
+        return ReminderRunner(
+            self.db, self.clock, self.calendar, deliverer, frozenset({ADMIN}), self.policy, weekly=report, **kwargs
+        )
 
     def at(self, day: date, hour: int = 9, minute: int = 0) -> None:
         self.clock.set(datetime.combine(day, time(hour, minute), SHANGHAI))
@@ -71,8 +92,15 @@ class World:
 
     def report(self, task_id: int, due: date | None) -> None:
         with self.db.session() as s:
-            s.add(Report(task_id=task_id, kind="completion", status="submitted", occurrence_due=due,
-                         submitted_at=self.clock.now()))
+            s.add(
+                Report(
+                    task_id=task_id,
+                    kind="completion",
+                    status="submitted",
+                    occurrence_due=due,
+                    submitted_at=self.clock.now(),
+                )
+            )
 
 
 def days(first: date, last: date):

@@ -1,8 +1,13 @@
-"""A few thousand random messages and button presses: no unhandled exception, and every reply accepted
-by the fake server's Telegram rules (4096 characters, HTML entities, 64-byte callback data)."""
+"""Random messages and button presses: no unhandled exception, and every reply accepted by the fake
+server's Telegram rules (4096 characters, HTML entities, 64-byte callback data).
+
+The default run takes DUBAN_FUZZ_ACTIONS actions (500); the full run is 2000 or more:
+    DUBAN_FUZZ_ACTIONS=2000 .venv/bin/python -m pytest -q tests/test_chat_fuzz.py
+"""
 from __future__ import annotations
 
 import logging
+import os
 import random
 from datetime import datetime
 
@@ -16,7 +21,7 @@ from tests.chat_world import ADMIN, all_processed, running_bot
 from tests.conftest import SHANGHAI
 from tests.reminder_world import World
 
-ACTIONS = 2000
+ACTIONS = int(os.environ.get("DUBAN_FUZZ_ACTIONS", "500"))
 USERS = {ADMIN: None, 4001: "自然资源局", 4002: "生态环境分局", 4003: "住建局", 4004: ("发改局", "viewer"), 4005: None}
 CODES = ["3.1", "14.2", "26.3", "22.3", "1.1", "99.9", "0.0", "33.3", "abc", "15.5"]
 WORDS = ["完成", "已完成", "进度", "900亩", "六十", "12.5%", "<b>", "&", "<script>", "😀" * 50, "x" * 5000,
@@ -79,7 +84,7 @@ async def test_fuzz_the_bot(tmp_path, caplog):
             unanswered = [fake._state.callback_queries[qid].data for qid, a in fake.callback_answers.items()
                           if a is None]
         assert unanswered == []  # every button press gets an answer, even a stale one
-        internal = [m for m in fake.sent if texts.INTERNAL_ERROR in (m.content or "")]
+        internal = [m for m in fake.sent if texts.INTERNAL_ERROR.split("{")[0] in (m.content or "")]
         failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
         print(f"\nfuzz: {counts['messages']} messages, {counts['buttons']} button presses, {counts['photos']} photos; "
               f"bot sent {len(fake.sent)} messages; rejected {len(fake.rejections)}; "
@@ -87,5 +92,5 @@ async def test_fuzz_the_bot(tmp_path, caplog):
         assert fake.rejections == []
     assert internal == [], internal[:3]
     assert failures == [], [r.getMessage() for r in failures[:3]]
-    assert counts["buttons"] > 150 and sum(counts.values()) >= ACTIONS
+    assert counts["buttons"] > ACTIONS // 15 and sum(counts.values()) >= ACTIONS
 

@@ -1,5 +1,6 @@
 """Backup -> wipe -> restore gives identical data (every table, evidence files), on both backends and
 across them; a backup from a newer duban, a non-empty target and a running bot are refused."""
+
 from __future__ import annotations
 
 import io
@@ -7,20 +8,33 @@ import json
 import os
 import shutil
 import tarfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import JSON, MetaData, select
+from telegram import Bot
 
 from bot.cli import main
-from storage import migrate
-from storage.db import Database
-from storage.models import (AuditEntry, Base, BotProcess, Contact, Conversation, Deadline, Department, Fact,
-                                Invite, Report, SchedulerLease, Task)
 from fake_bot_api import FakeBotAPI
 from services.backup import RUNTIME_TABLES, BackupError, backup, read_manifest, restore
-from telegram import Bot
+from storage import migrate
+from storage.db import Database
+from storage.models import (
+    AuditEntry,
+    Base,
+    BotProcess,
+    Contact,
+    Conversation,
+    Deadline,
+    Department,
+    Fact,
+    Invite,
+    Report,
+    SchedulerLease,
+    Task,
+    TypedChoices,
+)
 from tests import backends
 from tests.conftest import FIXTURES, SHANGHAI
 from tests.reminder_world import World
@@ -49,29 +63,91 @@ async def busy_world(database_url: str, evidence: Path) -> World:
         task = s.scalar(select(Task).where(Task.code == "3.1"))
         dep = s.scalar(select(Department).where(Department.name == "自然资源局"))
         contact = s.scalar(select(Contact).where(Contact.department_id == dep.id))
-        report = Report(task_id=task.id, department_id=dep.id, contact_id=contact.id, kind="progress",
-                        note="已盘活 600 亩 & <完成>", status="verified", occurrence_due=date(2022, 12, 31),
-                        submitted_by=contact.user_id, submitted_at=now, reviewed_at=now,
-                        measures=[{"name": "盘活存量建设用地", "value": 600.5, "unit": "亩"}],
-                        evidence=[{"kind": "photo", "path": "letter-mini-2022/3.1/现场照片.jpg"}])
+        report = Report(
+            task_id=task.id,
+            department_id=dep.id,
+            contact_id=contact.id,
+            kind="progress",
+            note="已盘活 600 亩 & <完成>",
+            status="verified",
+            occurrence_due=date(2022, 12, 31),
+            submitted_by=contact.user_id,
+            submitted_at=now,
+            reviewed_at=now,
+            measures=[{"name": "盘活存量建设用地", "value": 600.5, "unit": "亩"}],
+            evidence=[{"kind": "photo", "path": "letter-mini-2022/3.1/现场照片.jpg"}],
+        )
         s.add(report)
         s.flush()
         # A follow-up that points at a deadline with a higher id: loading in id order cannot satisfy it.
         deadlines = s.scalars(select(Deadline).order_by(Deadline.id)).all()
         first, last = deadlines[0], deadlines[-1]
         first.parent_id, first.triggered_by_report_id = last.id, report.id
-        s.add(AuditEntry(at=now, actor="tg:1", action="report.verify", entity="report", entity_id=str(report.id),
-                         after={"status": "verified", "flags": [True, None, 1.5]}))
-        s.add(AuditEntry(at=now, actor="cli", action="x", entity="task", entity_id="1", before=JSON.NULL,
-                         after={"$json": "a dict that looks like our marker"}))
-        s.add(Invite(code="INV-1", department_id=dep.id, role="contact", created_by=999, created_at=now,
-                     expires_at=now + timedelta(days=7)))
-        s.add(Fact(letter_id=task.letter_id, subitem_id="3.1.1", values={"done": 600.5}, source="report",
-                   report_id=report.id, set_by="tg:1", set_at=now))
-        s.add(Conversation(chat_id=contact.chat_id, user_id=contact.user_id, kind="report", step="quantity",
-                           payload={"task": "3.1", "text": "第二行\n引号\"", "n": None}, updated_at=now))
+        s.add(
+            AuditEntry(
+                at=now,
+                actor="tg:1",
+                action="report.verify",
+                entity="report",
+                entity_id=str(report.id),
+                after={"status": "verified", "flags": [True, None, 1.5]},
+            )
+        )
+        s.add(
+            AuditEntry(
+                at=now,
+                actor="cli",
+                action="x",
+                entity="task",
+                entity_id="1",
+                before=JSON.NULL,
+                after={"$json": "a dict that looks like our marker"},
+            )
+        )
+        s.add(
+            Invite(
+                code="INV-1",
+                department_id=dep.id,
+                role="contact",
+                created_by=999,
+                created_at=now,
+                expires_at=now + timedelta(days=7),
+            )
+        )
+        s.add(
+            Fact(
+                letter_id=task.letter_id,
+                subitem_id="3.1.1",
+                values={"done": 600.5},
+                source="report",
+                report_id=report.id,
+                set_by="tg:1",
+                set_at=now,
+            )
+        )
+        s.add(
+            Conversation(
+                chat_id=contact.chat_id,
+                user_id=contact.user_id,
+                kind="report",
+                step="quantity",
+                payload={"task": "3.1", "text": '第二行\n引号"', "n": None},
+                updated_at=now,
+            )
+        )
+        s.add(
+            TypedChoices(
+                channel="console",
+                chat_id=contact.chat_id,
+                choices=[["确认上报", "r:a:1"], ["取消", "x"]],
+                numbered=True,
+                updated_at=now,
+            )
+        )
         s.add(SchedulerLease(name="reminders", holder="old:1:x", acquired_at=now, renewed_at=now, expires_at=now))
-        s.add(BotProcess(id="old:1:x", host="old", pid=1, mode="polling", role="scheduler", started_at=now, seen_at=now))
+        s.add(
+            BotProcess(id="old:1:x", host="old", pid=1, mode="polling", role="scheduler", started_at=now, seen_at=now)
+        )
     return world
 
 
@@ -91,7 +167,7 @@ def snapshot(db: Database) -> dict[str, list[tuple]]:
 
 def _plain(value):
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
     return json.dumps(value, sort_keys=True, ensure_ascii=False) if isinstance(value, (dict, list)) else value
 
 
@@ -205,8 +281,17 @@ async def test_cli_backup_and_restore_say_what_they_did(cli_env, tmp_path, monke
     assert main(["restore", str(archive)]) == 2
     assert "--force" in capsys.readouterr().err
     with world.db.session() as s:  # a bot that said it is alive a moment ago
-        s.add(BotProcess(id="live:2:y", host="live", pid=2, mode="webhook", role="scheduler",
-                         started_at=datetime.now(timezone.utc), seen_at=datetime.now(timezone.utc)))
+        s.add(
+            BotProcess(
+                id="live:2:y",
+                host="live",
+                pid=2,
+                mode="webhook",
+                role="scheduler",
+                started_at=datetime.now(UTC),
+                seen_at=datetime.now(UTC),
+            )
+        )
     assert main(["restore", "--force", str(archive)]) == 2
     assert "stop it before restoring" in capsys.readouterr().err
     with world.db.session() as s:

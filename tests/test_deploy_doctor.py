@@ -12,7 +12,7 @@ from storage import migrate
 from storage.db import Database
 from storage.models import BotProcess, SchedulerLease
 from fake_bot_api import FakeBotAPI
-from services.doctor import FAIL, OK, WARN, check_evidence, check_scheduler
+from bot.doctor import FAIL, OK, WARN, check_evidence, check_scheduler
 from bot.config import load_settings
 from tests.deploy_processes import RunningBot, bot_env, free_port, wait_until
 

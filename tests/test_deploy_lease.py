@@ -1,15 +1,17 @@
 """The scheduler lease: one holder at a time, takeover only after expiry, on both backends; time is a FakeClock."""
+
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from deadlines.clock import FakeClock
+from scheduler.leadership import Leadership
+from services.lease import read_lease, recent_processes
 from storage.db import Database
-from scheduler.leadership import Leadership, read_lease, recent_processes
 
 TTL = timedelta(seconds=30)
-START = datetime(2022, 3, 21, 1, 0, tzinfo=timezone.utc)
+START = datetime(2022, 3, 21, 1, 0, tzinfo=UTC)
 
 
 def test_one_holder_renews_others_stand_by_until_it_expires(db):
@@ -100,10 +102,10 @@ async def test_a_standby_never_recovers_the_holders_sends_and_the_new_holder_doe
     from sqlalchemy import select
     from telegram import Bot
 
-    from storage.models import Reminder
     from fake_bot_api import FakeBotAPI
     from scheduler.jobs import ReminderDuty
     from scheduler.runner import RunReport
+    from storage.models import Reminder
     from tests.conftest import FIXTURES, SHANGHAI
     from tests.reminder_world import World
 

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.models import Delivery, Reminder
-from bot.webhook import SECRET_HEADER
+from channels.telegram.webhook import SECRET_HEADER
 from fake_bot_api import FakeBotAPI
-from scheduler.leadership import read_lease
+from services.lease import read_lease
 from tests import backends
 from tests.conftest import FIXTURES, SHANGHAI
 from tests.deploy_processes import RunningBot, bot_env, free_port, set_clock, wait_until

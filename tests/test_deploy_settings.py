@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FileClock, SystemClock, make_clock
-from bot.config import SettingsError, load_settings
-from bot.logs import log_context, setup_logging
-from tests.conftest import SHANGHAI
+from bot.config import VARIABLES, SettingsError, load_settings
+from bot.logs import setup_logging
+from handlers.log_context import log_context
+from tests.conftest import FIXTURES, SHANGHAI
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,9 +38,9 @@ def test_bad_deployment_settings_name_the_variable(name, value):
 
 
 def test_every_setting_is_in_env_example():
-    read = set(re.findall(r'env\.get\("([A-Z_]+)"', (ROOT / "bot" / "config.py").read_text(encoding="utf-8")))
+    read = set(VARIABLES.values())
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(encoding="utf-8"), re.M))
-    assert read and read <= listed, read - listed
+    assert read and read == listed, read ^ listed
 
 
 def test_the_clock_file_is_read_on_every_reading(tmp_path):
@@ -85,13 +86,13 @@ def test_log_lines_are_key_value_with_the_bound_ids(monkeypatch):
     assert "chat=" not in lines[2] and lines[2].endswith("msg=outside")
 
 
-async def test_every_line_logged_while_an_update_is_handled_carries_its_ids(monkeypatch):
-    from telegram import Update
-    from telegram.ext import ApplicationBuilder, MessageHandler, filters
-
-    from bot.logs import track_updates
+async def test_every_line_logged_while_an_update_is_handled_carries_its_ids(monkeypatch, tmp_path):
     from fake_bot_api import FakeBotAPI
+    from tests.chat_world import all_processed, running_bot
+    from tests.reminder_world import World
 
+    world = World(f"sqlite:///{tmp_path / 'log.db'}", FIXTURES / "mini-letter.yaml",
+                  datetime(2022, 3, 1, 9, 0, tzinfo=SHANGHAI))
     stream = io.StringIO()
     monkeypatch.setattr(sys, "stderr", stream)
     root = logging.getLogger()
@@ -99,22 +100,14 @@ async def test_every_line_logged_while_an_update_is_handled_carries_its_ids(monk
     try:
         setup_logging("INFO")
         with FakeBotAPI() as fake:
-            app = ApplicationBuilder().token(fake.token).base_url(fake.base_url).build()
-
-            async def handler(update, context):
-                logging.getLogger("duban.handlers.test").info("handled")
-
-            app.add_handler(MessageHandler(filters.TEXT, handler))
-            track_updates(app)
-            fake.inject_message(4242, "你好")
-            async with app:
-                for raw in fake.pending_updates:
-                    await app.process_update(Update.de_json(raw, app.bot))
-                    update_id = raw["update_id"]
+            async with running_bot(world, fake) as app:
+                fake.inject_message(4242, "/tasks")  # unbound: refused, and the refusal is logged
+                update_id = fake.pending_updates[-1]["update_id"]
+                await all_processed(app, fake)
     finally:
         for handler_ in list(root.handlers):
             if handler_ not in saved[0]:
                 root.removeHandler(handler_)
         root.setLevel(saved[1])
-    handled = [line for line in stream.getvalue().splitlines() if 'msg=handled' in line]
+    handled = [line for line in stream.getvalue().splitlines() if "msg=\"refused Denied" in line]
     assert len(handled) == 1 and f"update={update_id} chat=4242 user=4242" in handled[0], handled

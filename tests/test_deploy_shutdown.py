@@ -1,5 +1,6 @@
 """SIGTERM in the middle of a reminder burst: exit 0 within 10 s, the ledger consistent, a restart
 sends the rest once; a send that cannot finish in the grace is cut off and traced, never resent."""
+
 from __future__ import annotations
 
 import signal
@@ -7,9 +8,9 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from storage.models import Contact, Department, Reminder
 from fake_bot_api import FakeBotAPI
 from scheduler.jobs import HANDED_BACK
+from storage.models import Contact, Department, Reminder
 from tests.conftest import FIXTURES, SHANGHAI
 from tests.deploy_processes import RunningBot, bot_env, set_clock, wait_until
 from tests.reminder_world import ADMIN, World, reminder_ids
@@ -26,8 +27,16 @@ def burst_world(database_url: str, fake) -> World:
     with world.db.session() as s:
         dep = s.scalar(select(Department).where(Department.name == "生态环境分局"))
         for i in range(EXTRA_CONTACTS):
-            s.add(Contact(department_id=dep.id, chat_id=60_000 + i, user_id=60_000 + i, kind="user",
-                          role="contact", created_at=world.clock.now()))
+            s.add(
+                Contact(
+                    department_id=dep.id,
+                    chat_id=60_000 + i,
+                    user_id=60_000 + i,
+                    kind="user",
+                    role="contact",
+                    created_at=world.clock.now(),
+                )
+            )
             fake.add_user(60_000 + i)
     return world
 
@@ -38,8 +47,9 @@ def statuses(world: World) -> list[Reminder]:
 
 
 def start_bot(name, tmp_path, fake, database_url, clock_file) -> RunningBot:
-    env = bot_env(fake, database_url, DUBAN_ADMINS=str(ADMIN), DUBAN_CLOCK_FILE=str(clock_file),
-                  DUBAN_SCHEDULER_TICK_SECONDS="1")
+    env = bot_env(
+        fake, database_url, DUBAN_ADMINS=str(ADMIN), DUBAN_CLOCK_FILE=str(clock_file), DUBAN_SCHEDULER_TICK_SECONDS="1"
+    )
     return RunningBot(name, tmp_path, env).start()
 
 
@@ -65,8 +75,11 @@ def test_sigterm_during_a_burst_exits_quickly_and_a_restart_sends_the_rest_once(
         fake.delay("sendMessage", 0)
         second = start_bot("second", tmp_path, fake, database_url, clock_file)
         try:
-            wait_until(lambda: all(r.status not in ("planned", "sending") for r in statuses(world)), 30,
-                       "the rest of the burst after the restart")
+            wait_until(
+                lambda: all(r.status not in ("planned", "sending") for r in statuses(world)),
+                30,
+                "the rest of the burst after the restart",
+            )
         finally:
             second.stop(signal.SIGTERM)
             second.kill()
@@ -109,8 +122,11 @@ def test_a_send_that_outlasts_the_grace_is_cut_off_and_becomes_uncertain(tmp_pat
         fake.delay("sendMessage", 0)
         again = start_bot("again", tmp_path, fake, database_url, clock_file)
         try:
-            wait_until(lambda: all(r.status not in ("planned", "sending") for r in statuses(world)), 30,
-                       "the rest after the restart")
+            wait_until(
+                lambda: all(r.status not in ("planned", "sending") for r in statuses(world)),
+                30,
+                "the rest after the restart",
+            )
         finally:
             again.stop(signal.SIGTERM)
             again.kill()

@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from bot.config import load_settings
-from bot.webhook import SECRET_HEADER, webhook_config
+from channels.telegram.webhook import SECRET_HEADER, webhook_config
 from fake_bot_api import FakeBotAPI
 from tests.deploy_processes import RunningBot, bot_env, free_port, wait_until
 

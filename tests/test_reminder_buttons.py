@@ -24,7 +24,7 @@ async def test_acknowledge_once_snooze_and_repeat(database_url):
         chats = world.add_contacts(fake)
         env, post = chats["生态环境分局"], chats["交通运输局(邮管局)"]
         async with running_bot(world, fake) as app:
-            runner = world.runner(app.bot)
+            runner = world.runner(app.telegram.application.bot)
             world.at(date(2022, 3, 22))  # 26.4: 3 working days left; 26.3: 7 left
             await runner.run_once()
             message = fake.messages_to(env)[0]

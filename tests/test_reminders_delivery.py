@@ -1,4 +1,5 @@
 """Reminder delivery under the failures that bite in production, through the fake Bot API."""
+
 from __future__ import annotations
 
 import asyncio
@@ -9,9 +10,10 @@ from sqlalchemy import select
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from storage.models import Contact, Delivery, Department, Reminder
+from channels.telegram.pacing import Pacer
+from channels.telegram.sender import TelegramSender
 from fake_bot_api import FakeBotAPI
-from scheduler.pacing import Pacer
+from storage.models import Contact, Delivery, Department
 from tests.conftest import FIXTURES, SHANGHAI
 from tests.reminder_world import ADMIN, NO_LIMITS, World, reminder_ids
 
@@ -59,8 +61,16 @@ async def test_restart_in_the_middle_of_a_burst_sends_no_duplicate_and_loses_not
         with world.db.session() as s:  # forty more contacts for the department: a burst of 40+ messages
             dep = s.scalar(select(Department).where(Department.name == "生态环境分局"))
             for i in range(40):
-                s.add(Contact(department_id=dep.id, chat_id=50_000 + i, user_id=50_000 + i, kind="user",
-                              role="contact", created_at=world.clock.now()))
+                s.add(
+                    Contact(
+                        department_id=dep.id,
+                        chat_id=50_000 + i,
+                        user_id=50_000 + i,
+                        kind="user",
+                        role="contact",
+                        created_at=world.clock.now(),
+                    )
+                )
                 fake.add_user(50_000 + i)
         world.at(DUE_DAY)
         async with Bot(fake.token, base_url=fake.base_url) as bot:
@@ -84,8 +94,13 @@ async def test_restart_in_the_middle_of_a_burst_sends_no_duplicate_and_loses_not
         recipients = {c for (c,) in [(m.chat_id,) for m in fake.sent]}
         per_chat = {chat: sum(1 for m in fake.sent if m.chat_id == chat) for chat in recipients}
         assert fake.rejections == []
-    assert len(recipients) == 43, (sorted(recipients), [(r.chat_id, r.status, r.error) for r in world.rows(send_on=DUE_DAY) if r.status != "sent"])  # 41 contacts of 生态环境分局, 1 of 邮管局, the office digest
-    assert set(per_chat.values()) == {1}, {c: [m.text[:60] for m in fake.sent if m.chat_id == c] for c, n in per_chat.items() if n > 1}
+    assert len(recipients) == 43, (
+        sorted(recipients),
+        [(r.chat_id, r.status, r.error) for r in world.rows(send_on=DUE_DAY) if r.status != "sent"],
+    )  # 41 contacts of 生态环境分局, 1 of 邮管局, the office digest
+    assert set(per_chat.values()) == {1}, {
+        c: [m.text[:60] for m in fake.sent if m.chat_id == c] for c, n in per_chat.items() if n > 1
+    }
     statuses = [r.status for r in world.rows(send_on=DUE_DAY)]
     assert statuses.count("uncertain") == 1 and statuses.count("sent") == 41
     assert report.messages == 42 - 16
@@ -202,7 +217,8 @@ async def test_blocked_contact_is_marked_unreachable_and_the_office_is_told(data
         assert contact.reachable is False and "blocked" in contact.unreachable_reason
     assert len(attempts) == 1  # the next day's reminder is not even tried ...
     assert {r.error for r in world.rows(chat_id=blocked, send_on=date(2022, 3, 28))} == {
-        "contact unreachable: not sent"}  # ... but it is in the ledger
+        "contact unreachable: not sent"
+    }  # ... but it is in the ledger
 
 
 async def test_migrated_group_gets_the_reminder_and_the_new_id_is_kept(database_url):
@@ -211,8 +227,16 @@ async def test_migrated_group_gets_the_reminder_and_the_new_id_is_kept(database_
         world.add_contacts(fake, departments=["自然资源局"])
         with world.db.session() as s:
             dep = s.scalar(select(Department).where(Department.name == "生态环境分局"))
-            s.add(Contact(department_id=dep.id, chat_id=-4001, kind="group", role="contact",
-                          display_name="生态环境分局工作群", created_at=world.clock.now()))
+            s.add(
+                Contact(
+                    department_id=dep.id,
+                    chat_id=-4001,
+                    kind="group",
+                    role="contact",
+                    display_name="生态环境分局工作群",
+                    created_at=world.clock.now(),
+                )
+            )
         fake.add_chat(-4001, "group", title="生态环境分局工作群")
         fake.migrate_chat(-4001, -1004001)
         world.at(DUE_DAY)
@@ -228,16 +252,43 @@ async def test_migrated_group_gets_the_reminder_and_the_new_id_is_kept(database_
 async def test_long_lists_are_split_and_every_part_is_accepted():
     from scheduler.messages import ReminderLine, reminder_parts
 
-    lines = [ReminderLine(i, f"{i}.1", "完成<某项>工作&任务" * 20, ("生态环境分局",), date(2022, 9, 30), "9月底前",
-                          "lead", 3, "yellow", 3) for i in range(1, 60)]
+    lines = [
+        ReminderLine(
+            i,
+            f"{i}.1",
+            "完成<某项>工作&任务" * 20,
+            ("生态环境分局",),
+            date(2022, 9, 30),
+            "9月底前",
+            "lead",
+            3,
+            "yellow",
+            3,
+        )
+        for i in range(1, 60)
+    ]
     parts = reminder_parts("生态环境分局", date(2022, 9, 27), lines)
     assert len(parts) > 2
     assert sorted(i for p in parts for i in p.reminder_ids) == list(range(1, 60))
     with FakeBotAPI() as fake:
         fake.add_user(1)
         async with Bot(fake.token, base_url=fake.base_url) as bot:
+            sender = TelegramSender(bot, quiet_pacer())  # rendered for Telegram as every reminder is
             for p in parts:
-                await bot.send_message(1, p.part.text, reply_markup=p.part.keyboard, parse_mode="HTML")
+                assert (await sender.send(1, p.part)).sent
         assert fake.rejections == []
         assert len(fake.sent) == len(parts)
         assert sum(len(reminder_ids(m)) for m in fake.sent) == 59
+
+
+def test_the_ledger_reads_the_sender_ports_outcomes():
+    """services/ spells the Sender port's outcomes itself (it sits below handlers/): they must agree."""
+    from handlers import ports
+    from services import reminder_delivery
+
+    assert (
+        reminder_delivery.SENT,
+        reminder_delivery.BLOCKED,
+        reminder_delivery.FAILED,
+        reminder_delivery.UNCERTAIN,
+    ) == (ports.SENT, ports.BLOCKED, ports.FAILED, ports.UNCERTAIN)

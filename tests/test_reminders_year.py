@@ -3,6 +3,7 @@
 The count of reminder lines per task occurrence and recipient must equal what the policy says,
 computed here independently from the tasks' due dates and the working-day calendar.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -12,11 +13,11 @@ import pytest
 from sqlalchemy import select
 from telegram import Bot
 
-from storage.paths import BUNDLED_LETTER
-from storage.models import Reminder, Task
 from fake_bot_api import FakeBotAPI
 from services import reminder_ledger as ledger
 from services.tasks import current_letter, list_tasks
+from storage.models import Reminder, Task
+from storage.paths import BUNDLED_LETTER
 from tests.conftest import SHANGHAI
 from tests.reminder_world import ADMIN, World, days, reminder_ids
 
@@ -65,8 +66,13 @@ async def test_year_2022_reminders_match_the_policy(database_url):
         with world.db.session() as s:
             ids = {t.code: t.id for t in s.scalars(select(Task))}
             task_codes = {v: k for k, v in ids.items()}
-            to_report = {(ids[v.id], due) for v in list_tasks(s, current_letter(s)) if REPORTERS & set(v.departments)
-                         for dl in v.deadlines for due in dl.dates}
+            to_report = {
+                (ids[v.id], due)
+                for v in list_tasks(s, current_letter(s))
+                if REPORTERS & set(v.departments)
+                for dl in v.deadlines
+                for due in dl.dates
+            }
         async with Bot(fake.token, base_url=fake.base_url) as bot:
             runner = world.runner(bot)
             seen = 0
@@ -92,7 +98,9 @@ async def test_year_2022_reminders_match_the_policy(database_url):
                     got[(message.chat_id, task_codes[rows[rid].task_id], rows[rid].due_date)] += 1
         assert fake.rejections == []
     want = expected(world, chats)
-    print(f"year 2022: {len(fake.sent)} messages, {sum(got.values())} reminder lines, "
-          f"{len(want)} (recipient, task, due date) pairs")
+    print(
+        f"year 2022: {len(fake.sent)} messages, {sum(got.values())} reminder lines, "
+        f"{len(want)} (recipient, task, due date) pairs"
+    )
     assert sum(want.values()) > 3000 and any(chat == ADMIN for chat, _, _ in want)
     assert got == want

@@ -1,5 +1,6 @@
 """`duban letter copy --from 2022 --to 2023`: a letter file for the new year, dates moved, relative deadlines
 still relative, reports and follow-ups left with the old letter, a new unique code; --load loads it."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,20 +10,31 @@ import yaml
 from sqlalchemy import select
 
 from bot.cli import main
-from storage.paths import BUNDLED_LETTER
-from storage.db import Database
-from storage.models import Deadline, Letter, Report, Task
 from reports.letter_copy import CopyError, copy_letter
+from services.letter_copy import letter_source
 from services.letter_file import read_letter
 from services.tasks import current_letter, list_tasks
+from storage.db import Database
+from storage.models import Deadline, Letter, Report, Task
+from storage.paths import BUNDLED_LETTER
 from tests.test_reports_workbook import office_world
 
 
 def _office_deadline(world, code: str, spec: dict) -> None:
     with world.db.session() as s:
         task = s.scalar(select(Task).where(Task.code == code))
-        s.add(Deadline(task_id=task.id, key=f"office;{spec['date']}", position=9, kind="absolute", spec=spec,
-                       phrase=spec.get("phrase"), origin="office", active=True))
+        s.add(
+            Deadline(
+                task_id=task.id,
+                key=f"office;{spec['date']}",
+                position=9,
+                kind="absolute",
+                spec=spec,
+                phrase=spec.get("phrase"),
+                origin="office",
+                active=True,
+            )
+        )
 
 
 def test_copy_moves_dates_and_leaves_reports_behind(tmp_path):
@@ -30,7 +42,7 @@ def test_copy_moves_dates_and_leaves_reports_behind(tmp_path):
     _office_deadline(world, "3.1", {"kind": "absolute", "date": "2022-06-30", "phrase": "2022年6月30日前完成验收"})
     out = tmp_path / "letters" / "next.yaml"
     with world.db.session() as s:
-        result = copy_letter(s, 2022, 2023, out)
+        result = copy_letter(letter_source(s, 2022), 2023, out)
     assert result.code == "shengzhou-2023" and result.lines == 93
     assert result.moved_dates == ["3.1: 2022-06-30 -> 2023-06-30"]
     assert "14.1" in result.texts_naming_old_year  # texts are the office's to edit, listed for review
@@ -50,7 +62,7 @@ def test_copy_moves_dates_and_leaves_reports_behind(tmp_path):
     raw = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert raw["letter"]["code"] == "shengzhou-2023" and len(raw["items"]) == 33
     with world.db.session() as s, pytest.raises(CopyError, match="exists"):
-        copy_letter(s, 2022, 2023, out)
+        copy_letter(letter_source(s, 2022), 2023, out)
 
 
 def test_cli_copy_load_and_unique_code(cli_env, tmp_path, capsys):

@@ -1,6 +1,7 @@
 """The weekly report: sent by the reminder run once, on Monday at 09:00 (moved clock), as text, three charts
 and the workbook; not before the time, not twice; a holiday Monday moves it to the week's next working day;
 after a failure that reached nothing, only the parts not yet accepted are sent."""
+
 from __future__ import annotations
 
 import io
@@ -11,9 +12,9 @@ from sqlalchemy import select
 from telegram import Bot
 
 from bot.config import load_settings
-from storage.models import Delivery
 from fake_bot_api import FakeBotAPI
-from reports.weekly import week_of
+from scheduler.weekly import week_of
+from storage.models import Delivery
 from tests.reminder_world import ADMIN
 from tests.test_reports_workbook import decide, office_world, submit
 

@@ -1,6 +1,7 @@
 """The office workbook: opens with openpyxl, Chinese headers, frozen header rows, real dates and numbers,
 formulas that add up to the engine's score, the audit log's date range, and export -> import giving the
 same tasks (the storage part on SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 import io
@@ -8,21 +9,21 @@ import re
 from datetime import date, datetime
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
-from storage.paths import BUNDLED_LETTER
-from storage.db import Database
-from storage import migrate
-from storage.models import Report, Task
 from reports import labels as L
-from reports.data import collect
 from reports.importer import read_workbook
 from reports.workbook import build_workbook
 from services import audit
 from services.access import Identity
 from services.letters import load_letter
 from services.reports import review
+from services.snapshot import collect
 from services.tasks import current_letter, list_tasks
-from sqlalchemy import select
+from storage import migrate
+from storage.db import Database
+from storage.models import Report, Task
+from storage.paths import BUNDLED_LETTER
 from tests.conftest import SHANGHAI
 from tests.reminder_world import ADMIN, World
 
@@ -34,9 +35,16 @@ def submit(world: World, code: str, measures=(), note=None, evidence=0, day=None
         world.at(day, 10)
     with world.db.session() as s:
         task = s.scalar(select(Task).where(Task.code == code))
-        report = Report(task_id=task.id, kind="completion", status="submitted", measures=list(measures), note=note,
-                        evidence=[{"kind": "photo", "path": f"e{i}.jpg"} for i in range(evidence)],
-                        submitted_by=2001, submitted_at=world.clock.now())
+        report = Report(
+            task_id=task.id,
+            kind="completion",
+            status="submitted",
+            measures=list(measures),
+            note=note,
+            evidence=[{"kind": "photo", "path": f"e{i}.jpg"} for i in range(evidence)],
+            submitted_by=2001,
+            submitted_at=world.clock.now(),
+        )
         s.add(report)
         s.flush()
         audit.record(s, world.clock, "tg:2001", "report.submit", "report", report.id, None, {"task": code})
@@ -46,16 +54,23 @@ def submit(world: World, code: str, measures=(), note=None, evidence=0, day=None
 def decide(world: World, report_id: int, approve: bool, day=None, reason=None) -> None:
     if day is not None:
         world.at(day, 15)
-    with world.db.session() as s:
-        review(s, world.clock, world.calendar, OFFICE, report_id, approve, reason)
+    review(world.db, world.clock, world.calendar, OFFICE, report_id, approve, reason)
 
 
 def office_world(database_url: str) -> World:
     """The bundled letter (loaded 5 September 2022) with two verified reports, one rejected, one waiting."""
     world = World(database_url, BUNDLED_LETTER, datetime(2022, 9, 5, 10, 0, tzinfo=SHANGHAI))
-    r1 = submit(world, "3.1", [{"name": "盘活存量建设用地", "value": 900, "unit": "亩", "target": 958, "rubric": "3.1.1"},
-                               {"name": "低效用地再开发", "value": 800, "unit": "亩", "target": 800, "rubric": "3.1.2"}],
-                note="差58亩,已列入明年计划", evidence=2, day=date(2022, 9, 13))
+    r1 = submit(
+        world,
+        "3.1",
+        [
+            {"name": "盘活存量建设用地", "value": 900, "unit": "亩", "target": 958, "rubric": "3.1.1"},
+            {"name": "低效用地再开发", "value": 800, "unit": "亩", "target": 800, "rubric": "3.1.2"},
+        ],
+        note="差58亩,已列入明年计划",
+        evidence=2,
+        day=date(2022, 9, 13),
+    )
     decide(world, r1, True, day=date(2022, 9, 14))
     r2 = submit(world, "26.3", evidence=1, day=date(2022, 9, 20))
     decide(world, r2, True, day=date(2022, 9, 21))
@@ -73,6 +88,7 @@ def snapshot_of(world: World, start=None, end=None):
 
 def _sum_range(ws, formula: str) -> float:
     """Recompute =SUM(C3:C8), =SUM(C2,C9), =MAX(0,SUM(...)) and =C3-D3 from the sheet's own cells."""
+
     def value(ref):
         v = ws[ref].value
         return _eval(ws, v) if isinstance(v, str) and v.startswith("=") else (v or 0)
@@ -121,11 +137,23 @@ def test_workbook_types_formulas_and_layout(tmp_path):
     assert due_cell.is_date and due_cell.number_format == "yyyy-mm-dd"
 
     score = wb[L.SCORE_SHEET]
-    assert [c.value for c in score[1]][:7] == ["序号", "考核评价指标", "权重", "预计得分", "已确认得分", "风险分", "失分"]
+    assert [c.value for c in score[1]][:7] == [
+        "序号",
+        "考核评价指标",
+        "权重",
+        "预计得分",
+        "已确认得分",
+        "风险分",
+        "失分",
+    ]
     total_row = next(r for r in range(2, score.max_row + 1) if score.cell(r, 1).value == "合计")
     result = snap.standing.result
-    expected = {"C": sum(s.weight for s in result.sections), "D": result.total.projected,
-                "E": result.total.secured, "F": result.total.at_risk}
+    expected = {
+        "C": sum(s.weight for s in result.sections),
+        "D": result.total.projected,
+        "E": result.total.secured,
+        "F": result.total.at_risk,
+    }
     for col, want in expected.items():
         formula = score[f"{col}{total_row}"].value
         assert formula.startswith("=") and abs(_sum_range(score, formula) - want) < 1e-6, (col, formula, want)
@@ -164,7 +192,11 @@ def test_audit_range_and_round_trip(database_url, tmp_path):
         after = list_tasks(s, current_letter(s))
         letter = current_letter(s)
         assert (letter.code, letter.title, letter.document_no, letter.issued_on) == (
-            "shengzhou-2022", data.title, "美丽嵊州办〔2022〕10号", date(2022, 9, 5))
+            "shengzhou-2022",
+            data.title,
+            "美丽嵊州办〔2022〕10号",
+            date(2022, 9, 5),
+        )
     assert after == before and len(after) == 93
     # Importing the same content again changes nothing, whatever the file's bytes.
     path.write_bytes(build_workbook(snapshot_of(world)))

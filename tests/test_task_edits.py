@@ -1,5 +1,7 @@
 """The office's task edits as a service: add, move, recur, assign, close, reopen, the audit trail, the
-reminder ledger following a change, and a letter reload that keeps what the office changed."""
+reminder ledger following a change, a letter reload that keeps what the office changed, and the chat's
+draft of an edit (only the latest question's buttons act; nothing is written before 确认)."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,17 +10,19 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from storage.models import AuditEntry, Contact, Deadline, Department, Item, Reminder, Task
 from deadlines.phrases import parse_deadline
 from deadlines.policy import ReminderPolicy
 from deadlines.workdays import WorkdayCalendar
-from services import reminder_ledger
-from services.letter_file import read_letter
+from services import reminder_ledger, task_drafts
+from services.access import ADMIN, Identity
+from services.letter_file import DEFAULT_OFFICE, read_letter
 from services.letters import load_letter
 from services.replan import replan_task
-from services.task_edits import Edit, EditRefused, apply, movable, office_spec, preview, search_rubric
+from services.task_edits import Edit, EditRefused, movable, office_spec, preview, search_rubric
 from services.task_history import history
+from services.task_writes import apply
 from services.tasks import UnknownDepartment, current_letter, list_tasks
+from storage.models import AuditEntry, Contact, Deadline, Department, Item, Reminder, Task
 from tests.conftest import FIXTURES, SHANGHAI
 
 MINI = FIXTURES / "mini-letter.yaml"
@@ -46,9 +50,18 @@ def mini(db, clock):
 
 
 def test_add_tasks_get_stable_ids_in_the_office_item(mini, clock):
-    first = run(mini, clock, Edit("add", departments=["环境分局", "自然资源局"], text=" 完成扬尘  专项整治 ",
-                                  spec=spec("10月底前"), target={"name": "整治工地", "value": 30, "unit": "个"},
-                                  rubric="7.1.1"))
+    first = run(
+        mini,
+        clock,
+        Edit(
+            "add",
+            departments=["环境分局", "自然资源局"],
+            text=" 完成扬尘  专项整治 ",
+            spec=spec("10月底前"),
+            target={"name": "整治工地", "value": 30, "unit": "个"},
+            rubric="7.1.1",
+        ),
+    )
     second = run(mini, clock, Edit("add", departments=["邮管局"], text="报送名单", spec=spec("名单确定后10个工作日内")))
     assert (first.code, second.code) == ("27.1", "27.2")  # mini letter's last item is 26
     v = views(mini)
@@ -112,7 +125,7 @@ def test_move_recur_assign_close_and_the_history(mini, clock):
         old = s.get(Deadline, shapes[0].id)
         new = s.scalar(select(Deadline).where(Deadline.parent_id == old.id))
         assert not old.active and new.active and new.origin == "office" and new.phrase == "10月15日"
-        entries = history(s, "26.3")
+    entries = history(mini, "26.3")
     assert [e.action for e in entries][:1] == ["deadline.move"]
     assert entries[0].before["deadline"]["dates"] == ["2022-03-31"]
     assert entries[0].after["deadline"]["dates"] == ["2022-10-15"]
@@ -142,9 +155,13 @@ def test_a_reload_keeps_what_the_office_changed(mini, clock, tmp_path):
     assert [d.isoformat() for d in v["26.3"].due_dates] == ["2022-04-15"]
     assert v["26.4"].departments == ("自然资源局",) and "27.1" in v
     # The file now words the moved deadline differently: the office's date still stands.
-    edited.write_text(edited.read_text(encoding="utf-8").replace(
-        "{kind: month_end, month: 3, phrase: 3月底前, source: 正文 26.3}",
-        "{kind: month_end, month: 5, phrase: 5月底前, source: 正文 26.3}"), encoding="utf-8")
+    edited.write_text(
+        edited.read_text(encoding="utf-8").replace(
+            "{kind: month_end, month: 3, phrase: 3月底前, source: 正文 26.3}",
+            "{kind: month_end, month: 5, phrase: 5月底前, source: 正文 26.3}",
+        ),
+        encoding="utf-8",
+    )
     with mini.session() as s:
         load_letter(s, read_letter(edited), clock)
     assert [d.isoformat() for d in views(mini)["26.3"].due_dates] == ["2022-04-15"]
@@ -164,9 +181,17 @@ def test_the_ledger_follows_a_move_an_assign_and_a_close(mini):
     calendar, policy = WorkdayCalendar(), ReminderPolicy()
     with mini.session() as s:
         deps = {d.name: d for d in s.scalars(select(Department))}
-        contacts = [Contact(department_id=deps[name].id, chat_id=7000 + i, user_id=7000 + i, kind="user",
-                            role="contact", created_at=clock.now())
-                    for i, name in enumerate(("生态环境分局", "自然资源局"))]
+        contacts = [
+            Contact(
+                department_id=deps[name].id,
+                chat_id=7000 + i,
+                user_id=7000 + i,
+                kind="user",
+                role="contact",
+                created_at=clock.now(),
+            )
+            for i, name in enumerate(("生态环境分局", "自然资源局"))
+        ]
         s.add_all(contacts)
         s.flush()
         letter = current_letter(s)
@@ -174,9 +199,21 @@ def test_the_ledger_follows_a_move_an_assign_and_a_close(mini):
         due_25 = s.scalar(select(Deadline).where(Deadline.task_id == task.id, Deadline.active.is_(True)))
         # As the morning's pass left it: a due-day reminder for 25 March still waiting to be sent.
         for chat, contact in ((c.chat_id, c.id) for c in contacts):
-            s.add(Reminder(key=f"k{chat}", kind="lead", task_id=task.id, deadline_id=due_25.id,
-                           due_date=date(2022, 3, 25), lead=3, send_on=date(2022, 3, 21), contact_id=contact,
-                           chat_id=chat, status="planned", created_at=clock.now()))
+            s.add(
+                Reminder(
+                    key=f"k{chat}",
+                    kind="lead",
+                    task_id=task.id,
+                    deadline_id=due_25.id,
+                    due_date=date(2022, 3, 25),
+                    lead=3,
+                    send_on=date(2022, 3, 21),
+                    contact_id=contact,
+                    chat_id=chat,
+                    status="planned",
+                    created_at=clock.now(),
+                )
+            )
         reminder_ledger.set_state(s, f"reminders.planned_through.{letter.id}", "2022-03-21", clock.now())
     run(mini, clock, Edit("assign", code="26.4", departments=["环境分局"]))
     with mini.session() as s:
@@ -187,13 +224,27 @@ def test_the_ledger_follows_a_move_an_assign_and_a_close(mini):
     # Sent and not acknowledged: repeated next working day, but not to a department no longer responsible.
     with mini.session() as s:
         for contact in contacts:
-            s.add(Reminder(key=f"sent{contact.chat_id}", kind="due", task_id=task.id, deadline_id=due_25.id,
-                           due_date=date(2022, 3, 25), lead=0, send_on=date(2022, 3, 18), contact_id=contact.id,
-                           chat_id=contact.chat_id, status="sent", created_at=clock.now(),
-                           sent_at=datetime(2022, 3, 18, 9, 0, tzinfo=SHANGHAI)))
+            s.add(
+                Reminder(
+                    key=f"sent{contact.chat_id}",
+                    kind="due",
+                    task_id=task.id,
+                    deadline_id=due_25.id,
+                    due_date=date(2022, 3, 25),
+                    lead=0,
+                    send_on=date(2022, 3, 18),
+                    contact_id=contact.id,
+                    chat_id=contact.chat_id,
+                    status="sent",
+                    created_at=clock.now(),
+                    sent_at=datetime(2022, 3, 18, 9, 0, tzinfo=SHANGHAI),
+                )
+            )
         s.flush()
-        assert reminder_ledger.plan_repeats(s, date(2022, 3, 21), calendar, {(due_25.id, date(2022, 3, 25))},
-                                            clock.now()) == 1
+        assert (
+            reminder_ledger.plan_repeats(s, date(2022, 3, 21), calendar, {(due_25.id, date(2022, 3, 25))}, clock.now())
+            == 1
+        )
         repeats = [r.chat_id for r in s.scalars(select(Reminder).where(Reminder.kind == "repeat"))]
     assert repeats == [7000]
     run(mini, clock, Edit("move", code="26.4", spec=spec("3月24日", clock.today())))  # lead 3 falls today
@@ -209,4 +260,37 @@ def test_the_ledger_follows_a_move_an_assign_and_a_close(mini):
     with mini.session() as s:
         replan_task(s, clock, calendar, policy, frozenset({999}), task.id, "close")
         assert {r.error for r in s.scalars(select(Reminder)) if r.id in {f.id for f in fresh}} == {
-            "no longer due (task closed)"}
+            "no longer due (task closed)"
+        }
+
+
+def test_a_chat_draft_answers_only_its_latest_question(mini, clock):
+    admin, calendar = Identity(999, 999, ADMIN), WorkdayCalendar()
+    q = task_drafts.start_picking(mini, clock, admin)
+    dep = str(q.departments[0][0])
+    assert task_drafts.press(mini, clock, admin, "on", dep, q.seq + 1).stale  # not this question's seq
+    on = task_drafts.press(mini, clock, admin, "on", dep, q.seq)
+    assert on.in_place and on.question and on.question.chosen == (int(dep),) and on.question.seq == q.seq
+    again = task_drafts.press(mini, clock, admin, "on", dep, q.seq)
+    assert again.in_place and again.question is None  # a double tap: nothing to edit
+    text = task_drafts.press(mini, clock, admin, "dn", "", q.seq).question
+    assert text and text.step == "text" and text.seq != q.seq
+    assert task_drafts.press(mini, clock, admin, "on", dep, q.seq).stale  # the picker's buttons are done
+    too_long = task_drafts.answer(mini, clock, calendar, admin, "长" * 501)
+    assert too_long.problem and too_long.problem.reason == "text_too_long"
+    task_drafts.answer(mini, clock, calendar, admin, "新增的活")
+    target = task_drafts.current(mini, admin)
+    assert target and target.step == "target"
+    task_drafts.press(mini, clock, admin, "sk", "", target.seq)
+    rubric = task_drafts.current(mini, admin)
+    assert rubric and rubric.step == "rubric"
+    task_drafts.press(mini, clock, admin, "sk", "", rubric.seq)
+    ask = task_drafts.answer(mini, clock, calendar, admin, "11月底前").question
+    assert ask and ask.step == "confirm" and ask.preview and ask.preview.code == "27.1"
+    assert views(mini).get("27.1") is None  # nothing written before 确认
+    made = task_drafts.confirm(mini, clock, calendar, ReminderPolicy(), frozenset({999}), admin, ask.seq).made
+    assert made and made.code == "27.1" and made.office == DEFAULT_OFFICE and task_drafts.current(mini, admin) is None
+    with mini.session() as s:  # the letter names no office: the default one is the source and the title
+        assert s.scalar(select(Item).where(Item.no == 27)).section_title == DEFAULT_OFFICE + "新增任务"
+        task = s.scalar(select(Task).where(Task.code == "27.1"))
+        assert [d.source for d in task.deadlines] == [DEFAULT_OFFICE]

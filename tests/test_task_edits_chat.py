@@ -1,6 +1,7 @@
 """The office changes tasks from the chat, through the real bot and the fake Bot API: /addtask step by step
 and in one line, a deadline moved with the reminder plan following it (the real runner, the clock moved
 day by day), a reassignment that tells the old and the new department, and the refusals around them."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -8,9 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from telegram import Bot
 
-from storage.paths import BUNDLED_LETTER
-from storage.models import Conversation, Reminder, Task
 from fake_bot_api import FakeBotAPI
+from storage.models import Conversation, Reminder, Task
+from storage.paths import BUNDLED_LETTER
 from tests.chat_world import ADMIN, Chat, plain, running_bot
 from tests.conftest import SHANGHAI
 from tests.reminder_world import World, days
@@ -26,7 +27,7 @@ class OfficeChat(Chat):
 
     def _drain(self):
         new = super()._drain()
-        for e in self.fake.edits[self.edits_seen:]:
+        for e in self.fake.edits[self.edits_seen :]:
             if e.method != "editMessageText":  # buttons cleared after an answer: not worth a line
                 continue
             buttons = [b["text"] for row in (e.reply_markup or {}).get("inline_keyboard", []) for b in row]
@@ -51,8 +52,11 @@ def sent_for(world: World, code: str) -> set[tuple[date, int, str]]:
     """(due day, chat, status) of the ledger rows of task `code` that went out or were withdrawn."""
     with world.db.session() as s:
         task_id = s.scalar(select(Task.id).where(Task.code == code))
-        return {(r.due_date, r.chat_id, r.status) for r in s.scalars(select(Reminder).where(Reminder.task_id == task_id))
-                if r.status != "planned"}
+        return {
+            (r.due_date, r.chat_id, r.status)
+            for r in s.scalars(select(Reminder).where(Reminder.task_id == task_id))
+            if r.status != "planned"
+        }
 
 
 async def test_office_edits_tasks_from_the_chat(database_url):
@@ -83,7 +87,13 @@ async def test_office_edits_tasks_from_the_chat(database_url):
             assert "可以这样写" in last(ADMIN)  # the reader's examples; the step waits
             await chat.say(ADMIN, "10月底前")
             confirm = chat.last_to(ADMIN)
-            for shown in ("34.1", "发改局、住建局、综合执法局", "10月31日(周一)「10月底前」", "整治工地 30个", "14.2.2"):
+            for shown in (
+                "34.1",
+                "发改局、住建局、综合执法局",
+                "10月31日(周一)「10月底前」",
+                "整治工地 30个",
+                "14.2.2",
+            ):
                 assert shown in confirm.content, shown
             await chat.press(ADMIN, confirm, "确认")
             assert "已新增任务 34.1" in last(ADMIN)
@@ -117,7 +127,9 @@ async def test_office_edits_tasks_from_the_chat(database_url):
             await chat.say(ADMIN, "/recur 22.3 每月底前")
             assert "有 5 个截止时间" in last(ADMIN)
             await chat.press(ADMIN, chat.last_to(ADMIN), "每季度末月25日前")
-            assert "原截止时间:3月25日、6月25日、9月25日、12月25日" in last(ADMIN) and "新截止时间:1月31日" in last(ADMIN)
+            assert "原截止时间:3月25日、6月25日、9月25日、12月25日" in last(ADMIN) and "新截止时间:1月31日" in last(
+                ADMIN
+            )
             await chat.press(ADMIN, chat.last_to(ADMIN), "取消")
             await chat.say(ADMIN, "/deadline 34.1 11月底前或12月15日前")
             assert "有几种读法" in last(ADMIN)
@@ -133,7 +145,9 @@ async def test_office_edits_tasks_from_the_chat(database_url):
                 assert (date(2022, 10, 31), fgj, "sent") in sent_for(world, "34.2")
                 world.at(date(2022, 10, 20), 10)  # after the day's run: moved to 25 Oct (three working days on)
                 await chat.say(ADMIN, "/deadline 34.2 10月25日")
-                assert "原截止时间:10月31日(周一)「10月底前」" in last(ADMIN) and "新截止时间:10月25日(周二)" in last(ADMIN)
+                assert "原截止时间:10月31日(周一)「10月底前」" in last(ADMIN) and "新截止时间:10月25日(周二)" in last(
+                    ADMIN
+                )
                 await chat.press(ADMIN, chat.last_to(ADMIN), "确认")
                 assert "截止时间调整" in last(fgj) and "现:10月25日(周二)" in last(fgj)
                 for day in days(date(2022, 10, 20), date(2022, 10, 26)):
@@ -141,7 +155,8 @@ async def test_office_edits_tasks_from_the_chat(database_url):
                     await runner.run_once()
                 after_move = sent_for(world, "34.2")
                 assert {(due, c) for due, c, st in after_move if st == "sent" and due == date(2022, 10, 25)} == {
-                    (date(2022, 10, 25), fgj)}
+                    (date(2022, 10, 25), fgj)
+                }
                 with world.db.session() as s:
                     rows = list(s.scalars(select(Reminder).join(Task).where(Task.code == "34.2")))
                 moved_at = datetime(2022, 10, 20, 10, 0, tzinfo=SHANGHAI)
@@ -166,8 +181,11 @@ async def test_office_edits_tasks_from_the_chat(database_url):
                     assert "责任部门调整" in last(contact) and "现:综合执法局" in last(contact)
                 world.at(date(2022, 10, 27), 9)
                 await runner.run_once()
-                overdue = {c for due, c, st in sent_for(world, "34.2") if st == "sent" and due == date(2022, 10, 25)
-                           and c != ADMIN}
+                overdue = {
+                    c
+                    for due, c, st in sent_for(world, "34.2")
+                    if st == "sent" and due == date(2022, 10, 25) and c != ADMIN
+                }
                 assert zhzf in overdue
 
             await chat.say(ADMIN, "/history 34.2")

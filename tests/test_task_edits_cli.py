@@ -1,4 +1,5 @@
 """`duban task add|move|recur|assign|close|reopen|history`: the same service as the chat, for bulk work."""
+
 from __future__ import annotations
 
 import json
@@ -7,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.cli import main
+from fake_bot_api import FakeBotAPI
 from storage.db import Database
 from storage.models import Contact, Department
-from fake_bot_api import FakeBotAPI
 from tests.conftest import FIXTURES, SHANGHAI
 
 MINI = str(FIXTURES / "mini-letter.yaml")
@@ -27,8 +28,22 @@ def test_task_commands(cli_env, capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("DUBAN_CLOCK_FILE", str(now))
     assert run(capsys, "letter", "load", MINI)[0] == 0
 
-    code, out, _ = run(capsys, "task", "add", "--dept", "环境分局", "--dept", "邮管局", "--text", "完成扬尘专项整治",
-                       "--deadline", "10月底前", "--target", "整治工地 30个", "--no-notify")
+    code, out, _ = run(
+        capsys,
+        "task",
+        "add",
+        "--dept",
+        "环境分局",
+        "--dept",
+        "邮管局",
+        "--text",
+        "完成扬尘专项整治",
+        "--deadline",
+        "10月底前",
+        "--target",
+        "整治工地 30个",
+        "--no-notify",
+    )
     assert code == 0 and "saved 27.1 (add)" in out
     assert "departments: 生态环境分局、交通运输局(邮管局)" in out and "deadline: 2022-10-31 (10月底前)" in out
 
@@ -57,8 +72,16 @@ def test_task_commands(cli_env, capsys, monkeypatch, tmp_path):
     with db.session() as s:
         for chat, name in ((7000, "生态环境分局"), (7001, "自然资源局")):
             dep = s.scalar(select(Department).where(Department.name == name))
-            s.add(Contact(department_id=dep.id, chat_id=chat, user_id=chat, kind="user", role="contact",
-                          created_at=datetime(2022, 9, 5, tzinfo=SHANGHAI)))
+            s.add(
+                Contact(
+                    department_id=dep.id,
+                    chat_id=chat,
+                    user_id=chat,
+                    kind="user",
+                    role="contact",
+                    created_at=datetime(2022, 9, 5, tzinfo=SHANGHAI),
+                )
+            )
     db.dispose()
     with FakeBotAPI() as fake:
         fake.add_user(7000)

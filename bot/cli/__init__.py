@@ -11,16 +11,11 @@ import importlib
 import pkgutil
 import sys
 
+from bot.cli.common import CliError
 from bot.config import SettingsError
 from bot.logs import setup_logging
 
-
-class CliError(Exception):
-    """A user-facing failure: printed without a traceback; exit code 2 unless given."""
-
-    def __init__(self, message: str, code: int = 2):
-        super().__init__(message)
-        self.code = code
+__all__ = ["CliError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,10 +4,19 @@ from __future__ import annotations
 import json
 import sys
 
-from bot.clock import SystemClock
+from bot.clock import make_clock
 from bot.config import Settings, load_settings
+from deadlines.clock import Clock
 from storage import migrate
 from storage.db import Database
+
+
+class CliError(Exception):
+    """A user-facing failure: printed without a traceback; exit code 2 unless given."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
 
 
 def settings() -> Settings:
@@ -21,8 +30,6 @@ def ensure_schema(db: Database, quiet: bool = False) -> None:
         return
     history = migrate.revision_history()
     if current is not None and current not in history:
-        from bot.cli import CliError
-
         raise CliError(f"the database schema ({current}) is newer than this duban ({head}); upgrade duban")
     migrate.upgrade(db)
     if not quiet:
@@ -36,8 +43,9 @@ def open_database(cfg: Settings | None = None, quiet: bool = False) -> Database:
     return db
 
 
-def clock(cfg: Settings) -> SystemClock:
-    return SystemClock(cfg.timezone)
+def clock(cfg: Settings) -> Clock:
+    """The one clock of every command: the system's, or DUBAN_CLOCK_FILE's time (a testing aid)."""
+    return make_clock(cfg.timezone, cfg.clock_file)
 
 
 def print_json(data: object) -> None:

@@ -1,49 +1,72 @@
-"""`duban console`: the bot in this terminal, no Telegram and no token needed."""
+"""`duban console`: the conversation in this terminal, as a channel of its own (channels/console). No chat
+platform and no token: typed lines go straight to the dispatcher, on the real database (DATABASE_URL)."""
+
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING
 
-from bot.cli.common import clock, open_database, settings
+from bot.cli.common import open_database, settings
+from bot.clock import make_clock
+from bot.config import Settings
+from deadlines.clock import Clock
+from deadlines.workdays import WorkdayCalendar
 from services.letters import load_bundled_letter_if_empty
+from storage.db import Database
+
+if TYPE_CHECKING:  # the console's modules load only when the command runs: other commands start faster
+    from channels.console import ConsoleChannel, Terminal
 
 DEFAULT_LOG = "duban-console.log"
 
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "console", help="the bot in this terminal, without Telegram (no token needed)",
-        description="Talk to the bot in this terminal: the same handlers as on Telegram, running against the "
-                    "built-in fake Bot API, on the real database (DATABASE_URL). Type what you would send in "
-                    "Telegram; a number presses a button; :help lists console commands; :quit or Ctrl-D ends. "
-                    "On first start with an empty database the bundled 2022 letter is loaded. Reminders are "
-                    "not sent from the console.")
-    p.add_argument("--as", dest="identity", metavar="admin|DEPARTMENT",
-                   help="speak as an admin of the coordinating office (for this run only), or as the contact of "
-                        "a department (name or alias, e.g. 发改局; the binding is stored in the database); "
-                        "without it, as a user not bound to any department")
-    p.add_argument("--log", default=DEFAULT_LOG, metavar="FILE",
-                   help=f"where details of errors go (default: {DEFAULT_LOG}); the screen only gets a short line")
+        "console",
+        help="the bot in this terminal, without Telegram (no token needed)",
+        description="Talk to the bot in this terminal: the same conversation (every command and button) as on "
+        "Telegram, as a channel of its own, on the real database (DATABASE_URL); nothing reaches "
+        "Telegram. Type what you would send in a chat; buttons are numbered choices: type the "
+        "number (or the choice's words); :help lists console commands; :quit or Ctrl-D ends. On "
+        "first start with an empty database the bundled 2022 letter is loaded. Reminders are not "
+        "sent from the console.",
+    )
+    p.add_argument(
+        "--as",
+        dest="identity",
+        metavar="admin|DEPARTMENT",
+        help="speak as an admin of the coordinating office (for this run only), or as the contact of "
+        "a department (name or alias, e.g. 发改局; the binding is stored in the database); "
+        "without it, as a user not bound to any department",
+    )
+    p.add_argument(
+        "--log",
+        default=DEFAULT_LOG,
+        metavar="FILE",
+        help=f"where details of errors go (default: {DEFAULT_LOG}); the screen only gets a short line",
+    )
     p.set_defaults(func=_console)
 
 
 def _console(args) -> int:
-    from bot.console import ConsoleError, run_console  # aiohttp and the fake load only for this command
+    from channels.console import ConsoleError
 
     cfg = settings()
     db = open_database(cfg)
-    clk = clock(cfg)
+    clock = make_clock(cfg.timezone, cfg.clock_file)
     with db.session() as session:
-        loaded = load_bundled_letter_if_empty(session, clk)
+        loaded = load_bundled_letter_if_empty(session, clock)
     if loaded is not None:
         print(f"duban: 首次启动,已载入内置的 {loaded.year} 年责任书", file=sys.stderr)
     terminal = _terminal()
     with _log_to_file(Path(args.log), cfg.log_level):
         try:
-            return run_console(cfg, db, clk, args.identity, terminal)
+            return run_console(cfg, db, clock, args.identity, terminal)
         except ConsoleError as exc:
             print(f"duban: {exc}", file=sys.stderr)
             return exc.code
@@ -55,8 +78,60 @@ def _console(args) -> int:
             db.dispose()
 
 
-def _terminal():
-    from bot.console import Terminal
+def assemble_console(
+    cfg: Settings,
+    db: Database,
+    clock: Clock,
+    who: str | None,
+    terminal: Terminal,
+    calendar: WorkdayCalendar | None = None,
+) -> ConsoleChannel:
+    """The console channel with its dispatcher, speaking as `who` (see --as). Raises ConsoleError."""
+    from channels.console import ConsoleChannel, console_user
+    from handlers.context import Context
+    from handlers.dispatch import Dispatcher
+    from handlers.routing import routes
+
+    user = console_user(db, clock, who)
+    # An admin for this run only: nothing about the console admin is stored.
+    admins = cfg.admins | {user.user_id} if user.admin else cfg.admins
+    channel = ConsoleChannel(terminal, user)
+    ctx = Context(
+        db, clock, calendar or WorkdayCalendar(), cfg.reminder_policy(), admins, cfg.evidence_dir, sender=channel
+    )
+    channel.attach(Dispatcher(ctx, routes()))
+    return channel
+
+
+def run_console(
+    cfg: Settings,
+    db: Database,
+    clock: Clock,
+    who: str | None,
+    terminal: Terminal,
+    calendar: WorkdayCalendar | None = None,
+) -> int:
+    """A console session on `terminal`; the exit code. Raises ConsoleError when it cannot start."""
+    from sqlalchemy.engine import make_url
+
+    from channels.console import Repl, banner
+
+    channel = assemble_console(cfg, db, clock, who, terminal, calendar)
+    terminal.say(banner(channel.user, make_url(cfg.database_url).render_as_string(hide_password=True)))
+    # A loop of our own rather than asyncio.run: asyncio.run turns the first Ctrl-C into a cancellation
+    # that a prompt waiting in input() would not see until Enter.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(Repl(channel).run())
+    except KeyboardInterrupt:  # pressed while the bot was answering, outside the REPL's own handling
+        terminal.say("\n已中断,再见。")
+        return 130
+    finally:
+        loop.close()
+
+
+def _terminal() -> Terminal:
+    from channels.console import Terminal
 
     def write(text: str) -> None:
         sys.stdout.write(text)
@@ -82,8 +157,12 @@ def _log_to_file(path: Path, level: str) -> Iterator[None]:
         print(f"duban: 无法写入日志文件 {path}({exc.strerror or exc}),本次不保存日志", file=sys.stderr)
         handler = logging.NullHandler()
     # The same line format as the bot's own log (whatever setup_logging installed), else a plain one.
-    handler.setFormatter(next((h.formatter for h in saved_handlers if h.formatter is not None),
-                              logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")))
+    handler.setFormatter(
+        next(
+            (h.formatter for h in saved_handlers if h.formatter is not None),
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"),
+        )
+    )
     for old in saved_handlers:
         root.removeHandler(old)
     root.addHandler(handler)

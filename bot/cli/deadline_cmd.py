@@ -11,8 +11,9 @@ import sys
 from datetime import date
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-from bot.cli import CliError
+from bot.cli.common import CliError
 from bot.cli.common import clock, print_json, settings
 from storage.paths import DATA_DIR
 from deadlines import holiday_files, wording
@@ -174,7 +175,7 @@ def _status(args) -> int:
     if args.holiday_dir.is_dir():
         file_years = {int(p.stem) for p in args.holiday_dir.glob("*.yaml") if p.stem.isdigit()}
     years = sorted(file_years | set(range(today.year - 1, today.year + 2)))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for year in years:
         info = cal.describe_year(year)
         path = holiday_files.year_file(args.holiday_dir, year)

@@ -1,34 +1,49 @@
 """`duban export FILE.xlsx`: the office workbook (tasks, score sheet, audit log, charts) of the current letter."""
+
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from bot.cli import CliError
+from bot.cli.common import CliError
 from bot.cli.common import clock, open_database, settings
 from services.tasks import NoLetter
 
 
 def register(sub) -> None:
     export = sub.add_parser(
-        "export", help="write the office workbook (.xlsx): tasks, score sheet, audit log, charts",
-        description="One workbook: every task (colour, latest report, evidence), the score sheet laid out like the "
-                    "letter's appendix, the audit log for a date range (default: the letter year), the charts, the "
-                    "departments and the letter. `duban letter import` reads its task sheet back.")
+        "export",
+        help="write the office workbook (.xlsx): tasks, score sheet, audit log, charts",
+        description=(
+            "One workbook: every task (colour, latest report, evidence), the score sheet laid out like the "
+            "letter's appendix, the audit log for a date range (default: the letter year), the charts, the "
+            "departments and the letter. `duban letter import` reads its task sheet back."
+        ),
+    )
     export.add_argument("file", type=Path, help="where to write, e.g. duban-2022.xlsx")
-    export.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                        help="first day of the audit log (default: 1 January of the letter year)")
-    export.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                        help="last day of the audit log (default: 31 December of the letter year)")
+    export.add_argument(
+        "--from",
+        dest="start",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="first day of the audit log (default: 1 January of the letter year)",
+    )
+    export.add_argument(
+        "--to",
+        dest="end",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="last day of the audit log (default: 31 December of the letter year)",
+    )
     export.add_argument("--no-charts", action="store_true", help="leave the chart sheet out (faster)")
     export.set_defaults(func=_export)
 
 
 def _export(args) -> int:
-    from reports import charts, workbook
-    from reports.data import collect
     from deadlines.policy import ReminderPolicy
     from deadlines.workdays import WorkdayCalendar
+    from reports import charts, workbook
+    from services.snapshot import take
 
     if args.start and args.end and args.end < args.start:
         raise CliError(f"--to {args.end} is before --from {args.start}")
@@ -37,19 +52,20 @@ def _export(args) -> int:
     cfg = settings()
     db = open_database(cfg)
     today = clock(cfg).today()
-    with db.session() as session:
-        try:
-            snapshot = collect(session, today, WorkdayCalendar(), cfg.reminder_policy() or ReminderPolicy(),
-                               cfg.timezone, args.start, args.end)
-        except NoLetter as exc:
-            raise CliError(f"{exc}; load one with: duban letter load data/shengzhou-2022.yaml --year 2022") from None
+    policy = cfg.reminder_policy() or ReminderPolicy()
+    try:
+        snapshot = take(db, today, WorkdayCalendar(), policy, cfg.timezone, args.start, args.end)
+    except NoLetter as exc:
+        raise CliError(f"{exc}; load one with: duban letter load data/shengzhou-2022.yaml --year 2022") from None
     pictures = [] if args.no_charts else charts.render_all(snapshot)
     data = workbook.build_workbook(snapshot, pictures)
     args.file.parent.mkdir(parents=True, exist_ok=True)
     args.file.write_bytes(data)
     red = sum(1 for r in snapshot.tasks if r.status is not None and r.status.colour == "red")
-    print(f"{args.file}: {len(data)} bytes; {snapshot.letter.code}: {len(snapshot.tasks)} tasks ({red} red), "
-          f"score {snapshot.standing.result.total.projected:g} projected / {snapshot.standing.result.total.secured:g} "
-          f"secured, audit log {snapshot.audit_from} .. {snapshot.audit_to}: {len(snapshot.audit)} entries, "
-          f"{len(pictures)} charts")
+    print(
+        f"{args.file}: {len(data)} bytes; {snapshot.letter.code}: {len(snapshot.tasks)} tasks ({red} red), "
+        f"score {snapshot.standing.result.total.projected:g} projected / {snapshot.standing.result.total.secured:g} "
+        f"secured, audit log {snapshot.audit_from} .. {snapshot.audit_to}: {len(snapshot.audit)} entries, "
+        f"{len(pictures)} charts"
+    )
     return 0

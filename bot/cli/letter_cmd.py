@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.cli import CliError
+from bot.cli.common import CliError
 from bot.cli.common import clock, open_database, print_json, print_load_summary, settings
 from services.letter_file import LetterFileError, read_letter
 from services.letters import CITY, COUNTY, load_letter

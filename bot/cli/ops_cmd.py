@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from bot.cli.common import settings
+from bot.cli.common import CliError, settings
 from storage.db import Database
 
 
@@ -37,7 +37,7 @@ def register(sub) -> None:
 
 
 def _doctor(args) -> int:
-    from services.doctor import FAIL, render, run_checks
+    from bot.doctor import FAIL, render, run_checks
 
     checks = run_checks()
     if args.json:
@@ -49,7 +49,6 @@ def _doctor(args) -> int:
 
 
 def _backup(args) -> int:
-    from bot.cli import CliError
     from services.backup import BackupError, backup
 
     cfg = settings()
@@ -66,7 +65,6 @@ def _backup(args) -> int:
 
 
 def _restore(args) -> int:
-    from bot.cli import CliError
     from services.backup import BackupError, restore
 
     cfg = settings()
@@ -98,7 +96,7 @@ def _running_bots(db: Database, lease_seconds: int) -> list[str]:
             return []
     except Exception:  # unreachable: the restore itself will say so
         return []
-    from scheduler.leadership import recent_processes
+    from services.lease import recent_processes
 
     since = datetime.now(timezone.utc) - timedelta(seconds=3 * lease_seconds)
     return [p.id for p in recent_processes(db, since)]

@@ -8,15 +8,15 @@ from contextlib import contextmanager
 
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-from telegram.error import InvalidToken
 
-from bot.app import Context, build_application
+from bot.app import assemble
 from bot.clock import make_clock
-from bot.cli.common import open_database, settings
-from bot.logs import setup_logging, track_updates
+from bot.cli.common import CliError, open_database, settings
+from bot.logs import setup_logging
 from bot.serving import serve
+from channels.telegram.webhook import webhook_config
+from handlers.ports import ChannelError
 from storage.db import make_engine
-from bot.webhook import webhook_config
 from services.letters import load_bundled_letter_if_empty
 from services.overview import letter_overview
 
@@ -83,7 +83,6 @@ def startup_lock(url: str):
 
 
 def _run(args) -> int:
-    from bot.cli import CliError
 
     cfg = settings()
     setup_logging(cfg.log_level)
@@ -103,7 +102,7 @@ def _run(args) -> int:
             db = open_database(cfg)
             with db.session() as session:
                 loaded = load_bundled_letter_if_empty(session, clk)
-                overview = letter_overview(session)
+            overview = letter_overview(db)
     except OperationalError as exc:
         raise CliError(f"cannot reach the database ({cfg.database_url}): {exc.orig}; "
                        "check DATABASE_URL, then run `duban doctor`") from None
@@ -113,15 +112,13 @@ def _run(args) -> int:
         print(NO_TOKEN, file=sys.stderr)
         print(LOCAL.format(o=overview, db=cfg.database_url), file=sys.stderr)
         return 1
-    application = build_application(Context(settings=cfg, db=db, clock=clk, policy=cfg.reminder_policy()))
-    track_updates(application)
+    bot = assemble(cfg, db, clk)
     log.info("bot starting", extra={"api": cfg.api_base_url or "https://api.telegram.org/bot",
                                     "mode": "webhook" if webhook else "polling"})
     try:
-        asyncio.run(serve(application, webhook))
-    except InvalidToken:
-        raise CliError("Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token again from "
-                       "@BotFather (/token), then run `duban doctor`") from None
+        asyncio.run(serve(bot, webhook))
+    except ChannelError as exc:
+        raise CliError(str(exc)) from None
     except OSError as exc:  # e.g. the webhook port is taken
         hint = "; check DUBAN_WEBHOOK_LISTEN and DUBAN_WEBHOOK_PORT" if webhook else ""
         raise CliError(f"cannot start: {exc}{hint}") from None

@@ -10,7 +10,7 @@ import json
 
 import scoring
 from scoring import report
-from bot.cli import CliError
+from bot.cli.common import CliError
 
 
 def facts_source(args: argparse.Namespace, rubric: scoring.Rubric) -> tuple[scoring.Facts, list[str] | None]:

@@ -6,30 +6,44 @@ reminders, and tells the departments concerned through the bot when a token is c
 message as in the chat; `--no-notify` for silent bulk corrections). A new due date already past is
 refused unless `--past-ok`; `--dry-run` shows the change and writes nothing.
 """
+
 from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
+from typing import Any
 
-from bot.cli import CliError
-from bot.cli.common import open_database, print_json, settings
+from bot.cli.common import CliError, open_database, print_json, settings
 from bot.clock import make_clock
 from deadlines.phrases import DeadlineParseError, parse_deadline
 from deadlines.workdays import WorkdayCalendar
-from services.replan import replan_task
-from services.task_edits import Edit, EditRefused, Preview, apply, movable, office_spec, preview
+from handlers.markup import to_plain
+from handlers.replies import Message
+from handlers.task_admin_texts import describe, notice
+from services.reminder_ledger import recipients_by_department
+from services.replan import Made, make_edit
+from services.task_edits import Edit, EditRefused, Preview, movable, office_spec, preview, read_target
 from services.task_history import history
 from services.tasks import NoLetter, UnknownDepartment, current_letter
 
 
 def register(sub) -> None:
-    task = sub.add_parser("task", help="add a task, move a deadline, reassign, close: the office's edits",
-                          description="Change tasks as the office does in the chat (/addtask, /deadline, ...).")
+    task = sub.add_parser(
+        "task",
+        help="add a task, move a deadline, reassign, close: the office's edits",
+        description="Change tasks as the office does in the chat (/addtask, /deadline, ...).",
+    )
     tsub = task.add_subparsers(dest="task_command", metavar="ACTION", required=True)
 
     add = tsub.add_parser("add", help="a new task in the office item (34.1, 34.2, ...)")
-    add.add_argument("--dept", action="append", required=True, metavar="NAME",
-                     help="a responsible department (name or alias); repeat for several")
+    add.add_argument(
+        "--dept",
+        action="append",
+        required=True,
+        metavar="NAME",
+        help="a responsible department (name or alias); repeat for several",
+    )
     add.add_argument("--text", required=True, help="the work line")
     add.add_argument("--deadline", required=True, metavar="PHRASE", help="as people say it: 10月底前, 每季度末月25日前")
     add.add_argument("--target", metavar="TEXT", help="a quantitative target: '新建污水管网 12公里' or '12公里'")
@@ -37,16 +51,22 @@ def register(sub) -> None:
     _common(add)
     add.set_defaults(func=_add)
 
-    for name, helptext in (("move", "move a deadline: duban task move 14.2 10月15日"),
-                           ("recur", "make a deadline recurring: duban task recur 22.3 每季度末月25日前")):
+    for name, helptext in (
+        ("move", "move a deadline: duban task move 14.2 10月15日"),
+        ("recur", "make a deadline recurring: duban task recur 22.3 每季度末月25日前"),
+    ):
         p = tsub.add_parser(name, help=helptext)
         p.add_argument("code")
         p.add_argument("phrase", nargs="+")
-        p.add_argument("--which", type=int, metavar="N", help="which deadline (1, 2, ... as listed) when the task has several")
+        p.add_argument(
+            "--which", type=int, metavar="N", help="which deadline (1, 2, ... as listed) when the task has several"
+        )
         _common(p)
         p.set_defaults(func=_move, op=name)
 
-    assign = tsub.add_parser("assign", help="replace the responsible departments: duban task assign 14.2 住建局 综合执法局")
+    assign = tsub.add_parser(
+        "assign", help="replace the responsible departments: duban task assign 14.2 住建局 综合执法局"
+    )
     assign.add_argument("code")
     assign.add_argument("departments", nargs="+")
     _common(assign)
@@ -99,8 +119,6 @@ def _spec(phrase: str, session, cfg, op: str) -> dict:
 def _target(text: str | None) -> dict | None:
     if not text:
         return None
-    from handlers.task_admin_flow import read_target
-
     target = read_target(text)
     if target is None:
         raise CliError(f"--target: '{text}' is not a quantity with a unit, e.g. '新建污水管网 12公里'")
@@ -108,9 +126,17 @@ def _target(text: str | None) -> dict | None:
 
 
 def _add(args) -> int:
-    return _run(args, lambda session, cfg: Edit(
-        "add", departments=list(args.dept), text=args.text, spec=_spec(args.deadline, session, cfg, "add"),
-        target=_target(args.target), rubric=args.rubric))
+    return _run(
+        args,
+        lambda session, cfg: Edit(
+            "add",
+            departments=list(args.dept),
+            text=args.text,
+            spec=_spec(args.deadline, session, cfg, "add"),
+            target=_target(args.target),
+            rubric=args.rubric,
+        ),
+    )
 
 
 def _move(args) -> int:
@@ -121,13 +147,17 @@ def _move(args) -> int:
             if not 1 <= args.which <= len(shapes):
                 raise CliError(f"--which: {args.code} has {len(shapes)} deadline(s) that can change")
             deadline_id = shapes[args.which - 1].id
-        return Edit(args.op, code=args.code, deadline_id=deadline_id,
-                    spec=_spec(" ".join(args.phrase), session, cfg, args.op))
+        return Edit(
+            args.op, code=args.code, deadline_id=deadline_id, spec=_spec(" ".join(args.phrase), session, cfg, args.op)
+        )
+
     return _run(args, build)
 
 
 def _simple(args) -> int:
-    return _run(args, lambda session, cfg: Edit(args.op, code=args.code, departments=list(getattr(args, "departments", []))))
+    return _run(
+        args, lambda session, cfg: Edit(args.op, code=args.code, departments=list(getattr(args, "departments", [])))
+    )
 
 
 def _run(args, build) -> int:
@@ -145,21 +175,22 @@ def _run(args, build) -> int:
                 raise
             _print_preview(p)
             if p.past and not args.past_ok:
-                raise CliError(f"{', '.join(d.isoformat() for d in p.past)} already passed; add --past-ok to save anyway")
+                raise CliError(
+                    f"{', '.join(d.isoformat() for d in p.past)} already passed; add --past-ok to save anyway"
+                )
             if args.dry_run:
                 print("dry run: nothing written")
                 return 0
-            applied = apply(session, clock(cfg), "cli", edit)
-            replanned = replan_task(session, clock(cfg), WorkdayCalendar(), cfg.reminder_policy(), cfg.admins,
-                                    applied.task_id, edit.op)
-            chats = _chats(session, applied.preview.department_ids)
+            made = make_edit(session, clock(cfg), WorkdayCalendar(), cfg.reminder_policy(), cfg.admins, "cli", edit)
+            chats = _chats(session, [dep_id for dep_id, _ in made.departments])
     except (EditRefused, UnknownDepartment, NoLetter) as exc:
         raise _refused(exc) from None
     finally:
         db.dispose()
-    print(f"saved {applied.code} ({edit.op}); reminders: {replanned.superseded} withdrawn, {replanned.planned} planned")
+    replanned = made.replanned
+    print(f"saved {made.code} ({edit.op}); reminders: {replanned.superseded} withdrawn, {replanned.planned} planned")
     if not args.no_notify:
-        _notify(cfg, chats, applied)
+        _notify(cfg, chats, made)
     return 0
 
 
@@ -168,52 +199,50 @@ def _shape(s) -> str:
     return f"{dates} ({s.phrase})" if s.phrase else dates
 
 
+# How `_print_preview` shows each value of a preview.
+SHOW: dict[str, Callable[[Any], str]] = {
+    "departments": lambda v: "、".join(v),
+    "deadline": _shape,
+    "closed": str,
+    "target": lambda v: f"{v['name']} {v['value']:g}{v['unit']}" if v else "-",
+    "rubric": lambda v: f"{v[0]} {v[1]}" if v else "-",
+}
+
+
 def _print_preview(p: Preview) -> None:
     print(f"{p.code}  {p.text}")
-    for key in ("departments", "deadline", "closed", "target", "rubric"):
+    for key, show in SHOW.items():
         if key not in p.after:
             continue
-        show = {"departments": lambda v: "、".join(v), "deadline": _shape, "closed": str,
-                "target": lambda v: f"{v['name']} {v['value']:g}{v['unit']}" if v else "-",
-                "rubric": lambda v: f"{v[0]} {v[1]}" if v else "-"}[key]
         before = f"{show(p.before[key])} -> " if key in p.before and p.before[key] != p.after[key] else ""
         print(f"  {key}: {before}{show(p.after[key])}")
 
 
 def _chats(session, department_ids) -> list[int]:
-    from services.reminder_ledger import recipients_by_department
-
     by_dep = recipients_by_department(session)
     return list(dict.fromkeys(r.chat_id for d in department_ids for r, c in by_dep.get(d, []) if c.reachable))
 
 
-def _notify(cfg, chats: list[int], applied) -> None:
+def _notify(cfg, chats: list[int], made: Made) -> None:
     if not chats:
         print("departments: no bound contact to tell")
         return
     if not cfg.token:
         print("departments not told: no TELEGRAM_BOT_TOKEN (they see the change in /task and in reminders)")
         return
-    from dataclasses import replace
+    from channels.telegram.sender import standalone_sender  # late: only when there is someone to tell
 
-    from telegram import Bot
-    from telegram.constants import ParseMode
-    from telegram.error import TelegramError
-
-    from handlers.task_admin_texts import notice
-
-    text = notice(replace(applied.preview, code=applied.code))
+    message = Message(notice(made.preview, made.office))
 
     async def send() -> int:
         sent = 0
-        kwargs = {"base_url": cfg.api_base_url} if cfg.api_base_url else {}
-        async with Bot(cfg.token, **kwargs) as bot:
+        async with standalone_sender(cfg.token, cfg.api_base_url) as sender:
             for chat in chats:
-                try:
-                    await bot.send_message(chat, text, parse_mode=ParseMode.HTML)
+                outcome = await sender.send(chat, message)
+                if outcome.sent:
                     sent += 1
-                except TelegramError as exc:
-                    print(f"duban: chat {chat} not told: {exc}", file=sys.stderr)
+                else:
+                    print(f"duban: chat {chat} not told: {outcome.error or outcome.status}", file=sys.stderr)
         return sent
 
     print(f"departments told: {asyncio.run(send())} of {len(chats)} chat(s)")
@@ -222,21 +251,29 @@ def _notify(cfg, chats: list[int], applied) -> None:
 def _history(args) -> int:
     db = open_database()
     try:
-        with db.session() as session:
-            entries = history(session, args.code)
+        entries = history(db, args.code)
     except (EditRefused, NoLetter) as exc:
         raise _refused(exc) from None
     finally:
         db.dispose()
     if args.json:
-        print_json([{"at": e.at.isoformat(), "actor": e.actor, "actor_name": e.actor_name, "action": e.action,
-                     "before": e.before, "after": e.after} for e in entries])
+        print_json(
+            [
+                {
+                    "at": e.at.isoformat(),
+                    "actor": e.actor,
+                    "actor_name": e.actor_name,
+                    "action": e.action,
+                    "before": e.before,
+                    "after": e.after,
+                }
+                for e in entries
+            ]
+        )
         return 0
-    from handlers.task_admin_texts import describe
-    from handlers.texts import strip_tags
-
+    tz = clock(settings()).tz
     for e in entries:
         who = e.actor_name or e.actor
-        print(f"{e.at.astimezone(clock(settings()).tz):%Y-%m-%d %H:%M}  {who}  {e.action}  {strip_tags(describe(e))}")
+        print(f"{e.at.astimezone(tz):%Y-%m-%d %H:%M}  {who}  {e.action}  {to_plain(describe(e))}")
     print(f"{len(entries)} change(s), newest first")
     return 0

@@ -1,12 +1,14 @@
 """The command menu (setMyCommands) per scope, in Chinese: contacts, viewers and admins see their own."""
+
 from __future__ import annotations
 
+import asyncio
 import logging
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat, BotCommandScopeDefault
+from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
-log = logging.getLogger("duban.handlers.menus")
+log = logging.getLogger("duban.channels.telegram.menus")
 
 UNBOUND = [BotCommand("start", "开始 / 使用邀请码绑定部门"), BotCommand("help", "使用说明")]
 CONTACT = [
@@ -31,20 +33,31 @@ ADMIN = [
 ]
 GROUP = [BotCommand("bindgroup", "绑定为部门工作群"), BotCommand("tasks", "本部门任务"), BotCommand("help", "使用说明")]
 BY_ROLE = {"admin": ADMIN, "contact": CONTACT, "viewer": VIEWER}
+AT_ONCE = 8  # menus set concurrently at start
 
 
-async def set_commands_for(bot, chat_id: int, role: str) -> None:
+async def set_commands_for(bot: Bot, chat_id: int, role: str) -> bool:
     try:
         await bot.set_my_commands(BY_ROLE.get(role, UNBOUND), scope=BotCommandScopeChat(chat_id))
+        return True
     except TelegramError as exc:  # a menu is a convenience: never fail the answer because of it
         log.warning("could not set the command menu for chat %s: %s", chat_id, exc)
+        return False
 
 
-async def set_default_menus(bot, admins, contacts) -> None:
-    """At start: the default menu for everyone, then each admin's and each bound person's own."""
-    await bot.set_my_commands(UNBOUND, scope=BotCommandScopeDefault())
-    await bot.set_my_commands(GROUP, scope=BotCommandScopeAllGroupChats())
-    for admin in admins:
-        await set_commands_for(bot, admin, "admin")
-    for chat_id, role in contacts:
-        await set_commands_for(bot, chat_id, role)
+async def set_default_menus(bot: Bot, people: list[tuple[int, str]]) -> int:
+    """At start, off the update path: the default menus, then each person's own, several at a time,
+    carrying on past a failure. Returns how many personal menus were set."""
+    try:
+        await bot.set_my_commands(UNBOUND, scope=BotCommandScopeDefault())
+        await bot.set_my_commands(GROUP, scope=BotCommandScopeAllGroupChats())
+    except TelegramError as exc:
+        log.warning("could not set the default command menus: %s", exc)
+    gate = asyncio.Semaphore(AT_ONCE)
+
+    async def one(chat_id: int, role: str) -> bool:
+        async with gate:
+            return await set_commands_for(bot, chat_id, role)
+
+    done = await asyncio.gather(*(one(chat_id, role) for chat_id, role in people))
+    return sum(done)

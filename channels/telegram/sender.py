@@ -1,0 +1,133 @@
+"""Sending one message or file to one Telegram chat, and saying exactly what happened (handlers.ports).
+
+Every message the bot sends goes through here: answers, notices and reminders, paced by the one limiter
+(pacing.py). A 429 waits as told; a 5xx or a failed connection is retried with backoff; both at most
+`max_attempts` times. A request that may have reached Telegram without an answer is never retried: it is
+`uncertain`. 403 is `blocked`; a group that became a supergroup is followed to its new id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+from telegram import Bot, Message as TgMessage
+from telegram import InlineKeyboardMarkup, InputFile
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from channels.telegram.pacing import Pacer
+from channels.telegram.render import pieces
+from handlers.ports import BLOCKED, FAILED, SENT, UNCERTAIN, BeforeSend, Outcome
+from handlers.replies import Message, Upload
+
+log = logging.getLogger("duban.delivery")
+
+
+def _seconds(exc: RetryAfter) -> float:
+    retry_after = exc.retry_after  # a timedelta (PTB_TIMEDELTA, set in bot/__init__), or seconds
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
+
+
+def _never_reached_telegram(exc: Exception) -> bool:
+    """True when the request surely was not accepted, so sending again cannot duplicate it."""
+    cause = exc.__cause__
+    if isinstance(cause, httpx.HTTPError):  # a transport failure: only a failed connect is surely harmless
+        return isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    if isinstance(exc, TimedOut):
+        return "Pool timeout" in str(exc)  # PTB says so when the request never left the pool
+    # Otherwise the server answered with an error status (5xx, a gateway's HTML page): not accepted.
+    return True
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot, pacer: Pacer | None = None, max_attempts: int = 5, backoff: float = 1.0,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+        self.bot, self.pacer = bot, pacer or Pacer()
+        self.max_attempts, self.backoff, self.sleep = max_attempts, backoff, sleep
+
+    async def send(self, chat_id: int, item: Message | Upload, before_send: BeforeSend | None = None) -> Outcome:
+        """Send `item` (a long text in several messages, buttons on the last). `before_send` runs once,
+        after pacing, right before the first request leaves."""
+        outcome = Outcome(SENT, chat_id)
+        requests: list[Callable[[int], Awaitable[TgMessage]]] = (
+            [self._upload(item)] if isinstance(item, Upload) else
+            [self._text(text, markup) for text, markup in pieces(item)])
+        for request in requests:
+            failed = await self._send_one(outcome, request, before_send)
+            before_send = None
+            if failed is not None:
+                outcome.status, outcome.error = failed
+                break
+        return outcome
+
+    def _text(self, text: str, markup: InlineKeyboardMarkup | None) -> Callable[[int], Awaitable[TgMessage]]:
+        async def request(chat_id: int) -> TgMessage:
+            return await self.bot.send_message(chat_id, text, reply_markup=markup)
+        return request
+
+    def _upload(self, item: Upload) -> Callable[[int], Awaitable[TgMessage]]:
+        async def request(chat_id: int) -> TgMessage:
+            if item.ref and item.ref_channel in (None, "telegram"):
+                media: str | InputFile = item.ref
+            elif item.data is not None:
+                media = InputFile(item.data, filename=item.filename)
+            elif item.path:
+                media = InputFile(Path(item.path).read_bytes(), filename=item.filename or Path(item.path).name)
+            else:
+                raise BadRequest("nothing to upload")
+            if item.kind == "photo":
+                return await self.bot.send_photo(chat_id, media, caption=item.caption)
+            return await self.bot.send_document(chat_id, media, caption=item.caption)
+        return request
+
+    async def _send_one(self, outcome: Outcome, request: Callable[[int], Awaitable[TgMessage]],
+                        before_send: BeforeSend | None) -> tuple[str, str] | None:
+        for attempt in range(1, self.max_attempts + 1):
+            await self.pacer.acquire(outcome.chat_id)
+            if before_send is not None:
+                await before_send()
+                before_send = None
+            try:
+                message = await request(outcome.chat_id)
+                outcome.message_ids.append(message.message_id)
+                return None
+            except RetryAfter as exc:  # flood control: not accepted; wait as told, then again
+                outcome.retries += 1
+                wait = _seconds(exc)
+                log.warning("429 for chat %s: retry after %ss", outcome.chat_id, wait)
+                await self.pacer.penalise(wait)
+            except ChatMigrated as exc:
+                log.info("chat %s migrated to %s", outcome.chat_id, exc.new_chat_id)
+                outcome.migrated_from = outcome.migrated_from or outcome.chat_id
+                outcome.chat_id = int(exc.new_chat_id)
+            except Forbidden as exc:
+                return BLOCKED, str(exc)
+            except BadRequest as exc:
+                log.error("Telegram refused a message to chat %s: %s", outcome.chat_id, exc)
+                return FAILED, f"BadRequest: {exc}"
+            except (TimedOut, NetworkError) as exc:
+                if not _never_reached_telegram(exc):
+                    log.error("send to chat %s may or may not have arrived: %r", outcome.chat_id, exc)
+                    return UNCERTAIN, f"{type(exc).__name__}: {exc} ({type(exc.__cause__).__name__})"
+                if attempt >= self.max_attempts:
+                    return FAILED, f"{type(exc).__name__} after {attempt} attempts: {exc}"
+                outcome.retries += 1
+                delay = self.backoff * 2 ** (attempt - 1)
+                log.warning("send to chat %s failed (%s); retry %d in %.1fs", outcome.chat_id, exc, attempt, delay)
+                await self.sleep(delay)
+            except OSError as exc:  # a file to upload could not be read: nothing was sent
+                return FAILED, f"BadRequest: {exc}"
+        return FAILED, f"RetryAfter after {self.max_attempts} attempts: flood control did not let it through"
+
+
+@asynccontextmanager
+async def standalone_sender(token: str, api_base_url: str | None = None) -> AsyncIterator[TelegramSender]:
+    """A sender for a command that is not the running bot (e.g. `duban task` telling departments)."""
+    bot = Bot(token, base_url=api_base_url) if api_base_url else Bot(token)
+    async with bot:
+        yield TelegramSender(bot, Pacer())

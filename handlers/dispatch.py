@@ -1,0 +1,86 @@
+"""From one event to its answers: who is writing (once per event), which handler it goes to, and the
+answer when a service refuses or something breaks. Channels call `Dispatcher.handle` and render what
+it returns.
+
+Routing, in order: a pressed button goes by its payload's prefix; a command by its name; a photo or a
+document in a private chat is evidence; any other private text goes to the exchange in progress (a
+report being written, a rejection's reason, an office edit), else is read as a report sentence.
+Group messages that are not commands are not the bot's business.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from handlers import choices, texts
+from handlers.context import Context, Turn
+from handlers.events import DOCUMENT, PHOTO, Event
+from handlers.ports import Channel
+from handlers.replies import Message, Replies, Toast
+from handlers.refusals import REFUSALS, refusal
+from services.access import situation
+from services.letter_file import DEFAULT_OFFICE
+
+log = logging.getLogger("duban.handlers")
+
+Handler = Callable[[Turn], Awaitable[Replies]]
+
+
+@dataclass
+class Routes:
+    commands: dict[str, Handler] = field(default_factory=dict)
+    buttons: dict[str, Handler] = field(default_factory=dict)  # payload prefix ("rp") -> handler
+    flows: dict[str, Handler] = field(default_factory=dict)  # exchange kind -> its typed answers
+    evidence: Handler | None = None  # a photo or document in a private chat
+    sentence: Handler | None = None  # private text with no exchange in progress
+
+    def command(self, names: str | tuple[str, ...], handler: Handler) -> None:
+        for name in (names,) if isinstance(names, str) else names:
+            self.commands[name] = handler
+
+
+class Dispatcher:
+    def __init__(self, ctx: Context, routes: Routes):
+        self.ctx, self.routes = ctx, routes
+
+    async def handle(self, event: Event, channel: Channel) -> Replies:
+        """The answers to `event`, for its own chat. Never raises: a failure is logged and answered."""
+        office = DEFAULT_OFFICE
+        try:
+            where = situation(self.ctx.db, self.ctx.admins, event.user_id, event.chat_id)
+            office = where.office
+            if not channel.buttons and event.payload is None and event.command is None:
+                event = choices.read(self.ctx.db, event)
+            turn = Turn(event, where.who, self.ctx, where.office, channel)
+            try:
+                replies = await self._route(turn)
+            except REFUSALS as exc:
+                replies = refusal(turn, exc)
+            if not channel.buttons:
+                replies = choices.offer(self.ctx.db, self.ctx.clock, event.channel, event.chat_id, replies)
+            return replies
+        except Exception:
+            log.exception("handler failed", extra={"chat": event.chat_id, "user": event.user_id,
+                                                   "command": event.command, "payload": event.payload})
+            return [Message(texts.INTERNAL_ERROR.format(office=office))]
+
+    async def _route(self, turn: Turn) -> Replies:
+        event, routes = turn.event, self.routes
+        if event.payload is not None:
+            handler = routes.buttons.get(event.payload.split(":", 1)[0])
+            return await handler(turn) if handler else [Toast(texts.BUTTON_EXPIRED)]
+        if event.command is not None:
+            handler = routes.commands.get(event.command)
+            return await handler(turn) if handler else [Message(texts.UNKNOWN_COMMAND)]
+        if not event.private:
+            return []
+        if any(a.kind in (PHOTO, DOCUMENT) for a in event.attachments):
+            return await routes.evidence(turn) if routes.evidence else []
+        if not event.text:
+            return []
+        flow = routes.flows.get(turn.who.flow or "")
+        if flow is not None:
+            return await flow(turn)
+        return await routes.sentence(turn) if routes.sentence else []

@@ -1,0 +1,213 @@
+"""Everything an office report shows, read from the database in one place: the letter, every task with its
+colour and latest report, the score, the departments and a stretch of the audit log.
+
+The workbook, the charts and the weekly report (reports/) are built from a `Snapshot`, never from the
+database, so each is a pure function of it (and the tests can build one by hand). The dataclasses live
+here, with the reading, so that reports/ needs no database to know their shape.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from deadlines.policy import ReminderPolicy
+from deadlines.workdays import WorkdayCalendar
+from services.occurrences import OccurrenceFacts, letter_occurrences
+from services.scoring_facts import Standing, standing
+from services.status_board import TaskStatus, task_statuses
+from services.tasks import TaskView, current_letter, departments, list_tasks
+from storage.db import Database
+from storage.models import AuditEntry, Contact, Department, Item, Letter, Report, Task
+
+HIDDEN_REPORT_STATES = ("draft", "discarded")
+
+
+@dataclass(frozen=True)
+class LetterInfo:
+    code: str
+    year: int
+    title: str
+    document_no: str | None
+    issued_on: date | None
+    issuer: str | None
+    goals: str | None
+
+
+@dataclass(frozen=True)
+class LatestReport:
+    id: int
+    kind: str  # completion | progress
+    status: str  # submitted | verified | rejected | withdrawn
+    submitted_at: datetime  # local time, naive (what a spreadsheet shows)
+    reviewed_at: datetime | None
+    note: str | None
+    evidence: int
+    measures: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    view: TaskView
+    status: TaskStatus | None  # None: the task is closed
+    latest: LatestReport | None
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: datetime  # local time, naive
+    actor: str
+    who: str  # the person behind a tg: actor, when known
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    letter: LetterInfo
+    today: date
+    tasks: tuple[TaskRow, ...]
+    standing: Standing
+    departments: tuple[tuple[str, str, tuple[str, ...]], ...]  # (name, level, aliases)
+    audit: tuple[AuditRow, ...]
+    audit_from: date
+    audit_to: date
+    sections: dict[int, str]  # the letter's sections (一 .. 七) as its items state them
+    occurrences: tuple[tuple[date, date | None], ...]  # (due, verified on) of every deadline occurrence
+
+
+def _local(moment: datetime, tz: tzinfo) -> datetime:
+    return moment.astimezone(tz).replace(tzinfo=None)
+
+
+def _latest_reports(session: Session, letter: Letter, tz: tzinfo) -> dict[str, LatestReport]:
+    latest: dict[str, LatestReport] = {}
+    rows = session.execute(
+        select(Task.code, Report)
+        .join(Task, Task.id == Report.task_id)
+        .where(Task.letter_id == letter.id, Report.status.notin_(HIDDEN_REPORT_STATES))
+        .order_by(Report.submitted_at, Report.id)
+    )
+    for code, r in rows:  # in submission order: the last one per task stays
+        latest[code] = LatestReport(
+            r.id,
+            r.kind,
+            r.status,
+            _local(r.submitted_at, tz),
+            _local(r.reviewed_at, tz) if r.reviewed_at is not None else None,
+            r.note,
+            len(r.evidence or []),
+            tuple(r.measures or ()),
+        )
+    return latest
+
+
+def _occurrence_days(
+    session: Session, letter: Letter, facts: list[OccurrenceFacts], tz: tzinfo
+) -> tuple[tuple[date, date | None], ...]:
+    """Every deadline occurrence of the year: (due day, the day a verified report answered it, or None)."""
+    reviewed: dict[int, list[tuple[date | None, date]]] = defaultdict(list)
+    for task_id, covers, at in session.execute(
+        select(Report.task_id, Report.occurrence_due, Report.reviewed_at)
+        .join(Task, Task.id == Report.task_id)
+        .where(Task.letter_id == letter.id, Report.status == "verified", Report.kind == "completion")
+    ):
+        if at is not None:
+            reviewed[task_id].append((covers, at.astimezone(tz).date()))
+    result = []
+    for f in facts:
+        due, done = f.occurrence.due, None
+        if f.verified:
+            days = [day for covers, day in reviewed[f.task.id] if covers is None or covers == due]
+            done = min(days) if days else None
+        result.append((due, done))
+    return tuple(sorted(result, key=lambda x: (x[0], x[1] or date.max)))
+
+
+def _people(session: Session) -> dict[str, str]:
+    """The person behind each tg: actor, with the department in brackets when known."""
+    people = {}
+    deps = {d.id: d.name for d in session.scalars(select(Department))}
+    for c in session.scalars(select(Contact).where(Contact.user_id.is_not(None))):
+        name = c.display_name or str(c.user_id)
+        people[f"tg:{c.user_id}"] = f"{name}({deps[c.department_id]})" if c.department_id in deps else name
+    return people
+
+
+def _audit(session: Session, start: date, end: date, tz: tzinfo) -> tuple[AuditRow, ...]:
+    low = datetime.combine(start, time.min, tz)
+    high = datetime.combine(end + timedelta(days=1), time.min, tz)
+    people = _people(session)
+    rows = session.scalars(
+        select(AuditEntry).where(AuditEntry.at >= low, AuditEntry.at < high).order_by(AuditEntry.at, AuditEntry.id)
+    )
+    return tuple(
+        AuditRow(_local(a.at, tz), a.actor, people.get(a.actor, ""), a.action, a.entity, a.entity_id, a.before, a.after)
+        for a in rows
+    )
+
+
+def collect(
+    session: Session,
+    today: date,
+    calendar: WorkdayCalendar,
+    policy: ReminderPolicy,
+    tz: tzinfo,
+    audit_from: date | None = None,
+    audit_to: date | None = None,
+) -> Snapshot:
+    """The current letter as the office sees it today; the audit log from `audit_from` to `audit_to`
+    (inclusive, local days; default: the letter year). Raises services.tasks.NoLetter."""
+    letter = current_letter(session)
+    facts = letter_occurrences(session, letter)
+    statuses = {s.code: s for s in task_statuses(facts, today, calendar, policy)}
+    latest = _latest_reports(session, letter, tz)
+    rows = tuple(TaskRow(v, statuses.get(v.id), latest.get(v.id)) for v in list_tasks(session, letter))
+    start = audit_from or date(letter.year, 1, 1)
+    end = audit_to or date(letter.year, 12, 31)
+    # county before city, in the order they were loaded: as the letter lists them
+    known = tuple((d.name, d.level, tuple(d.aliases or ())) for d in departments(session))
+    info = LetterInfo(
+        letter.code, letter.year, letter.title, letter.document_no, letter.issued_on, letter.issuer, letter.goals
+    )
+    sections = {
+        no: title
+        for no, title in session.execute(
+            select(Item.section_no, Item.section_title).where(Item.letter_id == letter.id).order_by(Item.no)
+        )
+    }
+    return Snapshot(
+        info,
+        today,
+        rows,
+        standing(session, today, calendar, policy),
+        known,
+        _audit(session, start, end, tz),
+        start,
+        end,
+        sections,
+        _occurrence_days(session, letter, facts, tz),
+    )
+
+
+def take(
+    db: Database,
+    today: date,
+    calendar: WorkdayCalendar,
+    policy: ReminderPolicy,
+    tz: tzinfo,
+    audit_from: date | None = None,
+    audit_to: date | None = None,
+) -> Snapshot:
+    """`collect` in a session of its own, for callers that hold the database rather than a session (the
+    snapshot is plain data, so it outlives the session)."""
+    with db.session() as session:
+        return collect(session, today, calendar, policy, tz, audit_from, audit_to)
