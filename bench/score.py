@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import scoring  # noqa: E402
-from scoring.generate import random_facts  # noqa: E402
+import scoring
+from scoring.generate import random_facts
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,7 @@
 the movable FakeClock live in deadlines/clock.py."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ class SystemClock:
         self.tz = tz
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc).astimezone(self.tz)
+        return datetime.now(UTC).astimezone(self.tz)
 
     def today(self) -> date:
         return self.now().date()

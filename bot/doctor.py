@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import inspect, text
@@ -48,7 +48,7 @@ def run_checks(env: dict[str, str] | None = None) -> list[Check]:
         checks.append(check_calendar(cfg))
         checks.append(check_evidence(cfg.evidence_dir))
         if reachable.status != FAIL:
-            checks.append(check_scheduler(cfg, db, datetime.now(timezone.utc)))
+            checks.append(check_scheduler(cfg, db, datetime.now(UTC)))
     finally:
         db.dispose()
     return checks
@@ -61,7 +61,7 @@ def check_settings(cfg: Settings) -> Check:
         return Check("settings", FAIL, "no TELEGRAM_BOT_TOKEN; " + ", ".join(found),
                      "get a token from @BotFather (/newbot) and set TELEGRAM_BOT_TOKEN in .env")
     if cfg.clock_file is not None:
-        return Check("settings", WARN, f"DUBAN_CLOCK_FILE={cfg.clock_file}: time comes from a file", 
+        return Check("settings", WARN, f"DUBAN_CLOCK_FILE={cfg.clock_file}: time comes from a file",
                      "DUBAN_CLOCK_FILE is a testing aid: remove it in production")
     if not cfg.admins:
         return Check("settings", WARN, "DUBAN_ADMINS is empty: nobody gets escalations and the daily digest; "

@@ -18,8 +18,8 @@ from handlers import choices, texts
 from handlers.context import Context, Turn
 from handlers.events import DOCUMENT, PHOTO, Event
 from handlers.ports import Channel
-from handlers.replies import Message, Replies, Toast
 from handlers.refusals import REFUSALS, refusal
+from handlers.replies import Message, Replies, Toast
 from services.access import situation
 from services.letter_file import DEFAULT_OFFICE
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
-from handlers.task_texts import clip, measure_text
 from handlers.markup import esc
+from handlers.task_texts import clip, measure_text
 from services.reports import DraftView, PendingReport
 
 PICK_TASK = "请选择要上报的任务(第 {page}/{pages} 页):"

@@ -5,7 +5,6 @@ Templates are in the markup of handlers/markup.py; every value put into them goe
 """
 from __future__ import annotations
 
-
 UNBOUND = (
     "您好,这里是<b>督办</b>机器人,负责{letter}的任务提醒、完成情况上报和考核得分查询。\n\n"
     "您还没有绑定部门。请向{office}管理员索取邀请码,然后发送:\n"

@@ -11,8 +11,8 @@ import io
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from typing import cast
 from datetime import date, timedelta
+from typing import cast
 
 import matplotlib
 

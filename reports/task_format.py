@@ -12,8 +12,8 @@ reads them back (and the plainer forms an office types by hand).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 
 from deadlines.specs import DeadlineSpec, SpecError

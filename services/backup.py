@@ -19,7 +19,7 @@ import shutil
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -60,7 +60,7 @@ def _encode(value, column_type):
     if isinstance(column_type, sqltypes.JSON):
         return value
     if isinstance(value, datetime):  # our datetime columns hold UTC; SQLite returns them naive
-        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).isoformat()
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
     if isinstance(value, (date, time)):
         return value.isoformat()
     return value
@@ -74,7 +74,7 @@ def _decode(value, column_type):
             return JSON.NULL if value["$json"] is None else value["$json"]
         return value
     if isinstance(column_type, sqltypes.DateTime):
-        return datetime.fromisoformat(value).astimezone(timezone.utc)
+        return datetime.fromisoformat(value).astimezone(UTC)
     if isinstance(column_type, sqltypes.Date):
         return date.fromisoformat(value)
     if isinstance(column_type, sqltypes.Time):
@@ -235,7 +235,7 @@ def restore(db: Database, evidence_dir: Path, archive: Path, force: bool = False
                 _migrate(conn, db.url, "head")
         summary.upgraded_to = head if head != revision else None
         if evidence_dir.exists():
-            stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
             aside = evidence_dir.with_name(f"{evidence_dir.name}.before-restore-{stamp}")
             evidence_dir.rename(aside)
             summary.replaced.append(f"evidence folder moved to {aside}")
@@ -296,7 +296,7 @@ class _Loader:
         counts = {table.name: self._load(table) for table in order}
         for table, pk_cols, column, later in self.deferred:
             for pk_values, value in later:
-                where = [c == v for c, v in zip(pk_cols, pk_values)]
+                where = [c == v for c, v in zip(pk_cols, pk_values, strict=True)]
                 self.conn.execute(table.update().where(*where).values({column.name: value}))
         return counts
 

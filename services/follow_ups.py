@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deadlines.clock import Clock
-from storage.models import Deadline, Report
 from deadlines.specs import DeadlineSpec
 from deadlines.workdays import WorkdayCalendar
 from services import audit
 from services.access import Identity
+from storage.models import Deadline, Report
 
 
 def open_follow_ups(session: Session, clock: Clock, calendar: WorkdayCalendar, identity: Identity,

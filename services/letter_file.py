@@ -200,53 +200,9 @@ def read_letter(path: Path) -> LetterData:
 
     departments = r.departments(doc, "departments")
     recognizing = r.departments(doc, "recognizing_departments")
-    dep_names = [d.name for d in departments]
-    rec_names = [d.name for d in recognizing]
-
-    sections: dict[int, tuple[str, int | None]] = {}
-    for i, s in enumerate(r.field(doc, "sections", list, "file") or []):
-        no = r.field(s, "no", int, f"sections[{i}]")
-        stitle = r.field(s, "title", str, f"sections[{i}]")
-        points = r.field(s, "points", int, f"sections[{i}]", required=False)
-        if no is not None and no in sections:
-            r.problem(s, "no", f"sections[{i}]: section {no} is listed twice")
-        if no is not None and stitle:
-            sections[no] = (stitle, points)
-
-    items: list[ItemData] = []
-    seen_lines: set[str] = set()
-    for i, it in enumerate(r.field(doc, "items", list, "file") or []):
-        no = r.field(it, "no", int, f"items[{i}]")
-        where = f"item {no if no is not None else f'#{i + 1}'}"
-        section = r.field(it, "section", int, where)
-        ititle = r.field(it, "title", str, where)
-        if section is not None and section not in sections:
-            r.problem(it, "section", f"{where}: section {section} is not in sections")
-        if no is not None and any(x.no == no for x in items):
-            r.problem(it, "no", f"{where}: item {no} is listed twice")
-        lines = []
-        for j, ln in enumerate(r.field(it, "lines", list, where) or []):
-            lid = r.field(ln, "id", str, f"{where} line #{j + 1}")
-            lwhere = f"line {lid or f'{no}.#{j + 1}'}"
-            text = r.field(ln, "text", str, lwhere)
-            if lid is not None:
-                if no is not None and not lid.startswith(f"{no}."):
-                    r.problem(ln, "id", f"{lwhere}: id should start with '{no}.' (its item)")
-                if lid in seen_lines:
-                    r.problem(ln, "id", f"{lwhere}: id is used twice")
-                seen_lines.add(lid)
-            deps = r.names(ln, "departments", dep_names, lwhere) if isinstance(ln, dict) else ()
-            recs = r.names(ln, "recognized_by", rec_names, lwhere) if isinstance(ln, dict) else ()
-            rubric = r.field(ln, "rubric", list, lwhere, required=False) or []
-            note = r.field(ln, "note", str, lwhere, required=False)
-            if lid and text and isinstance(ln, dict):
-                lines.append(LineData(
-                    lid, text.strip(), deps, recs, tuple(str(x) for x in rubric),
-                    r.targets(ln, lwhere), r.deadlines(ln, lwhere), note,
-                ))
-        if no is not None and section is not None and ititle:
-            items.append(ItemData(no, section, ititle.strip(), tuple(lines)))
-
+    names = ([d.name for d in departments], [d.name for d in recognizing])
+    sections = _sections(r, doc)
+    items = _items(r, doc, sections, names)
     if r.problems:
         raise LetterFileError(path, r.problems)
     return LetterData(
@@ -258,3 +214,60 @@ def read_letter(path: Path) -> LetterData:
         sections=sections, items=tuple(sorted(items, key=lambda x: x.no)),
         digest=hashlib.sha256(path.read_bytes()).hexdigest(),
     )
+
+
+def _sections(r: _Reader, doc: LineDict) -> dict[int, tuple[str, int | None]]:
+    sections: dict[int, tuple[str, int | None]] = {}
+    for i, s in enumerate(r.field(doc, "sections", list, "file") or []):
+        no = r.field(s, "no", int, f"sections[{i}]")
+        stitle = r.field(s, "title", str, f"sections[{i}]")
+        points = r.field(s, "points", int, f"sections[{i}]", required=False)
+        if no is not None and no in sections:
+            r.problem(s, "no", f"sections[{i}]: section {no} is listed twice")
+        if no is not None and stitle:
+            sections[no] = (stitle, points)
+    return sections
+
+
+def _items(r: _Reader, doc: LineDict, sections: dict[int, tuple[str, int | None]],
+           names: tuple[list[str], list[str]]) -> list[ItemData]:
+    items: list[ItemData] = []
+    seen_lines: set[str] = set()
+    for i, it in enumerate(r.field(doc, "items", list, "file") or []):
+        no = r.field(it, "no", int, f"items[{i}]")
+        where = f"item {no if no is not None else f'#{i + 1}'}"
+        section = r.field(it, "section", int, where)
+        ititle = r.field(it, "title", str, where)
+        if section is not None and section not in sections:
+            r.problem(it, "section", f"{where}: section {section} is not in sections")
+        if no is not None and any(x.no == no for x in items):
+            r.problem(it, "no", f"{where}: item {no} is listed twice")
+        lines = [line for j, ln in enumerate(r.field(it, "lines", list, where) or [])
+                 if (line := _line(r, ln, j, no, where, names, seen_lines)) is not None]
+        if no is not None and section is not None and ititle:
+            items.append(ItemData(no, section, ititle.strip(), tuple(lines)))
+    return items
+
+
+def _line(r: _Reader, ln: object, j: int, no: int | None, where: str, names: tuple[list[str], list[str]],
+          seen_lines: set[str]) -> LineData | None:
+    """One work line of an item; None (with the problems noted) when it cannot be read."""
+    lid = r.field(ln, "id", str, f"{where} line #{j + 1}")
+    lwhere = f"line {lid or f'{no}.#{j + 1}'}"
+    text = r.field(ln, "text", str, lwhere)
+    if lid is not None:
+        if no is not None and not lid.startswith(f"{no}."):
+            r.problem(ln, "id", f"{lwhere}: id should start with '{no}.' (its item)")
+        if lid in seen_lines:
+            r.problem(ln, "id", f"{lwhere}: id is used twice")
+        seen_lines.add(lid)
+    if not isinstance(ln, dict):
+        return None
+    deps = r.names(ln, "departments", names[0], lwhere)
+    recs = r.names(ln, "recognized_by", names[1], lwhere)
+    rubric = r.field(ln, "rubric", list, lwhere, required=False) or []
+    note = r.field(ln, "note", str, lwhere, required=False)
+    if not (lid and text):
+        return None
+    return LineData(lid, text.strip(), deps, recs, tuple(str(x) for x in rubric), r.targets(ln, lwhere),
+                    r.deadlines(ln, lwhere), note)

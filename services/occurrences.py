@@ -12,9 +12,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Deadline, Department, Letter, Report, Task, task_departments
 from deadlines.planner import Occurrence
 from deadlines.specs import DeadlineSpec, occurrences
+from storage.models import Deadline, Department, Letter, Report, Task, task_departments
 
 OPEN_REPORT_STATES = ("submitted", "verified")
 

@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deadlines.clock import Clock
-from storage.db import Database
-from storage.models import Contact, Invite
 from services import audit
 from services.access import CONTACT, VIEWER, Denied, Identity, require_admin
 from services.tasks import find_department
+from storage.db import Database
+from storage.models import Contact, Invite
 
 INVITE_DAYS = 7
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.db import Database
-from storage.models import Item, Letter, Task, task_departments
 from services.letter_file import DEFAULT_OFFICE
 from services.tasks import NoLetter, current_letter
+from storage.db import Database
+from storage.models import Item, Letter, Task, task_departments
 
 
 @dataclass(frozen=True)

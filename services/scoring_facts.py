@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 
 import scoring
 from deadlines.clock import Clock
-from storage.db import Database
-from storage.models import Fact, Report, Task
 from deadlines.policy import RED, ReminderPolicy
 from deadlines.workdays import WorkdayCalendar
 from services import audit
@@ -20,6 +18,19 @@ from services.letter_file import DEFAULT_OFFICE
 from services.occurrences import letter_occurrences
 from services.status_board import task_statuses
 from services.tasks import current_letter
+from storage.db import Database
+from storage.models import Fact, Report, Task
+
+
+def _measure_fact(m: dict, fields: set[str]) -> dict | None:
+    """The fact one measure proves for a sub-item reading `fields`, or None when its rule reads none."""
+    if "actual" in fields:
+        return {"actual": m["value"]} | ({"target": m["target"]} if "target" in fields else {})
+    if "rate" in fields:
+        return {"rate": m["value"]}
+    if "ratio" in fields and m.get("target"):
+        return {"ratio": min(1.0, m["value"] / m["target"])}
+    return None
 
 
 def facts_from_report(rubric: scoring.Rubric, task: Task, report: Report) -> tuple[dict[str, dict], list[str]]:
@@ -33,20 +44,14 @@ def facts_from_report(rubric: scoring.Rubric, task: Task, report: Report) -> tup
     unsettled: list[str] = []
     for m in report.measures or []:
         sid = m.get("rubric")
-        if not sid:
-            continue
-        sub = _subitem(rubric, sid)
+        sub = _subitem(rubric, sid) if sid else None
         if sub is None:
             continue
-        fields = _fields(rubric, sid, sub)
-        if "actual" in fields:
-            facts[sid] = {"actual": m["value"]} | ({"target": m["target"]} if "target" in fields else {})
-        elif "rate" in fields:
-            facts[sid] = {"rate": m["value"]}
-        elif "ratio" in fields and m.get("target"):
-            facts[sid] = {"ratio": min(1.0, m["value"] / m["target"])}
-        else:
+        proved = _measure_fact(m, _fields(rubric, sid, sub))
+        if proved is None:
             unsettled.append(sid)
+        else:
+            facts[sid] = proved
     if report.kind == "completion":
         for sid in sorted(rubric.expand(task.rubric_ids or [])):
             if sid in facts or any(k.startswith(sid + ".") for k in facts):

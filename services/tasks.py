@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.db import Database
-from storage.models import Deadline, Department, Item, Letter, Task
 from deadlines.specs import DeadlineSpec, occurrences
 from services.letter_file import closest
 from services.letters import COUNTY
+from storage.db import Database
+from storage.models import Deadline, Department, Item, Letter, Task
 
 
 class UnknownDepartment(LookupError):

@@ -72,7 +72,7 @@ def load_yaml(path: Path) -> object:
     except UnicodeDecodeError as exc:
         raise YamlFileError(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -6,8 +6,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from storage.paths import MIGRATIONS_DIR
 from storage.db import Database
+from storage.paths import MIGRATIONS_DIR
 
 
 def alembic_config(url: str) -> Config:

@@ -71,7 +71,7 @@ class Letter(Base):
     source_digest: Mapped[str] = mapped_column(String(64))  # sha256 of the loaded file
     loaded_at: Mapped[datetime]
 
-    items: Mapped[list["Item"]] = relationship(back_populates="letter", order_by="Item.no")
+    items: Mapped[list[Item]] = relationship(back_populates="letter", order_by="Item.no")
 
 
 class Item(Base):
@@ -87,7 +87,7 @@ class Item(Base):
     title: Mapped[str] = mapped_column(Text)
 
     letter: Mapped[Letter] = relationship(back_populates="items")
-    tasks: Mapped[list["Task"]] = relationship(back_populates="item", order_by="Task.position")
+    tasks: Mapped[list[Task]] = relationship(back_populates="item", order_by="Task.position")
 
 
 class Department(Base):
@@ -120,7 +120,7 @@ class Task(Base):
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     item: Mapped[Item] = relationship(back_populates="tasks")
-    deadlines: Mapped[list["Deadline"]] = relationship(back_populates="task", order_by="Deadline.position")
+    deadlines: Mapped[list[Deadline]] = relationship(back_populates="task", order_by="Deadline.position")
     departments: Mapped[list[Department]] = relationship(
         secondary=task_departments,
         primaryjoin=lambda: (Task.id == task_departments.c.task_id) & (task_departments.c.role == "responsible"),

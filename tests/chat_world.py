@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 
 from bot.app import assemble
 from bot.config import load_settings
-from fake_bot_api import FakeBotAPI
 from channels.telegram.pacing import Pacer
+from fake_bot_api import FakeBotAPI
 from tests.reminder_world import ADMIN, NO_LIMITS  # one admin id for every chat test
 
 

@@ -55,7 +55,7 @@ class RunningBot:
         self.log_path = workdir / f"{name}.log"
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> "RunningBot":
+    def start(self) -> RunningBot:
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "a", encoding="utf-8")
         self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run", *self.args], cwd=self.workdir,

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from bot.cli import main
-from storage.paths import BUNDLED_LETTER
 from services.letter_file import read_letter
+from storage.paths import BUNDLED_LETTER
 
 LETTER = read_letter(BUNDLED_LETTER)
 LINES = {line.id: (item, line) for item, line in LETTER.lines()}

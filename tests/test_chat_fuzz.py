@@ -13,10 +13,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from storage.paths import BUNDLED_LETTER
-from storage.models import Contact, Department
 from fake_bot_api import FakeBotAPI
 from handlers import texts
+from storage.models import Contact, Department
+from storage.paths import BUNDLED_LETTER
 from tests.chat_world import ADMIN, all_processed, running_bot
 from tests.conftest import SHANGHAI
 from tests.reminder_world import World

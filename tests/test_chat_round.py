@@ -7,9 +7,9 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from storage.paths import BUNDLED_LETTER
-from storage.models import AuditEntry, Deadline, Fact, Report
 from fake_bot_api import FakeBotAPI
+from storage.models import AuditEntry, Deadline, Fact, Report
+from storage.paths import BUNDLED_LETTER
 from tests.chat_world import ADMIN, Chat, running_bot
 from tests.conftest import SHANGHAI
 from tests.reminder_world import World

@@ -5,9 +5,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from storage.paths import BUNDLED_LETTER
-from storage.models import Contact, Department, Report
 from fake_bot_api import FakeBotAPI
+from storage.models import Contact, Department, Report
+from storage.paths import BUNDLED_LETTER
 from tests.chat_world import ADMIN, Chat, running_bot
 from tests.conftest import SHANGHAI
 from tests.reminder_world import World

@@ -3,17 +3,17 @@ and the scheduler lease as the processes left it (a second process on SQLite sta
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.cli import main
+from bot.config import load_settings
+from bot.doctor import FAIL, OK, WARN, check_evidence, check_scheduler
+from fake_bot_api import FakeBotAPI
 from storage import migrate
 from storage.db import Database
 from storage.models import BotProcess, SchedulerLease
-from fake_bot_api import FakeBotAPI
-from bot.doctor import FAIL, OK, WARN, check_evidence, check_scheduler
-from bot.config import load_settings
 from tests.deploy_processes import RunningBot, bot_env, free_port, wait_until
 
 
@@ -81,7 +81,7 @@ def test_doctor_fails_when_the_database_is_unreachable(doctor_env, capsys):
 
 
 def test_doctor_shows_who_holds_the_lease_and_who_stands_by(db):
-    now = datetime(2022, 3, 21, 1, 0, 5, tzinfo=timezone.utc)
+    now = datetime(2022, 3, 21, 1, 0, 5, tzinfo=UTC)
     cfg = load_settings({"DATABASE_URL": db.url})
     with db.session() as s:
         s.add(SchedulerLease(name="reminders", holder="host-a:10:aaa", acquired_at=now - timedelta(hours=1),

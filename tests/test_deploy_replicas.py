@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime, time as clock_time
+from datetime import date, datetime
+from datetime import time as clock_time
 
 import httpx
 import pytest
 from sqlalchemy import select
 
-from storage.db import Database
-from storage.models import Delivery, Reminder
 from channels.telegram.webhook import SECRET_HEADER
 from fake_bot_api import FakeBotAPI
 from services.lease import read_lease
+from storage.db import Database
+from storage.models import Delivery, Reminder
 from tests import backends
 from tests.conftest import FIXTURES, SHANGHAI
 from tests.deploy_processes import RunningBot, bot_env, free_port, set_clock, wait_until

@@ -23,7 +23,16 @@ from telegram import (
     MenuButtonCommands,
     Update,
 )
-from telegram.error import BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from fake_bot_api import FakeBotAPI, FakeBotAPITimeout, FloodLimits
@@ -419,7 +428,7 @@ async def test_file_sent_by_user_downloads_through_get_file(bot, fake):
 
 
 async def test_multipart_uploads_and_file_id_reuse(bot, fake):
-    message = await bot.send_document(USER, "a,b\n1,2".encode(), filename="报表.csv", caption="<b>周报</b>",
+    message = await bot.send_document(USER, b"a,b\n1,2", filename="报表.csv", caption="<b>周报</b>",
                                       parse_mode="HTML")
     assert message.document.file_name == "报表.csv" and message.caption == "周报"
     assert fake.sent[-1].file.data == b"a,b\n1,2" and fake.sent[-1].method == "sendDocument"

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
+from services.letter_file import LetterFileError, read_letter
 from storage.db import Database
 from storage.models import AuditEntry, Letter
-from services.letter_file import LetterFileError, read_letter
 from tests.conftest import FIXTURES
 
 MINI = (FIXTURES / "mini-letter.yaml").read_text(encoding="utf-8")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from storage.models import AuditEntry, Deadline, Report, Task
 from services.letter_file import read_letter
 from services.letters import load_letter
 from services.tasks import current_letter, list_tasks
+from storage.models import AuditEntry, Deadline, Report, Task
 from tests.conftest import FIXTURES
 
 TABLES = ["letters", "items", "departments", "tasks", "task_departments", "deadlines", "reports", "audit_log"]

@@ -1,6 +1,8 @@
 """The Alembic scripts build exactly the schema the models describe, and go down and up again."""
 from __future__ import annotations
 
+from datetime import UTC
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -28,13 +30,13 @@ def test_downgrade_to_base_and_back(database_url):
 
 
 def test_0003_carries_report_quantities_into_measures(database_url):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sqlalchemy import text
 
     database = Database(database_url)
     migrate.upgrade(database, "0002")
-    now = datetime(2022, 9, 5, tzinfo=timezone.utc)
+    now = datetime(2022, 9, 5, tzinfo=UTC)
     with database.engine.begin() as conn:
         conn.execute(text("INSERT INTO letters (id, code, year, title, source_digest, loaded_at) "
                           "VALUES (1, 'x', 2022, 't', 'd', :now)"), {"now": now})

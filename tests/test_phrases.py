@@ -6,10 +6,10 @@ from datetime import date, datetime
 import pytest
 import yaml
 
-from storage.paths import DATA_DIR
 from deadlines.phrases import DeadlineParseError, parse_deadline
 from deadlines.specs import DeadlineSpec, end_of_day
 from deadlines.workdays import WorkdayCalendar
+from storage.paths import DATA_DIR
 
 D = date.fromisoformat
 ISSUED = "2022-09-05"  # the letter's date, a Monday

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from fake_bot_api import FakeBotAPI
-from tests.conftest import FIXTURES, SHANGHAI
 from tests.chat_world import running_bot
+from tests.conftest import FIXTURES, SHANGHAI
 from tests.reminder_world import ADMIN, World, reminder_ids
 
 MINI = FIXTURES / "mini-letter.yaml"

@@ -7,14 +7,13 @@ from collections import Counter
 from datetime import date
 
 import numpy as np
+import pytest
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
 from PIL import Image
-
-import pytest
 
 from reports import charts, fonts
 from tests.test_reports_workbook import office_world, snapshot_of

@@ -7,16 +7,16 @@ from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from bot.cli import main
-from storage.paths import BUNDLED_LETTER
-from storage.db import Database
-from storage.models import Letter
 from reports import labels as L
 from reports.importer import WorkbookError, read_workbook
 from reports.workbook import template_workbook
 from services.letter_file import read_letter
-from sqlalchemy import select
+from storage.db import Database
+from storage.models import Letter
+from storage.paths import BUNDLED_LETTER
 
 BUNDLED = read_letter(BUNDLED_LETTER)
 DEPARTMENTS = [(d.name, "county", d.aliases) for d in BUNDLED.departments] + \

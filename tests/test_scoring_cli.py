@@ -4,8 +4,7 @@ import json
 import pytest
 
 import scoring
-from bot.cli import main
-from bot.cli import score_cmd
+from bot.cli import main, score_cmd
 
 
 def run(capsys, *argv):

@@ -1,4 +1,6 @@
 """The three views, at-risk points, the excellence verdict, what-if and the explanations."""
+import dataclasses
+
 import pytest
 
 import scoring
@@ -124,7 +126,7 @@ def test_what_if_refuses_invalid_hypotheses():
 
 def test_results_are_immutable():
     result = scoring.evaluate(RUBRIC)
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         result.total = None
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         result.subitem("3.1.1").projected = 0

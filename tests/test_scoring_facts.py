@@ -1,4 +1,5 @@
 """Facts: the documented format, validation that refuses half-valid data, and merging."""
+import dataclasses
 import json
 
 import pytest
@@ -91,7 +92,7 @@ def test_facts_are_immutable():
     f = facts({"2.1": {"late": 1}})
     with pytest.raises(TypeError):
         f.values["2.1"]["late"] = 5
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         f.values = {}
 
 

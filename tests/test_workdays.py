@@ -9,10 +9,10 @@ from pathlib import Path
 import chinese_calendar
 import pytest
 
-from storage.paths import DATA_DIR
 from deadlines import holiday_files, workdays
 from deadlines.specs import DeadlineSpec, SpecError
 from deadlines.workdays import FILE, OFFICIAL, WEEKENDS_ONLY, WorkdayCalendar
+from storage.paths import DATA_DIR
 
 D = date.fromisoformat
 

@@ -13,12 +13,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import CliError
-from bot.cli.common import clock, print_json, settings
-from storage.paths import DATA_DIR
+from bot.cli.common import CliError, clock, print_json, settings
 from deadlines import holiday_files, wording
 from deadlines.phrases import DeadlineParseError, ParsedDeadline, parse_deadline
 from deadlines.workdays import OFFICIAL_FIRST, OFFICIAL_LAST, WorkdayCalendar
+from storage.paths import DATA_DIR
 
 HOLIDAY_DIR = DATA_DIR / "holidays"
 

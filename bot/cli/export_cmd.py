@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bot.cli.common import CliError
-from bot.cli.common import clock, open_database, settings
+from bot.cli.common import CliError, clock, open_database, settings
 from services.tasks import NoLetter
 
 

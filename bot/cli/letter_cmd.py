@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.cli.common import CliError
-from bot.cli.common import clock, open_database, print_json, print_load_summary, settings
+from bot.cli.common import CliError, clock, open_database, print_json, print_load_summary, settings
 from services.letter_file import LetterFileError, read_letter
 from services.letters import CITY, COUNTY, load_letter
 from services.tasks import NoLetter, UnknownDepartment, current_letter, departments, find_department, list_tasks
@@ -58,7 +57,7 @@ def _tasks(args) -> int:
             letter = current_letter(session, args.year)
             dept = find_department(session, args.dept) if args.dept else None
         except NoLetter as exc:
-            raise CliError(f"{exc}; load one with: duban letter load data/shengzhou-2022.yaml --year 2022")
+            raise CliError(f"{exc}; load one with: duban letter load data/shengzhou-2022.yaml --year 2022") from None
         except UnknownDepartment as exc:
             raise CliError(str(exc)) from None
         views = list_tasks(session, letter, dept)

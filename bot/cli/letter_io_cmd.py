@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.cli.common import CliError
-from bot.cli.common import clock, open_database, print_load_summary, settings
+from bot.cli.common import CliError, clock, open_database, print_load_summary, settings
 
 
 def add_subcommands(lsub) -> None:

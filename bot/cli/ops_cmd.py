@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -54,7 +54,7 @@ def _backup(args) -> int:
     cfg = settings()
     db = Database(cfg.database_url)
     try:
-        summary = backup(db, cfg.evidence_dir, args.file, datetime.now(timezone.utc))
+        summary = backup(db, cfg.evidence_dir, args.file, datetime.now(UTC))
     except BackupError as exc:
         raise CliError(str(exc)) from None
     finally:
@@ -98,7 +98,7 @@ def _running_bots(db: Database, lease_seconds: int) -> list[str]:
         return []
     from services.lease import recent_processes
 
-    since = datetime.now(timezone.utc) - timedelta(seconds=3 * lease_seconds)
+    since = datetime.now(UTC) - timedelta(seconds=3 * lease_seconds)
     return [p.id for p in recent_processes(db, since)]
 
 

@@ -10,15 +10,15 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from bot.app import assemble
-from bot.clock import make_clock
 from bot.cli.common import CliError, open_database, settings
+from bot.clock import make_clock
 from bot.logs import setup_logging
 from bot.serving import serve
 from channels.telegram.webhook import webhook_config
 from handlers.ports import ChannelError
-from storage.db import make_engine
 from services.letters import load_bundled_letter_if_empty
 from services.overview import letter_overview
+from storage.db import make_engine
 
 NO_TOKEN = """\
 duban: no Telegram bot token is set (TELEGRAM_BOT_TOKEN).

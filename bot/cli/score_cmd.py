@@ -9,8 +9,8 @@ import argparse
 import json
 
 import scoring
-from scoring import report
 from bot.cli.common import CliError
+from scoring import report
 
 
 def facts_source(args: argparse.Namespace, rubric: scoring.Rubric) -> tuple[scoring.Facts, list[str] | None]:

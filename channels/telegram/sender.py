@@ -16,9 +16,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-from telegram import Bot, Message as TgMessage
-from telegram import InlineKeyboardMarkup, InputFile
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram import Bot, InlineKeyboardMarkup, InputFile
+from telegram import Message as TgMessage
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from channels.telegram.pacing import Pacer
 from channels.telegram.render import pieces
@@ -87,6 +87,7 @@ class TelegramSender:
 
     async def _send_one(self, outcome: Outcome, request: Callable[[int], Awaitable[TgMessage]],
                         before_send: BeforeSend | None) -> tuple[str, str] | None:
+        """None when sent; else the final status and error."""
         for attempt in range(1, self.max_attempts + 1):
             await self.pacer.acquire(outcome.chat_id)
             if before_send is not None:
@@ -94,35 +95,51 @@ class TelegramSender:
                 before_send = None
             try:
                 message = await request(outcome.chat_id)
-                outcome.message_ids.append(message.message_id)
-                return None
-            except RetryAfter as exc:  # flood control: not accepted; wait as told, then again
-                outcome.retries += 1
-                wait = _seconds(exc)
-                log.warning("429 for chat %s: retry after %ss", outcome.chat_id, wait)
-                await self.pacer.penalise(wait)
-            except ChatMigrated as exc:
-                log.info("chat %s migrated to %s", outcome.chat_id, exc.new_chat_id)
-                outcome.migrated_from = outcome.migrated_from or outcome.chat_id
-                outcome.chat_id = int(exc.new_chat_id)
-            except Forbidden as exc:
-                return BLOCKED, str(exc)
-            except BadRequest as exc:
-                log.error("Telegram refused a message to chat %s: %s", outcome.chat_id, exc)
-                return FAILED, f"BadRequest: {exc}"
-            except (TimedOut, NetworkError) as exc:
-                if not _never_reached_telegram(exc):
-                    log.error("send to chat %s may or may not have arrived: %r", outcome.chat_id, exc)
-                    return UNCERTAIN, f"{type(exc).__name__}: {exc} ({type(exc.__cause__).__name__})"
-                if attempt >= self.max_attempts:
-                    return FAILED, f"{type(exc).__name__} after {attempt} attempts: {exc}"
-                outcome.retries += 1
-                delay = self.backoff * 2 ** (attempt - 1)
-                log.warning("send to chat %s failed (%s); retry %d in %.1fs", outcome.chat_id, exc, attempt, delay)
-                await self.sleep(delay)
-            except OSError as exc:  # a file to upload could not be read: nothing was sent
-                return FAILED, f"BadRequest: {exc}"
+            except (TelegramError, OSError) as exc:
+                verdict = await self._after_failure(outcome, exc, attempt)
+                if verdict is not None:
+                    return verdict
+                continue
+            outcome.message_ids.append(message.message_id)
+            return None
         return FAILED, f"RetryAfter after {self.max_attempts} attempts: flood control did not let it through"
+
+    async def _after_failure(self, outcome: Outcome, exc: Exception, attempt: int) -> tuple[str, str] | None:
+        """What a failed request means: None to try again (after waiting as asked), else the verdict."""
+        if isinstance(exc, RetryAfter):  # flood control: not accepted; wait as told, then again
+            outcome.retries += 1
+            wait = _seconds(exc)
+            log.warning("429 for chat %s: retry after %ss", outcome.chat_id, wait)
+            await self.pacer.penalise(wait)
+            return None
+        if isinstance(exc, ChatMigrated):
+            log.info("chat %s migrated to %s", outcome.chat_id, exc.new_chat_id)
+            outcome.migrated_from = outcome.migrated_from or outcome.chat_id
+            outcome.chat_id = int(exc.new_chat_id)
+            return None
+        if isinstance(exc, Forbidden):
+            return BLOCKED, str(exc)
+        if isinstance(exc, BadRequest):
+            log.error("Telegram refused a message to chat %s: %s", outcome.chat_id, exc)
+            return FAILED, f"BadRequest: {exc}"
+        if isinstance(exc, TimedOut | NetworkError):
+            return await self._transient(outcome, exc, attempt)
+        if isinstance(exc, OSError):  # a file to upload could not be read: nothing was sent
+            return FAILED, f"BadRequest: {exc}"
+        raise exc
+
+    async def _transient(self, outcome: Outcome, exc: Exception, attempt: int) -> tuple[str, str] | None:
+        """A timeout or a network failure: retried with backoff only when surely not accepted."""
+        if not _never_reached_telegram(exc):
+            log.error("send to chat %s may or may not have arrived: %r", outcome.chat_id, exc)
+            return UNCERTAIN, f"{type(exc).__name__}: {exc} ({type(exc.__cause__).__name__})"
+        if attempt >= self.max_attempts:
+            return FAILED, f"{type(exc).__name__} after {attempt} attempts: {exc}"
+        outcome.retries += 1
+        delay = self.backoff * 2 ** (attempt - 1)
+        log.warning("send to chat %s failed (%s); retry %d in %.1fs", outcome.chat_id, exc, attempt, delay)
+        await self.sleep(delay)
+        return None
 
 
 @asynccontextmanager
