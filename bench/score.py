@@ -4,6 +4,7 @@ Run from the repository root:  python bench/score.py [--runs N] [--seed S]
 Prints the time per evaluation (the scores in all three views), and separately the time to also write
 every explanation, which the engine does only when a caller asks for reasons.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,10 +47,11 @@ def main(argv: list[str] | None = None) -> int:
         lines = sum(len(s.reasons) + len(s.secured_reasons) for s in explained.subitems.values())
     per_explained = (time.perf_counter() - start) / runs
 
-    print(f"rubric: {len(rubric.scored_indicators)} indicators, {len(rubric.subitems)} sub-items; "
-          f"facts for {len(facts)} ids ({sum(len(v) for v in facts.values.values())} values)")
-    print(f"total: projected {result.total.projected}, secured {result.total.secured}, "
-          f"at risk {result.total.at_risk}")
+    print(
+        f"rubric: {len(rubric.scored_indicators)} indicators, {len(rubric.subitems)} sub-items; "
+        f"facts for {len(facts)} ids ({sum(len(v) for v in facts.values.values())} values)"
+    )
+    print(f"total: projected {result.total.projected}, secured {result.total.secured}, at risk {result.total.at_risk}")
     print(f"evaluate: {per_eval * 1000:.3f} ms per full evaluation ({args.runs} runs)")
     print(f"evaluate + every explanation ({lines} lines): {per_explained * 1000:.3f} ms ({runs} runs)")
     return 0

@@ -43,8 +43,9 @@ class Assembly:
     telegram: TelegramChannel
     duty: ReminderDuty | None
 
-    async def start(self, webhook: WebhookConfig | None = None, poll_timeout: int = 10,
-                    poll_interval: float = 0.0) -> None:
+    async def start(
+        self, webhook: WebhookConfig | None = None, poll_timeout: int = 10, poll_interval: float = 0.0
+    ) -> None:
         await self.telegram.start(webhook, poll_timeout=poll_timeout, poll_interval=poll_interval)
         if self.duty is not None:
             self.duty.leadership.mode = "webhook" if webhook else "polling"
@@ -110,16 +111,23 @@ def make_duty(
     return duty
 
 
-def assemble(settings: Settings, db: Database, clock: Clock, calendar: WorkdayCalendar | None = None,
-             policy: ReminderPolicy | None = None, with_scheduler: bool | None = None,
-             pacer: Pacer | None = None) -> Assembly:
+def assemble(
+    settings: Settings,
+    db: Database,
+    clock: Clock,
+    calendar: WorkdayCalendar | None = None,
+    policy: ReminderPolicy | None = None,
+    with_scheduler: bool | None = None,
+    pacer: Pacer | None = None,
+) -> Assembly:
     """`pacer`: Telegram's flood limits by default; tests that measure the bot itself pass looser ones."""
     if not settings.token:
         raise ValueError("no TELEGRAM_BOT_TOKEN: nothing to serve")
     calendar = calendar or WorkdayCalendar()
     policy = policy or settings.reminder_policy()
-    telegram = TelegramChannel(settings.token, settings.timezone, settings.api_base_url, settings.file_base_url,
-                               pacer=pacer)
+    telegram = TelegramChannel(
+        settings.token, settings.timezone, settings.api_base_url, settings.file_base_url, pacer=pacer
+    )
     ctx = Context(db, clock, calendar, policy, settings.admins, settings.evidence_dir, telegram.sender)
     dispatcher = Dispatcher(ctx, routes())
     telegram.attach(dispatcher)

@@ -1,5 +1,6 @@
 """The real clocks: the system's, and the testing clock file (DUBAN_CLOCK_FILE). The `Clock` protocol and
 the movable FakeClock live in deadlines/clock.py."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo

@@ -7,6 +7,7 @@ pydantic-settings reads the variables (the environment wins over `.env`); pydant
 `Settings` with the field validators below; each field names its variable and holds its only default.
 `Settings` stays a frozen dataclass, not a BaseSettings model: the console copies it with dataclasses.replace.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -32,10 +33,21 @@ class SettingsError(ValueError):
 DEFAULT_DATABASE_URL = "sqlite:///duban.db"
 _OFF = ("off", "no", "false", "0")
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts as secret_token
-_WEEKDAYS = {name: i for i, names in enumerate((
-    ("mon", "monday", "周一", "星期一"), ("tue", "tuesday", "周二", "星期二"), ("wed", "wednesday", "周三", "星期三"),
-    ("thu", "thursday", "周四", "星期四"), ("fri", "friday", "周五", "星期五"), ("sat", "saturday", "周六", "星期六"),
-    ("sun", "sunday", "周日", "星期日", "周天", "星期天"))) for name in names}
+_WEEKDAYS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("mon", "monday", "周一", "星期一"),
+            ("tue", "tuesday", "周二", "星期二"),
+            ("wed", "wednesday", "周三", "星期三"),
+            ("thu", "thursday", "周四", "星期四"),
+            ("fri", "friday", "周五", "星期五"),
+            ("sat", "saturday", "周六", "星期六"),
+            ("sun", "sunday", "周日", "星期日", "周天", "星期天"),
+        )
+    )
+    for name in names
+}
 
 
 def _env(variable: str, default: Any, **rules: Any) -> Any:
@@ -82,17 +94,23 @@ class Settings:
         return hmac.new(self.token.encode(), b"duban webhook secret", hashlib.sha256).hexdigest()
 
     def reminder_policy(self) -> ReminderPolicy:
-        return ReminderPolicy(lead_workdays=self.remind_lead_days, send_at=self.remind_at,
-                              escalate_after_workdays=self.escalate_after,
-                              digest_at=self.digest_at or time(9, 0), digest_enabled=self.digest_at is not None)
+        return ReminderPolicy(
+            lead_workdays=self.remind_lead_days,
+            send_at=self.remind_at,
+            escalate_after_workdays=self.escalate_after,
+            digest_at=self.digest_at or time(9, 0),
+            digest_enabled=self.digest_at is not None,
+        )
 
     # Validators get a variable's stripped, non-empty text and raise SettingsError worded for the operator.
     @field_validator("token")
     @classmethod
     def _token(cls, raw: str) -> str:
         if ":" not in raw:
-            raise SettingsError("TELEGRAM_BOT_TOKEN: does not look like a BotFather token; "
-                                "example: TELEGRAM_BOT_TOKEN=123456789:AAE-your-token-from-BotFather")
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN: does not look like a BotFather token; "
+                "example: TELEGRAM_BOT_TOKEN=123456789:AAE-your-token-from-BotFather"
+            )
         return raw
 
     @field_validator("api_base_url", "file_base_url")
@@ -109,7 +127,8 @@ class Settings:
         if "://" not in raw:
             raise SettingsError(
                 f"DATABASE_URL: {raw!r} is not a database URL; examples: DATABASE_URL=sqlite:///duban.db "
-                "or DATABASE_URL=postgresql+psycopg://duban:secret@127.0.0.1/duban")
+                "or DATABASE_URL=postgresql+psycopg://duban:secret@127.0.0.1/duban"
+            )
         return raw
 
     @field_validator("timezone", mode="before")
@@ -119,7 +138,8 @@ class Settings:
             return ZoneInfo(raw)
         except (ZoneInfoNotFoundError, ValueError):
             raise SettingsError(
-                f"DUBAN_TIMEZONE: unknown time zone {raw!r}; example: DUBAN_TIMEZONE=Asia/Shanghai") from None
+                f"DUBAN_TIMEZONE: unknown time zone {raw!r}; example: DUBAN_TIMEZONE=Asia/Shanghai"
+            ) from None
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -131,8 +151,10 @@ class Settings:
             try:
                 ids.add(int(part))
             except ValueError:
-                raise SettingsError(f"DUBAN_ADMINS: {part.strip()!r} is not a Telegram user id; "
-                                    "expected comma-separated numbers, e.g. DUBAN_ADMINS=123456789,987654321") from None
+                raise SettingsError(
+                    f"DUBAN_ADMINS: {part.strip()!r} is not a Telegram user id; "
+                    "expected comma-separated numbers, e.g. DUBAN_ADMINS=123456789,987654321"
+                ) from None
         return frozenset(ids)
 
     @field_validator("log_level", mode="before")
@@ -151,8 +173,10 @@ class Settings:
         except ValueError:
             days = ()
         if not days or min(days) < 1:
-            raise SettingsError(f"DUBAN_REMIND_LEAD_DAYS: {raw!r} is not a list of working days; "
-                                "example: DUBAN_REMIND_LEAD_DAYS=30,7,3,1")
+            raise SettingsError(
+                f"DUBAN_REMIND_LEAD_DAYS: {raw!r} is not a list of working days; "
+                "example: DUBAN_REMIND_LEAD_DAYS=30,7,3,1"
+            )
         return days
 
     @field_validator("remind_at", "digest_at", mode="before")
@@ -167,8 +191,9 @@ class Settings:
             name, extra = _field(info).metadata["env"], " or off" if can_be_off else ""
             raise SettingsError(f"{name}: {raw!r} is not a time of day; example: {name}=09:00{extra}") from None
 
-    @field_validator("escalate_after", "webhook_port", "scheduler_lease_seconds", "scheduler_tick_seconds",
-                     mode="before")
+    @field_validator(
+        "escalate_after", "webhook_port", "scheduler_lease_seconds", "scheduler_tick_seconds", mode="before"
+    )
     @classmethod
     def _whole_number(cls, raw: str, info: ValidationInfo) -> int:
         spec = _field(info)
@@ -186,8 +211,10 @@ class Settings:
     @classmethod
     def _webhook_secret(cls, raw: str) -> str:
         if not _WEBHOOK_SECRET.match(raw):
-            raise SettingsError("DUBAN_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - only; "
-                                "example: DUBAN_WEBHOOK_SECRET=Xk3_long-random-string (or leave it empty)")
+            raise SettingsError(
+                "DUBAN_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - only; "
+                "example: DUBAN_WEBHOOK_SECRET=Xk3_long-random-string (or leave it empty)"
+            )
         return raw
 
     @field_validator("weekly_at", mode="before")
@@ -202,8 +229,9 @@ class Settings:
                 return (_WEEKDAYS[parts[0]], _clock_time(parts[1]))
             except ValueError:
                 pass
-        raise SettingsError(f"DUBAN_WEEKLY_AT: {raw!r} is not a weekday and a time; "
-                            "example: DUBAN_WEEKLY_AT=mon 09:00 (or off)")
+        raise SettingsError(
+            f"DUBAN_WEEKLY_AT: {raw!r} is not a weekday and a time; example: DUBAN_WEEKLY_AT=mon 09:00 (or off)"
+        )
 
 
 def _clock_time(text: str) -> time:

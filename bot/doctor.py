@@ -1,5 +1,6 @@
 """`duban doctor`: is this installation ready to run, and is it running well? Each check answers OK, WARN
 or FAIL, with what it found and, when not OK, what to do. Nothing here changes anything."""
+
 from __future__ import annotations
 
 import asyncio
@@ -55,17 +56,33 @@ def run_checks(env: dict[str, str] | None = None) -> list[Check]:
 
 
 def check_settings(cfg: Settings) -> Check:
-    found = [f"DATABASE_URL={_safe_url(cfg.database_url)}", f"time zone {cfg.timezone_name}",
-             f"{len(cfg.admins)} admin(s)", f"reminders {'on' if cfg.reminders_enabled else 'off'}"]
+    found = [
+        f"DATABASE_URL={_safe_url(cfg.database_url)}",
+        f"time zone {cfg.timezone_name}",
+        f"{len(cfg.admins)} admin(s)",
+        f"reminders {'on' if cfg.reminders_enabled else 'off'}",
+    ]
     if cfg.token is None:
-        return Check("settings", FAIL, "no TELEGRAM_BOT_TOKEN; " + ", ".join(found),
-                     "get a token from @BotFather (/newbot) and set TELEGRAM_BOT_TOKEN in .env")
+        return Check(
+            "settings",
+            FAIL,
+            "no TELEGRAM_BOT_TOKEN; " + ", ".join(found),
+            "get a token from @BotFather (/newbot) and set TELEGRAM_BOT_TOKEN in .env",
+        )
     if cfg.clock_file is not None:
-        return Check("settings", WARN, f"DUBAN_CLOCK_FILE={cfg.clock_file}: time comes from a file",
-                     "DUBAN_CLOCK_FILE is a testing aid: remove it in production")
+        return Check(
+            "settings",
+            WARN,
+            f"DUBAN_CLOCK_FILE={cfg.clock_file}: time comes from a file",
+            "DUBAN_CLOCK_FILE is a testing aid: remove it in production",
+        )
     if not cfg.admins:
-        return Check("settings", WARN, "DUBAN_ADMINS is empty: nobody gets escalations and the daily digest; "
-                     + ", ".join(found), "set DUBAN_ADMINS to the Telegram user ids of the coordinating office")
+        return Check(
+            "settings",
+            WARN,
+            "DUBAN_ADMINS is empty: nobody gets escalations and the daily digest; " + ", ".join(found),
+            "set DUBAN_ADMINS to the Telegram user ids of the coordinating office",
+        )
     return Check("settings", OK, ", ".join(found))
 
 
@@ -83,9 +100,13 @@ def check_database(db: Database) -> Check:
         with db.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:
-        return Check("database", FAIL, f"cannot reach {_safe_url(db.url)}: {type(exc).__name__}: {exc}".splitlines()[0],
-                     "check DATABASE_URL, that the server runs and accepts this user; for SQLite, that the "
-                     "folder exists and is writable")
+        return Check(
+            "database",
+            FAIL,
+            f"cannot reach {_safe_url(db.url)}: {type(exc).__name__}: {exc}".splitlines()[0],
+            "check DATABASE_URL, that the server runs and accepts this user; for SQLite, that the "
+            "folder exists and is writable",
+        )
     return Check("database", OK, f"{db.engine.dialect.name} reachable")
 
 
@@ -94,13 +115,25 @@ def check_schema(db: Database) -> Check:
     if current == head:
         return Check("schema", OK, f"at head ({head})")
     if current is None:
-        return Check("schema", WARN, "the database is empty (no schema)",
-                     "`duban db upgrade` creates it (`duban run` does too, on first start)")
+        return Check(
+            "schema",
+            WARN,
+            "the database is empty (no schema)",
+            "`duban db upgrade` creates it (`duban run` does too, on first start)",
+        )
     if current not in migrate.revision_history():
-        return Check("schema", FAIL, f"the database ({current}) is newer than this duban ({head})",
-                     "upgrade duban to the version that wrote this database")
-    return Check("schema", WARN, f"at {current}, this duban's head is {head}",
-                 "run `duban db upgrade` (or `duban run`, which upgrades on start)")
+        return Check(
+            "schema",
+            FAIL,
+            f"the database ({current}) is newer than this duban ({head})",
+            "upgrade duban to the version that wrote this database",
+        )
+    return Check(
+        "schema",
+        WARN,
+        f"at {current}, this duban's head is {head}",
+        "run `duban db upgrade` (or `duban run`, which upgrades on start)",
+    )
 
 
 def check_telegram(cfg: Settings) -> Check:
@@ -110,19 +143,31 @@ def check_telegram(cfg: Settings) -> Check:
     try:
         found = asyncio.run(probe(cfg.token, cfg.api_base_url))
     except TokenRefused:
-        return Check("telegram", FAIL, f"Telegram refused the token (401 Unauthorized) at {api}",
-                     "copy the token again from @BotFather (/mybots > API Token) into TELEGRAM_BOT_TOKEN; "
-                     "a revoked token must be replaced")
+        return Check(
+            "telegram",
+            FAIL,
+            f"Telegram refused the token (401 Unauthorized) at {api}",
+            "copy the token again from @BotFather (/mybots > API Token) into TELEGRAM_BOT_TOKEN; "
+            "a revoked token must be replaced",
+        )
     except Exception as exc:  # whatever went wrong reaching Telegram is the finding
-        return Check("telegram", FAIL, f"cannot reach {api}: {type(exc).__name__}: {exc}",
-                     "check the network or proxy, and TELEGRAM_API_BASE_URL if you use a Local Bot API Server")
+        return Check(
+            "telegram",
+            FAIL,
+            f"cannot reach {api}: {type(exc).__name__}: {exc}",
+            "check the network or proxy, and TELEGRAM_API_BASE_URL if you use a Local Bot API Server",
+        )
     said = f"@{found.username} (id {found.bot_id})"
     if not found.webhook_url:
         return Check("telegram", OK, said + "; no webhook (long polling)")
     said += f"; webhook set to {found.webhook_url}, {found.pending_updates} update(s) pending"
     if found.last_error:
-        return Check("telegram", WARN, f"{said}; Telegram's last delivery error: {found.last_error}",
-                     "check that the webhook URL reaches `duban run --webhook` through your proxy")
+        return Check(
+            "telegram",
+            WARN,
+            f"{said}; Telegram's last delivery error: {found.last_error}",
+            "check that the webhook URL reaches `duban run --webhook` through your proxy",
+        )
     return Check("telegram", OK, said)
 
 
@@ -133,8 +178,13 @@ def check_calendar(cfg: Settings) -> Check:
     found = f"{this.year}: {this.coverage}; {following.year}: {following.coverage}"
     fix = "get the State Council's holiday schedule and `duban holidays import FILE` (format: data/holidays/README.md)"
     if this.coverage == WEEKENDS_ONLY:
-        return Check("calendar", WARN, f"{found}: deadlines this year are counted on weekends only"
-                     + (f" ({this.problem})" if this.problem else ""), fix)
+        return Check(
+            "calendar",
+            WARN,
+            f"{found}: deadlines this year are counted on weekends only"
+            + (f" ({this.problem})" if this.problem else ""),
+            fix,
+        )
     if following.coverage == WEEKENDS_ONLY and today.month >= 11:
         return Check("calendar", WARN, f"{found}: next year's holidays are not known yet", fix)
     return Check("calendar", OK, found)
@@ -148,8 +198,12 @@ def check_evidence(folder: Path) -> Check:
         with tempfile.NamedTemporaryFile(dir=existing, prefix=".duban-doctor-"):
             pass
     except OSError as exc:
-        return Check("evidence", FAIL, f"cannot write in {existing}: {exc.strerror}",
-                     f"let the user running duban ({_user()}) write there, or change DUBAN_EVIDENCE_DIR")
+        return Check(
+            "evidence",
+            FAIL,
+            f"cannot write in {existing}: {exc.strerror}",
+            f"let the user running duban ({_user()}) write there, or change DUBAN_EVIDENCE_DIR",
+        )
     free = shutil.disk_usage(existing).free
     where = f"{folder}" + ("" if folder.exists() else f" (will be created in {existing})")
     found = f"{where} writable, {free / 1024**3:.1f} GiB free"
@@ -178,24 +232,38 @@ def check_scheduler(cfg: Settings, db: Database, now: datetime) -> Check:
     parts = []
     if lease is not None and lease.live(now):
         since = (now - lease.renewed_at).total_seconds()
-        parts.append(f"held by {lease.holder} since {lease.acquired_at:%Y-%m-%d %H:%M:%S} UTC, renewed {since:.0f}s "
-                     f"ago, expires in {(lease.expires_at - now).total_seconds():.0f}s")
+        parts.append(
+            f"held by {lease.holder} since {lease.acquired_at:%Y-%m-%d %H:%M:%S} UTC, renewed {since:.0f}s "
+            f"ago, expires in {(lease.expires_at - now).total_seconds():.0f}s"
+        )
     parts += [f"standing by: {p.id} ({p.mode}): {p.note or 'waiting'}" for p in standby]
     found = "; ".join(parts)
     if db.engine.dialect.name == "sqlite" and len(processes) > 1:
-        return Check("scheduler", WARN, f"{len(processes)} bot processes share this SQLite database; {found}",
-                     "SQLite is meant for one bot process: stop the others (they only answer chats), "
-                     "or move to PostgreSQL for several")
+        return Check(
+            "scheduler",
+            WARN,
+            f"{len(processes)} bot processes share this SQLite database; {found}",
+            "SQLite is meant for one bot process: stop the others (they only answer chats), "
+            "or move to PostgreSQL for several",
+        )
     pollers = [p for p in processes if p.mode == "polling"]
     if len(pollers) > 1:
-        return Check("scheduler", WARN, f"{len(pollers)} processes poll Telegram with one token; {found}",
-                     "Telegram answers all but one poller with 409 Conflict: run several processes with --webhook")
+        return Check(
+            "scheduler",
+            WARN,
+            f"{len(pollers)} processes poll Telegram with one token; {found}",
+            "Telegram answers all but one poller with 409 Conflict: run several processes with --webhook",
+        )
     if lease is None or not lease.live(now):
         off = "" if cfg.reminders_enabled else " (DUBAN_REMINDERS=off here)"
         last = f"; last holder {lease.holder}, expired {lease.expires_at:%Y-%m-%d %H:%M:%S} UTC" if lease else ""
-        return Check("scheduler", WARN, f"no bot process holds the scheduler lease: reminders are not being sent{off}{last}"
-                     + (f"; {found}" if found else ""),
-                     "start `duban run` with DUBAN_REMINDERS=on on at least one process")
+        return Check(
+            "scheduler",
+            WARN,
+            f"no bot process holds the scheduler lease: reminders are not being sent{off}{last}"
+            + (f"; {found}" if found else ""),
+            "start `duban run` with DUBAN_REMINDERS=on on at least one process",
+        )
     return Check("scheduler", OK, found)
 
 

@@ -7,6 +7,7 @@ Ids known where the event happens (chat, user, update, task, ...) come as their 
 inside (an incoming update binds its update, chat and user ids in its channel adapter). Values with
 spaces, quotes or `=` are quoted; newlines (tracebacks too) are escaped, so a line is always one event.
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,8 +39,12 @@ def _value(value: object) -> str:
 class KeyValueFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         ts = datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds")
-        pairs: dict[str, object] = {"ts": ts, "level": record.levelname, "logger": record.name,
-                                    "msg": record.getMessage()}
+        pairs: dict[str, object] = {
+            "ts": ts,
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
         pairs.update(current())
         pairs.update({k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")})
         if record.exc_info:

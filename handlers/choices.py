@@ -85,4 +85,3 @@ def read(db: Database, event: Event) -> Event:
         wanted = words(typed)
         payload = next((p for label, p in choices if wanted and words(label) == wanted), None)
     return replace(event, payload=payload, text="") if payload else event
-

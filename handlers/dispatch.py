@@ -62,8 +62,15 @@ class Dispatcher:
                 replies = choices.offer(self.ctx.db, self.ctx.clock, event.channel, event.chat_id, replies)
             return replies
         except Exception:
-            log.exception("handler failed", extra={"chat": event.chat_id, "user": event.user_id,
-                                                   "command": event.command, "payload": event.payload})
+            log.exception(
+                "handler failed",
+                extra={
+                    "chat": event.chat_id,
+                    "user": event.user_id,
+                    "command": event.command,
+                    "payload": event.payload,
+                },
+            )
             return [Message(texts.INTERNAL_ERROR.format(office=office))]
 
     async def _route(self, turn: Turn) -> Replies:

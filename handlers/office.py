@@ -105,8 +105,9 @@ async def fact(turn: Turn) -> Replies:
         values = parse_values(turn.args[1:], sub)
         state = record_office_fact(ctx.db, ctx.clock, ctx.calendar, ctx.policy, turn.who, sid, values)
         result = state.result.subitem(sub.id)
-        return ot.FACT_SAVED.format(sid=esc(sid), name=esc(sub.name), values=esc(values),
-                                    score=ot.n(result.projected), points=ot.n(sub.points))
+        return ot.FACT_SAVED.format(
+            sid=esc(sid), name=esc(sub.name), values=esc(values), score=ot.n(result.projected), points=ot.n(sub.points)
+        )
 
     return _facts_answer(turn, ot.FACT_USAGE, work)
 
@@ -120,8 +121,9 @@ async def remind(turn: Turn) -> Replies:
     if not plan.tasks:
         return [Message(ot.NUDGE_NOTHING.format(department=department))]
     marks = {"red": "🔴", "yellow": "🟡"}
-    items = "\n".join(f"{marks[s.colour]} <b>{esc(s.code)}</b> {esc(clip(s.text, 40))}({esc(s.reason)})"
-                      for s in plan.tasks)
+    items = "\n".join(
+        f"{marks[s.colour]} <b>{esc(s.code)}</b> {esc(clip(s.text, 40))}({esc(s.reason)})" for s in plan.tasks
+    )
     sent = await notify_department(ctx, plan.department_id, Message(ot.NUDGE.format(office=turn.office, items=items)))
     if sent == 0:
         return [Message(ot.NUDGE_NOBODY.format(department=department))]
@@ -136,6 +138,11 @@ async def contacts(turn: Turn) -> Replies:
 
 
 def routes(r: Routes) -> None:
-    for name, handler in (("score", score), ("whatif", whatif), ("fact", fact), ("remind", remind),
-                          ("contacts", contacts)):
+    for name, handler in (
+        ("score", score),
+        ("whatif", whatif),
+        ("fact", fact),
+        ("remind", remind),
+        ("contacts", contacts),
+    ):
         r.command(name, handler)

@@ -15,14 +15,22 @@ from services.snapshot import Snapshot, take
 from services.task_views import require_reader
 from services.tasks import template_departments
 
-EXPORT_USAGE = ("用法:/export 导出工作簿(任务清单、考核评分、操作记录、图表);"
-                "操作记录默认为责任书年度,也可指定日期:/export 2022-09-01 2022-09-30")
-EXPORT_CAPTION = ("📎 {title}\n截至 {today}:任务 {tasks} 项(🔴 {red} 项),预计 {projected} 分;"
-                  "操作记录 {start} 至 {end},共 {audit} 条")
-CHART_CAPTIONS = {"scores": "📊 各部分得分与权重", "status": "📊 各部门任务状态(三色预警)",
-                  "burndown": "📊 全年未完成任务节点(燃尽图)"}
-TEMPLATE_CAPTION = ("📄 责任书导入模板:在“任务清单”表每行填一项工作内容(填法见“填写说明”表),"
-                    "部门名称见“部门”表;填好后由管理员导入:duban letter import 文件.xlsx --year 年度")
+EXPORT_USAGE = (
+    "用法:/export 导出工作簿(任务清单、考核评分、操作记录、图表);"
+    "操作记录默认为责任书年度,也可指定日期:/export 2022-09-01 2022-09-30"
+)
+EXPORT_CAPTION = (
+    "📎 {title}\n截至 {today}:任务 {tasks} 项(🔴 {red} 项),预计 {projected} 分;操作记录 {start} 至 {end},共 {audit} 条"
+)
+CHART_CAPTIONS = {
+    "scores": "📊 各部分得分与权重",
+    "status": "📊 各部门任务状态(三色预警)",
+    "burndown": "📊 全年未完成任务节点(燃尽图)",
+}
+TEMPLATE_CAPTION = (
+    "📄 责任书导入模板:在“任务清单”表每行填一项工作内容(填法见“填写说明”表),"
+    "部门名称见“部门”表;填好后由管理员导入:duban letter import 文件.xlsx --year 年度"
+)
 
 
 def _parse_range(args: tuple[str, ...]) -> tuple[date | None, date | None]:
@@ -57,9 +65,15 @@ async def export(turn: Turn) -> Replies:
     snapshot, data, name = await asyncio.to_thread(_build_export, turn.ctx, start, end)
     red = sum(1 for r in snapshot.tasks if r.status is not None and r.status.colour == "red")
     caption = EXPORT_CAPTION.format(
-        title=esc(snapshot.letter.title[:200]), today=snapshot.today.isoformat(), tasks=len(snapshot.tasks), red=red,
-        projected=_n(snapshot.standing.result.total.projected), start=snapshot.audit_from.isoformat(),
-        end=snapshot.audit_to.isoformat(), audit=len(snapshot.audit))
+        title=esc(snapshot.letter.title[:200]),
+        today=snapshot.today.isoformat(),
+        tasks=len(snapshot.tasks),
+        red=red,
+        projected=_n(snapshot.standing.result.total.projected),
+        start=snapshot.audit_from.isoformat(),
+        end=snapshot.audit_to.isoformat(),
+        audit=len(snapshot.audit),
+    )
     return [Upload("document", name, caption, data=data)]
 
 
@@ -73,8 +87,9 @@ def _build_charts(ctx: Context) -> list:
 async def chart(turn: Turn) -> Replies:
     require_reader(turn.who)
     pictures = await asyncio.to_thread(_build_charts, turn.ctx)
-    answers: list[Reply] = [Upload("photo", f"{c.name}.png", CHART_CAPTIONS.get(c.name, c.title), data=c.png)
-                            for c in pictures]
+    answers: list[Reply] = [
+        Upload("photo", f"{c.name}.png", CHART_CAPTIONS.get(c.name, c.title), data=c.png) for c in pictures
+    ]
     return answers
 
 

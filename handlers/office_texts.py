@@ -1,4 +1,5 @@
 """Chinese text for the office's questions: scores, what-ifs, contacts, nudges. HTML; values escaped."""
+
 from __future__ import annotations
 
 from handlers.markup import esc
@@ -11,14 +12,19 @@ def n(x: float) -> str:
 def score_overview(result, day, top: int = 6) -> str:
     t = result.total
     ok = "达到" if result.excellent.projected else "未达到"
-    lines = [f"📊 <b>考核得分</b>(截至{day.month}月{day.day}日,满分1000)",
-             f"预计 <b>{n(t.projected)}</b> 分 · 已确认 {n(t.secured)} 分 · 风险 {n(t.at_risk)} 分",
-             f"优秀标准(≥950分且无重大问题):按预计{ok}", ""]
+    lines = [
+        f"📊 <b>考核得分</b>(截至{day.month}月{day.day}日,满分1000)",
+        f"预计 <b>{n(t.projected)}</b> 分 · 已确认 {n(t.secured)} 分 · 风险 {n(t.at_risk)} 分",
+        f"优秀标准(≥950分且无重大问题):按预计{ok}",
+        "",
+    ]
     for sec in result.sections:
         if sec.weight:
             lines.append(f"{sec.numeral}、{esc(sec.title)} {n(sec.projected)}/{n(sec.weight)}")
-    lost = sorted((s for s in result.subitems.values() if s.points and s.projected < s.points),
-                  key=lambda s: s.projected - s.points)[:top]
+    lost = sorted(
+        (s for s in result.subitems.values() if s.points and s.projected < s.points),
+        key=lambda s: s.projected - s.points,
+    )[:top]
     if lost:
         lines += ["", "<b>失分最多</b>"]
         for s in lost:
@@ -33,8 +39,10 @@ def score_overview(result, day, top: int = 6) -> str:
 
 
 def indicator_detail(ind, sources: dict[str, list[str]]) -> str:
-    lines = [f"📊 <b>{esc(ind.no)}. {esc(ind.name)}</b>(权重 {n(ind.weight)})",
-             f"预计 {n(ind.projected)} · 已确认 {n(ind.secured)} · 风险 {n(ind.at_risk)}"]
+    lines = [
+        f"📊 <b>{esc(ind.no)}. {esc(ind.name)}</b>(权重 {n(ind.weight)})",
+        f"预计 {n(ind.projected)} · 已确认 {n(ind.secured)} · 风险 {n(ind.at_risk)}",
+    ]
     for s in ind.subitems:
         mark = "✓" if s.projected >= s.points else "✗"
         lines.append(f"\n{mark} <b>{esc(s.id)}</b> {esc(s.name)}:{n(s.projected)}/{n(s.points)}")
@@ -48,18 +56,24 @@ def what_if(change, sid: str, values: dict) -> str:
     before, after = change.before, change.after
     sub_b, sub_a = before.subitem(sid), after.subitem(sid)
     given = ",".join(f"{k}={v}" for k, v in values.items())
-    lines = [f"🔮 <b>假设</b> {esc(sid)} {esc(sub_a.name)}:{esc(given)}",
-             f"总分(预计):{n(before.total.projected)} → <b>{n(after.total.projected)}</b>"
-             f"({'+' if after.total.projected >= before.total.projected else ''}{n(after.total.projected - before.total.projected)})",
-             f"{esc(sid)}:{n(sub_b.projected)} → {n(sub_a.projected)}"]
+    lines = [
+        f"🔮 <b>假设</b> {esc(sid)} {esc(sub_a.name)}:{esc(given)}",
+        f"总分(预计):{n(before.total.projected)} → <b>{n(after.total.projected)}</b>"
+        f"({'+' if after.total.projected >= before.total.projected else ''}{n(after.total.projected - before.total.projected)})",
+        f"{esc(sid)}:{n(sub_b.projected)} → {n(sub_a.projected)}",
+    ]
     lines += [f"  {esc(r)}" for r in sub_a.reasons]
     return "\n".join(lines)
 
 
-WHATIF_USAGE = ("用法:<code>/whatif 细则编号 数值</code>,例如 <code>/whatif 3.1.1 958亩</code>;"
-                "或写明字段 <code>/whatif 13.1 rate=92.5</code>。")
-FACT_USAGE = ("用法:<code>/fact 细则编号 字段=值 …</code>,例如 <code>/fact 7.1.2 cases=1</code>、"
-              "<code>/fact 14.1.1 done=是</code>。字段见 docs/facts-format.md。")
+WHATIF_USAGE = (
+    "用法:<code>/whatif 细则编号 数值</code>,例如 <code>/whatif 3.1.1 958亩</code>;"
+    "或写明字段 <code>/whatif 13.1 rate=92.5</code>。"
+)
+FACT_USAGE = (
+    "用法:<code>/fact 细则编号 字段=值 …</code>,例如 <code>/fact 7.1.2 cases=1</code>、"
+    "<code>/fact 14.1.1 done=是</code>。字段见 docs/facts-format.md。"
+)
 FACT_SAVED = "✅ 已录入 {sid} {name}:{values}。该项预计得分 {score}/{points}。"
 FACTS_REFUSED = "没有录入:{problems}"
 SCORE_UNKNOWN = "没有第 {no} 项指标。指标序号是 1—33,例如 /score 14。"
@@ -80,6 +94,10 @@ def contacts(lines) -> str:
             current = c.department
             out.append(f"\n<b>{esc(current)}</b>")
         reach = "可送达" if c.reachable else f"❌无法送达({esc(c.reason or '')})"
-        kind = "工作群" if c.kind == "group" else {"contact": "联络员", "viewer": "查看人员", "admin": "管理员"}.get(c.role, c.role)
+        kind = (
+            "工作群"
+            if c.kind == "group"
+            else {"contact": "联络员", "viewer": "查看人员", "admin": "管理员"}.get(c.role, c.role)
+        )
         out.append(f"· {esc(c.name)}({kind}){reach};提醒 {c.sent} 条,已确认 {c.acknowledged} 条")
     return "\n".join(out)

@@ -33,20 +33,36 @@ async def on_button(turn: Turn) -> Replies:
     event, ctx = turn.event, turn.ctx
     # Written before answering: what the person sees confirmed is already committed.
     result = answer_reminder(ctx.db, action, reminder_id, event.user_id, event.chat_id, ctx.clock.now(), ctx.calendar)
-    log.info("reminder button %s on %s by user %s in chat %s: %s", action, reminder_id, event.user_id,
-             event.chat_id, result.status)
+    log.info(
+        "reminder button %s on %s by user %s in chat %s: %s",
+        action,
+        reminder_id,
+        event.user_id,
+        event.chat_id,
+        result.status,
+    )
     code = result.code
     if result.status == "unknown":
         return [Toast(texts.BUTTON_EXPIRED)]
     if result.status == "not_yours":
         return [Toast(texts.REMINDER_NOT_YOURS, alert=True)]
     if action == ACK:
-        return [Toast(texts.ACKNOWLEDGED.format(code=code) if result.status == "ok"
-                      else texts.ALREADY_ACKNOWLEDGED.format(code=code))]
+        return [
+            Toast(
+                texts.ACKNOWLEDGED.format(code=code)
+                if result.status == "ok"
+                else texts.ALREADY_ACKNOWLEDGED.format(code=code)
+            )
+        ]
     if action == SNOOZE:
         until = result.snoozed_until
-        return [Toast(texts.SNOOZED.format(code=code, day=f"{until.month}月{until.day}日")
-                      if result.status == "ok" and until else texts.ALREADY_SNOOZED.format(code=code))]
+        return [
+            Toast(
+                texts.SNOOZED.format(code=code, day=f"{until.month}月{until.day}日")
+                if result.status == "ok" and until
+                else texts.ALREADY_SNOOZED.format(code=code)
+            )
+        ]
     assert code is not None
     return [Toast(""), begin(turn, code)]  # 已完成: acknowledged above, and the report starts right here
 

@@ -36,12 +36,22 @@ def prompt(draft: DraftView) -> Message:
     cancel = ("取消", f"rp:x:{seq}")
     if draft.step == reports.MEASURE and draft.target is not None:
         t = draft.target
-        return Message(rt.ASK_MEASURE.format(code=esc(draft.code), name=esc(t["name"]), unit=esc(t["unit"]),
-                                             target=f"{t['value']:g}", example=f"{t['value']:g}"),
-                       keyboard([cancel]), typed=True)
+        return Message(
+            rt.ASK_MEASURE.format(
+                code=esc(draft.code),
+                name=esc(t["name"]),
+                unit=esc(t["unit"]),
+                target=f"{t['value']:g}",
+                example=f"{t['value']:g}",
+            ),
+            keyboard([cancel]),
+            typed=True,
+        )
     if draft.step == reports.YES:
-        return Message(rt.ASK_YES.format(code=esc(draft.code), text=esc(clip(draft.task_text, 80))),
-                       keyboard([("是,已完成", f"rp:yes:{seq}"), cancel]))
+        return Message(
+            rt.ASK_YES.format(code=esc(draft.code), text=esc(clip(draft.task_text, 80))),
+            keyboard([("是,已完成", f"rp:yes:{seq}"), cancel]),
+        )
     if draft.step == reports.NOTE:
         return Message(rt.ASK_NOTE, keyboard([("跳过", f"rp:skip:{seq}"), cancel]), typed=True)
     if draft.step == reports.EVIDENCE:
@@ -51,16 +61,19 @@ def prompt(draft: DraftView) -> Message:
 
 def _picker(turn: Turn, page: int) -> Message | None:
     ctx = turn.ctx
-    statuses = [s for s in statuses_for(ctx.db, turn.who, ctx.clock.today(), ctx.calendar, ctx.policy)
-                if s.colour != "done"]
+    statuses = [
+        s for s in statuses_for(ctx.db, turn.who, ctx.clock.today(), ctx.calendar, ctx.policy) if s.colour != "done"
+    ]
     if not statuses:
         return None
     pages = max(1, (len(statuses) + PAGE - 1) // PAGE)
     page = min(max(page, 0), pages - 1)
-    rows: list[list[tuple[str, str]]] = [[(f"{s.code} {clip(s.text, 16)}", f"rp:t:{s.code}")]
-                                         for s in statuses[page * PAGE:(page + 1) * PAGE]]
-    nav = ([("◀ 上一页", f"rp:pg:{page - 1}")] if page > 0 else []) + \
-        ([("下一页 ▶", f"rp:pg:{page + 1}")] if page + 1 < pages else [])
+    rows: list[list[tuple[str, str]]] = [
+        [(f"{s.code} {clip(s.text, 16)}", f"rp:t:{s.code}")] for s in statuses[page * PAGE : (page + 1) * PAGE]
+    ]
+    nav = ([("◀ 上一页", f"rp:pg:{page - 1}")] if page > 0 else []) + (
+        [("下一页 ▶", f"rp:pg:{page + 1}")] if page + 1 < pages else []
+    )
     return Message(rt.PICK_TASK.format(page=page + 1, pages=pages), keyboard(*rows, nav))
 
 
@@ -106,9 +119,13 @@ async def on_button(turn: Turn) -> Replies:
         return [*answers, Message(rt.CANCELLED)]
     if pressed.submitted is not None:
         s = pressed.submitted
-        await notify_office(ctx, Message(
-            rt.NEW_REPORT.format(id=s.report_id, code=esc(s.code), department=esc(s.department or turn.office)),
-            keyboard([("通过", f"v:ok:{s.report_id}"), ("退回", f"v:no:{s.report_id}")])))
+        await notify_office(
+            ctx,
+            Message(
+                rt.NEW_REPORT.format(id=s.report_id, code=esc(s.code), department=esc(s.department or turn.office)),
+                keyboard([("通过", f"v:ok:{s.report_id}"), ("退回", f"v:no:{s.report_id}")]),
+            ),
+        )
         return [*answers, Message(rt.SUBMITTED.format(id=s.report_id, office=turn.office))]
     assert pressed.draft is not None
     return [*answers, prompt(pressed.draft)]
@@ -134,8 +151,15 @@ async def on_text_step(turn: Turn) -> Replies:
 
 
 def _item(attachment: Attachment) -> dict:
-    return {"file_id": attachment.ref, "file_unique_id": attachment.unique_id, "kind": attachment.kind,
-            "name": attachment.name, "size": attachment.size, "path": None, "channel": None}
+    return {
+        "file_id": attachment.ref,
+        "file_unique_id": attachment.unique_id,
+        "kind": attachment.kind,
+        "name": attachment.name,
+        "size": attachment.size,
+        "path": None,
+        "channel": None,
+    }
 
 
 async def on_evidence(turn: Turn) -> Replies:
@@ -151,16 +175,28 @@ async def on_evidence(turn: Turn) -> Replies:
         await _download(turn, added.report_id, added.letter_id, added.draft.code, attachment)
     note = rt.EVIDENCE_TOO_BIG.format(office=turn.office) + "\n" if too_big else ""
     seq = added.draft.key
-    return [Message(note + rt.EVIDENCE_ADDED.format(n=added.count),
-                    keyboard([("完成上传", f"rp:fin:{seq}"), ("取消", f"rp:x:{seq}")]))]
+    return [
+        Message(
+            note + rt.EVIDENCE_ADDED.format(n=added.count),
+            keyboard([("完成上传", f"rp:fin:{seq}"), ("取消", f"rp:x:{seq}")]),
+        )
+    ]
 
 
 async def _download(turn: Turn, report_id: int, letter_id: int, code: str, attachment: Attachment) -> None:
     """Keep a copy on disk; the file reference is already saved, so a failed download loses nothing."""
     try:
         fetched = await turn.channel.fetch(attachment)
-        evidence.keep(turn.ctx.db, turn.ctx.evidence_dir, letter_id, code, report_id, attachment.unique_id,
-                      fetched.data, fetched.suffix or (".jpg" if attachment.kind == "photo" else ""))
+        evidence.keep(
+            turn.ctx.db,
+            turn.ctx.evidence_dir,
+            letter_id,
+            code,
+            report_id,
+            attachment.unique_id,
+            fetched.data,
+            fetched.suffix or (".jpg" if attachment.kind == "photo" else ""),
+        )
     except (ChannelError, OSError) as exc:
         log.warning("evidence of report %s not downloaded (file reference kept): %s", report_id, exc)
 
@@ -171,8 +207,13 @@ async def progress(turn: Turn) -> Replies:
     if quantity is None:
         return [Message(rt.PROGRESS_USAGE)]
     recorded = reports.record_progress(turn.ctx.db, turn.ctx.clock, turn.who, args[0], quantity)
-    return [Message(rt.PROGRESS_RECORDED.format(code=esc(recorded.code), id=recorded.report_id,
-                                                measure=measure_text(recorded.measure)))]
+    return [
+        Message(
+            rt.PROGRESS_RECORDED.format(
+                code=esc(recorded.code), id=recorded.report_id, measure=measure_text(recorded.measure)
+            )
+        )
+    ]
 
 
 async def withdraw(turn: Turn) -> Replies:

@@ -1,4 +1,5 @@
 """Chinese text for writing, reviewing and tracking reports. Templates are HTML; values go through esc."""
+
 from __future__ import annotations
 
 from datetime import tzinfo
@@ -9,12 +10,13 @@ from services.reports import DraftView, PendingReport
 
 PICK_TASK = "请选择要上报的任务(第 {page}/{pages} 页):"
 NO_TASKS = "您的部门目前没有待上报的任务。"
-ASK_MEASURE = ("任务 <b>{code}</b>:<b>{name}</b> 完成了多少{unit}?(目标 {target}{unit})\n"
-               "直接回复数字,例如 <code>{example}{unit}</code>")
+ASK_MEASURE = (
+    "任务 <b>{code}</b>:<b>{name}</b> 完成了多少{unit}?(目标 {target}{unit})\n"
+    "直接回复数字,例如 <code>{example}{unit}</code>"
+)
 ASK_YES = "任务 <b>{code}</b>:{text}\n确认这项工作已经完成了吗?"
 ASK_NOTE = "可补充一句说明(可选):直接回复文字;没有说明请点“跳过”。"
-ASK_EVIDENCE = ("请发送佐证材料:照片或文件(可多份,单个文件不超过20MB)。\n"
-                "发完请点“完成上传”;没有材料也可以直接点。")
+ASK_EVIDENCE = "请发送佐证材料:照片或文件(可多份,单个文件不超过20MB)。\n发完请点“完成上传”;没有材料也可以直接点。"
 EVIDENCE_ADDED = "已收到第 {n} 份佐证材料。可以继续发送,或点“完成上传”。"
 EVIDENCE_TOO_BIG = "这个文件超过20MB,机器人无法下载保存;已记下文件,审核时{office}仍可查看。"
 NOT_A_NUMBER = "请回复一个数字,例如 <code>{example}{unit}</code>(单位可省略)。"
@@ -55,9 +57,11 @@ def summary(draft: DraftView) -> str:
 
 def pending_item(report: PendingReport, department: str, tz: tzinfo) -> str:
     when = report.submitted_at.astimezone(tz).strftime("%m-%d %H:%M")
-    lines = [f"📄 <b>第 {report.id} 号上报</b> · 任务 <b>{esc(report.code)}</b>",
-             esc(clip(report.task_text, 80)),
-             f"部门:{esc(department)};上报人:{esc(report.submitter)};时间:{when}"]
+    lines = [
+        f"📄 <b>第 {report.id} 号上报</b> · 任务 <b>{esc(report.code)}</b>",
+        esc(clip(report.task_text, 80)),
+        f"部门:{esc(department)};上报人:{esc(report.submitter)};时间:{when}",
+    ]
     if report.measures:
         lines.append("完成情况:" + ";".join(measure_text(m) for m in report.measures))
     if report.occurrence_due:

@@ -18,14 +18,22 @@ MAX_REASON = 500
 
 
 def _buttons(report_id: int) -> Message:
-    return Message(f"审核第 {report_id} 号上报:", keyboard([("通过", f"v:ok:{report_id}"), ("退回", f"v:no:{report_id}")]))
+    return Message(
+        f"审核第 {report_id} 号上报:", keyboard([("通过", f"v:ok:{report_id}"), ("退回", f"v:no:{report_id}")])
+    )
 
 
 def _evidence(report_id: int, item: dict) -> Upload:
     """The evidence itself, not just a count: the file the channel already holds (else the copy on disk)."""
     caption = f"第{report_id}号上报的佐证"
-    return Upload("photo" if item.get("kind") == "photo" else "document", item.get("name") or "", caption,
-                  ref=item.get("file_id"), ref_channel=item.get("channel") or "telegram", path=item.get("path"))
+    return Upload(
+        "photo" if item.get("kind") == "photo" else "document",
+        item.get("name") or "",
+        caption,
+        ref=item.get("file_id"),
+        ref_channel=item.get("channel") or "telegram",
+        path=item.get("path"),
+    )
 
 
 async def pending(turn: Turn) -> Replies:
@@ -52,10 +60,16 @@ async def on_button(turn: Turn) -> Replies:
         return [Toast(""), Message(rt.ASK_REASON.format(id=report_id, code=esc(code)), typed=True)]
     done = reports.review(ctx.db, ctx.clock, ctx.calendar, turn.who, report_id, approve=True)
     code = esc(done.code)
-    facts = (rt.FACTS_RECORDED.format(facts=esc("; ".join(f"{k}: {v}" for k, v in done.facts.items())))
-             if done.facts else rt.FACTS_NONE)
-    answers: list[Reply] = [Toast("已通过"), ClearButtons(),
-                            Message(rt.REVIEWED_OK.format(id=report_id, code=code, facts=facts))]
+    facts = (
+        rt.FACTS_RECORDED.format(facts=esc("; ".join(f"{k}: {v}" for k, v in done.facts.items())))
+        if done.facts
+        else rt.FACTS_NONE
+    )
+    answers: list[Reply] = [
+        Toast("已通过"),
+        ClearButtons(),
+        Message(rt.REVIEWED_OK.format(id=report_id, code=code, facts=facts)),
+    ]
     await notify_department(ctx, done.department_id, Message(rt.VERIFIED.format(id=report_id, code=code)))
     for phrase, due in done.follow_ups:
         text = rt.FOLLOW_UP.format(code=code, phrase=esc(phrase), day=day(date.fromisoformat(due)))
@@ -72,9 +86,12 @@ async def on_reason(turn: Turn) -> Replies:
     if done is None:
         return []
     code = esc(done.code)
-    await notify_department(ctx, done.department_id,
-                            Message(rt.REJECTED.format(id=done.report_id, code=code, reason=esc(reason))))
-    return [Message(rt.REVIEWED_NO.format(id=done.report_id, code=code, department=esc(done.department or turn.office)))]
+    await notify_department(
+        ctx, done.department_id, Message(rt.REJECTED.format(id=done.report_id, code=code, reason=esc(reason)))
+    )
+    return [
+        Message(rt.REVIEWED_NO.format(id=done.report_id, code=code, department=esc(done.department or turn.office)))
+    ]
 
 
 def routes(r: Routes) -> None:

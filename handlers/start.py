@@ -24,13 +24,28 @@ async def start(turn: Turn) -> Replies:
     if overview is None:
         return [Message(texts.NO_LETTER)]
     if who.is_admin:
-        return [Message(texts.ADMIN_WELCOME.format(
-            office=office, letter=esc(overview.title), document_no=esc(overview.document_no or "-"),
-            items=overview.items, tasks=overview.tasks, departments=overview.departments))]
+        return [
+            Message(
+                texts.ADMIN_WELCOME.format(
+                    office=office,
+                    letter=esc(overview.title),
+                    document_no=esc(overview.document_no or "-"),
+                    items=overview.items,
+                    tasks=overview.tasks,
+                    departments=overview.departments,
+                )
+            )
+        ]
     if who.bound:
-        return [Message(texts.CONTACT_WELCOME.format(
-            name=esc(turn.event.first_name), department=esc(who.department_name),
-            role=texts.ROLE_NAMES.get(who.role, who.role)))]
+        return [
+            Message(
+                texts.CONTACT_WELCOME.format(
+                    name=esc(turn.event.first_name),
+                    department=esc(who.department_name),
+                    role=texts.ROLE_NAMES.get(who.role, who.role),
+                )
+            )
+        ]
     return [Message(texts.UNBOUND.format(letter=esc(overview.short_title), office=office))]
 
 
@@ -40,8 +55,12 @@ def join(turn: Turn, code: str) -> Replies:
     event = turn.event
     joined = redeem(turn.ctx.db, turn.ctx.clock, code, event.user_id, event.user_name)
     log.info("user %s joined %s as %s", event.user_id, joined.department, joined.role)
-    return [RoleChanged(joined.role), Message(texts.JOINED.format(
-        department=esc(joined.department), role=texts.ROLE_NAMES.get(joined.role, joined.role)))]
+    return [
+        RoleChanged(joined.role),
+        Message(
+            texts.JOINED.format(department=esc(joined.department), role=texts.ROLE_NAMES.get(joined.role, joined.role))
+        ),
+    ]
 
 
 async def help_command(turn: Turn) -> Replies:
@@ -56,8 +75,17 @@ async def invite(turn: Turn) -> Replies:
     made = create_invite(turn.ctx.db, turn.ctx.clock, turn.who, turn.args[0], role)
     link = turn.channel.join_link(made.code)
     template = texts.INVITE_MADE if link else texts.INVITE_MADE_NO_LINK
-    return [Message(template.format(code=made.code, department=esc(made.department),
-                                    role=texts.ROLE_NAMES[made.role], days=INVITE_DAYS, link=esc(link or "")))]
+    return [
+        Message(
+            template.format(
+                code=made.code,
+                department=esc(made.department),
+                role=texts.ROLE_NAMES[made.role],
+                days=INVITE_DAYS,
+                link=esc(link or ""),
+            )
+        )
+    ]
 
 
 async def bindgroup(turn: Turn) -> Replies:

@@ -1,4 +1,5 @@
 """Rendering tasks for a phone: colour groups, one task whole, what is due. Chinese, HTML-escaped."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -28,7 +29,11 @@ def status_list(title: str, statuses) -> str:
         mark, name = COLOUR[colour]
         lines.append(f"\n{mark} <b>{name}</b>({len(group)})")
         for s in group:
-            when = f"逾期{s.overdue_workdays}个工作日" if colour == "red" else (f"截止{s.due.month}月{s.due.day}日" if s.due else "")
+            when = (
+                f"逾期{s.overdue_workdays}个工作日"
+                if colour == "red"
+                else (f"截止{s.due.month}月{s.due.day}日" if s.due else "")
+            )
             lines.append(f"· <b>{esc(s.code)}</b> {esc(clip(s.text))} {when}")
     lines.append("\n发送 /task 编号 查看详情,/done 编号 上报完成。")
     return "\n".join(lines)
@@ -41,15 +46,20 @@ def measure_text(m: dict) -> str:
 
 def task_detail(detail, tz) -> str:
     v = detail.view
-    lines = [f"📌 <b>任务 {esc(v.id)}</b> · {esc(v.item_title)}", esc(v.text), "",
-             f"责任部门:{esc('、'.join(v.departments))}", f"认定部门:{esc('、'.join(v.recognized_by))}"]
+    lines = [
+        f"📌 <b>任务 {esc(v.id)}</b> · {esc(v.item_title)}",
+        esc(v.text),
+        "",
+        f"责任部门:{esc('、'.join(v.departments))}",
+        f"认定部门:{esc('、'.join(v.recognized_by))}",
+    ]
     if v.targets:
-        lines.append("量化目标:" + ";".join(
-            f"{esc(t['name'])} {t['value']:g}{esc(t['unit'])}" for t in v.targets))
+        lines.append("量化目标:" + ";".join(f"{esc(t['name'])} {t['value']:g}{esc(t['unit'])}" for t in v.targets))
     lines.append("截止时间:")
     for d in v.deadlines:
         dates = "、".join(f"{x.month}月{x.day}日" for x in d.dates) or (
-            "(最短期限,不是截止日)" if d.kind == "duration" else "(事件发生后起算)")
+            "(最短期限,不是截止日)" if d.kind == "duration" else "(事件发生后起算)"
+        )
         phrase = f"「{esc(d.phrase)}」" if d.phrase else "(未写明,按年底)"
         source = f" 〔{esc(d.source)}〕" if d.source else ""
         lines.append(f"· {dates} {phrase}{source}")
@@ -57,14 +67,19 @@ def task_detail(detail, tz) -> str:
         mark, name = COLOUR[detail.status.colour]
         lines.append(f"当前状态:{mark}{name}。{esc(detail.status.reason)}")
     if detail.rubric:
-        lines.append("考核细则:" + ";".join(f"{esc(sid)} {esc(name)}({points:g}分)" for sid, name, points in detail.rubric))
+        lines.append(
+            "考核细则:" + ";".join(f"{esc(sid)} {esc(name)}({points:g}分)" for sid, name, points in detail.rubric)
+        )
     if detail.reports:
         lines.append("上报记录:")
         for r in detail.reports:
             when = r.submitted_at.astimezone(tz).strftime("%m-%d")
             measures = ";".join(measure_text(m) for m in r.measures or [])
-            lines.append(f"· 第{r.id}号 {when} {KIND_NAMES.get(r.kind, r.kind)} {STATUS_NAMES.get(r.status, r.status)}"
-                         + (f" {measures}" if measures else "") + (f" 佐证{r.evidence}份" if r.evidence else ""))
+            lines.append(
+                f"· 第{r.id}号 {when} {KIND_NAMES.get(r.kind, r.kind)} {STATUS_NAMES.get(r.status, r.status)}"
+                + (f" {measures}" if measures else "")
+                + (f" 佐证{r.evidence}份" if r.evidence else "")
+            )
     else:
         lines.append("上报记录:暂无。发送 /done " + esc(v.id) + " 上报完成情况。")
     return "\n".join(lines)

@@ -36,16 +36,20 @@ async def due(turn: Turn) -> Replies:
 
 async def overdue(turn: Turn) -> Replies:
     ctx = turn.ctx
-    return [Message(task_texts.overdue_list(overdue_statuses(ctx.db, turn.who, ctx.clock.today(), ctx.calendar,
-                                                             ctx.policy)))]
+    return [
+        Message(
+            task_texts.overdue_list(overdue_statuses(ctx.db, turn.who, ctx.clock.today(), ctx.calendar, ctx.policy))
+        )
+    ]
 
 
 async def dept(turn: Turn) -> Replies:
     if not turn.args:
         return [Message(DEPT_USAGE)]
     ctx = turn.ctx
-    name, statuses = department_statuses(ctx.db, turn.who, " ".join(turn.args), ctx.clock.today(), ctx.calendar,
-                                         ctx.policy)
+    name, statuses = department_statuses(
+        ctx.db, turn.who, " ".join(turn.args), ctx.clock.today(), ctx.calendar, ctx.policy
+    )
     return [Message(task_texts.status_list(f"{name}的任务", statuses))]
 
 

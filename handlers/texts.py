@@ -3,6 +3,7 @@
 Templates are in the markup of handlers/markup.py; every value put into them goes through `esc` first.
 `{office}` is the coordinating office's short name from the letter (美丽办).
 """
+
 from __future__ import annotations
 
 UNBOUND = (

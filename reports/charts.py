@@ -113,9 +113,18 @@ def burndown_figure(year: int, today: date, occurrences: list[tuple[date, date |
     with _LOCK, matplotlib.rc_context(fonts.rc()):
         fig = Figure(figsize=(9, 4.2), dpi=110)
         ax = fig.add_subplot()
-        ax.step(mdates.date2num(days), planned, where="post", color="#7f7f7f", linestyle="--", label=d("计划(到期即完成)"))
+        ax.step(
+            mdates.date2num(days), planned, where="post", color="#7f7f7f", linestyle="--", label=d("计划(到期即完成)")
+        )
         if shown:
-            ax.step(mdates.date2num(shown), actual, where="post", color="#c00000", linewidth=2, label=d("实际(审核通过才算完成)"))
+            ax.step(
+                mdates.date2num(shown),
+                actual,
+                where="post",
+                color="#c00000",
+                linewidth=2,
+                label=d("实际(审核通过才算完成)"),
+            )
             ax.annotate(
                 d(f"{actual[-1]} 个"),
                 (mdates.date2num(shown[-1]), actual[-1]),

@@ -4,6 +4,7 @@
 make it the font of every text element; `drawable(text)` replaces the few characters the subset lacks with
 〓, so a label never shows an empty box.
 """
+
 from __future__ import annotations
 
 import functools

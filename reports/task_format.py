@@ -9,6 +9,7 @@ reads them back (and the plainer forms an office types by hand).
 - targets, one a line: `盘活存量建设用地:≥958亩 〔3.1.1〕` (≥ at least, ≤ at most, = equal; a note in 「」).
 - departments: separated by 、 , ; or new lines; rubric ids by commas or spaces.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,7 +39,7 @@ def section_label(no: int, title: str) -> str:
 
 
 def parse_section(value) -> tuple[int, str | None]:
-    """"一、推动绿色低碳高质量发展" -> (1, title); a bare number -> (n, None)."""
+    """ "一、推动绿色低碳高质量发展" -> (1, title); a bare number -> (n, None)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
         return int(value), None
     text = str(value).strip()
@@ -74,6 +75,7 @@ def number_text(x: float) -> str:
 
 
 # ---- deadlines -----------------------------------------------------------------------------------
+
 
 def _rule(spec: DeadlineSpec) -> str | None:
     k = spec.kind
@@ -122,8 +124,10 @@ def _bare(spec: DeadlineSpec) -> DeadlineSpec:
 
 
 _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], dict]]] = [
-    (re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
-     lambda m: {"kind": "absolute", "date": _date(*m.groups())}),
+    (
+        re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+        lambda m: {"kind": "absolute", "date": _date(*m.groups())},
+    ),
     (re.compile(r"^(\d{1,2})月(\d{1,2})日$"), lambda m: {"kind": "absolute", "month": int(m[1]), "day": int(m[2])}),
     (re.compile(r"^(\d{1,2})月[底末]$"), lambda m: {"kind": "month_end", "month": int(m[1])}),
     (re.compile(r"^(?:年[底末]|年度?末)$"), lambda m: {"kind": "year_end"}),
@@ -131,11 +135,16 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], dict]]] = [
     (re.compile(r"^每月[底末]?$"), lambda m: {"kind": "recurring", "every": "month"}),
     (re.compile(r"^每季度?末月(\d{1,2})日$"), lambda m: {"kind": "recurring", "every": "quarter", "day": int(m[1])}),
     (re.compile(r"^每季度?末?$"), lambda m: {"kind": "recurring", "every": "quarter"}),
-    (re.compile(r"^每年(\d{1,2})月(\d{1,2})日$"),
-     lambda m: {"kind": "recurring", "every": "year", "month": int(m[1]), "day": int(m[2])}),
+    (
+        re.compile(r"^每年(\d{1,2})月(\d{1,2})日$"),
+        lambda m: {"kind": "recurring", "every": "year", "month": int(m[1]), "day": int(m[2])},
+    ),
     (re.compile(r"^每年(\d{1,2})月[底末]$"), lambda m: {"kind": "recurring", "every": "year", "month": int(m[1])}),
     (re.compile(r"^每年[底末]?$"), lambda m: {"kind": "recurring", "every": "year"}),
-    (re.compile(r"^(.+?)后(\d+)个?工作日$"), lambda m: {"kind": "relative", "event": m[1].strip(), "workdays": int(m[2])}),
+    (
+        re.compile(r"^(.+?)后(\d+)个?工作日$"),
+        lambda m: {"kind": "relative", "event": m[1].strip(), "workdays": int(m[2])},
+    ),
     (re.compile(r"^(.+?)后(\d+)[日天]$"), lambda m: {"kind": "relative", "event": m[1].strip(), "days": int(m[2])}),
     (re.compile(r"^不少于(\d+)[日天]$"), lambda m: {"kind": "duration", "days": int(m[1])}),
 ]
@@ -163,8 +172,10 @@ def _parse_rule(rule: str) -> DeadlineSpec:
         m = pattern.match(text)
         if m:
             return DeadlineSpec.from_dict(build(m))
-    raise SpecError(f"'{rule}' is not a deadline rule; examples: 3月底, 6月30日, 年底, 每季度末月25日, 每月底, "
-                    "企业名单确定后10个工作日, 不少于10日")
+    raise SpecError(
+        f"'{rule}' is not a deadline rule; examples: 3月底, 6月30日, 年底, 每季度末月25日, 每月底, "
+        "企业名单确定后10个工作日, 不少于10日"
+    )
 
 
 def parse_deadline(line) -> DeadlineSpec:
@@ -177,10 +188,10 @@ def parse_deadline(line) -> DeadlineSpec:
     source = phrase = None
     if text.endswith("〕") and "〔" in text:
         cut = text.rindex("〔")
-        text, source = text[:cut].strip(), text[cut + 1:-1].strip() or None
+        text, source = text[:cut].strip(), text[cut + 1 : -1].strip() or None
     if text.endswith("」") and "「" in text:
         cut = text.index("「")
-        text, phrase = text[:cut].strip(), text[cut + 1:-1].strip() or None
+        text, phrase = text[:cut].strip(), text[cut + 1 : -1].strip() or None
     spec = _parse_rule(text)
     values = spec.to_dict() | {k: v for k, v in (("phrase", phrase), ("source", source)) if v}
     return DeadlineSpec.from_dict(values)
@@ -195,6 +206,7 @@ def deadline_lines(value) -> list:
 
 
 # ---- targets -------------------------------------------------------------------------------------
+
 
 def render_target(t: dict) -> str:
     out = f"{t['name']}:{COMPARISON_MARK.get(t.get('comparison', 'at_least'), '≥')}{number_text(t['value'])}{t['unit']}"
@@ -213,12 +225,18 @@ def parse_target(line: str) -> Target:
     rubric = note = None
     if text.endswith("〕") and "〔" in text:
         cut = text.rindex("〔")
-        text, rubric = text[:cut].strip(), text[cut + 1:-1].strip() or None
+        text, rubric = text[:cut].strip(), text[cut + 1 : -1].strip() or None
     if text.endswith("」") and "「" in text:
         cut = text.index("「")
-        text, note = text[:cut].strip(), text[cut + 1:-1].strip() or None
+        text, note = text[:cut].strip(), text[cut + 1 : -1].strip() or None
     m = _TARGET.match(text.translate(_FULLWIDTH_DIGITS))
     if not m or not m["unit"].strip():
         raise ValueError(f"'{line}' is not a target; example: 盘活存量建设用地:≥958亩 〔3.1.1〕")
-    return Target(m["name"].strip(), float(m["value"]), m["unit"].strip(),
-                  MARK_COMPARISON.get(m["op"] or "≥", "at_least"), rubric, note)
+    return Target(
+        m["name"].strip(),
+        float(m["value"]),
+        m["unit"].strip(),
+        MARK_COMPARISON.get(m["op"] or "≥", "at_least"),
+        rubric,
+        note,
+    )

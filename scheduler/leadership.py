@@ -13,6 +13,7 @@ The rows live in the database (services/lease.py); this module decides. Leases m
 (which moves the business day, not seconds). Hosts sharing a database must keep their clocks in step
 (NTP) to well under the ttl.
 """
+
 from __future__ import annotations
 
 import os
@@ -48,8 +49,15 @@ class Beat:
 class Leadership:
     """This process's side of the lease. `clock` measures real elapsed time (see above)."""
 
-    def __init__(self, db: Database, clock: Clock, ttl: timedelta, process_id: str | None = None,
-                 name: str = REMINDERS, mode: str = "polling"):
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        ttl: timedelta,
+        process_id: str | None = None,
+        name: str = REMINDERS,
+        mode: str = "polling",
+    ):
         self.db, self.clock, self.ttl, self.name, self.mode = db, clock, ttl, name, mode
         self.me = process_id or new_process_id()
         self.holding = False
@@ -75,8 +83,9 @@ class Leadership:
         self.valid_until = expires if self.holding else None
         lease = store.read_lease(self.db, self.name)
         note = None if self.holding or lease is None else f"the scheduler lease is held by {lease.holder}"
-        store.report_presence(self.db, self.me, self.mode, SCHEDULER if self.holding else STANDBY, note,
-                              self.started_at, now)
+        store.report_presence(
+            self.db, self.me, self.mode, SCHEDULER if self.holding else STANDBY, note, self.started_at, now
+        )
         return Beat(holding=self.holding, took_over=taken, lost=was_holding and not self.holding, lease=lease)
 
     def release(self) -> None:

@@ -1,4 +1,5 @@
 """Who is writing, and what they may do. Admins come from DUBAN_ADMINS; everyone else from a binding."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -77,8 +78,11 @@ def identify(session: Session, admins: frozenset[int], user_id: int, chat_id: in
     if user_id in admins:
         return Identity(user_id, chat_id, ADMIN)
     row = session.execute(
-        select(Contact, Department.name).join(Department, Department.id == Contact.department_id, isouter=True)
-        .where(Contact.user_id == user_id, Contact.kind == "user").order_by(Contact.id)).first()
+        select(Contact, Department.name)
+        .join(Department, Department.id == Contact.department_id, isouter=True)
+        .where(Contact.user_id == user_id, Contact.kind == "user")
+        .order_by(Contact.id)
+    ).first()
     if row is None:
         return Identity(user_id, chat_id, NONE)
     contact, name = row
@@ -103,10 +107,17 @@ def require_reporter(identity: Identity) -> None:
 
 
 def task_in_department(session: Session, task: Task, department_id: int | None) -> bool:
-    return department_id is not None and session.scalar(
-        select(task_departments.c.task_id).where(
-            task_departments.c.task_id == task.id, task_departments.c.department_id == department_id,
-            task_departments.c.role == "responsible")) is not None
+    return (
+        department_id is not None
+        and session.scalar(
+            select(task_departments.c.task_id).where(
+                task_departments.c.task_id == task.id,
+                task_departments.c.department_id == department_id,
+                task_departments.c.role == "responsible",
+            )
+        )
+        is not None
+    )
 
 
 def require_task_access(session: Session, identity: Identity, task: Task, write: bool = False) -> None:

@@ -1,4 +1,5 @@
 """The audit log: one row per change, written in the same transaction as the change."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -7,10 +8,19 @@ from deadlines.clock import Clock
 from storage.models import AuditEntry
 
 
-def record(session: Session, clock: Clock, actor: str, action: str, entity: str, entity_id: object,
-           before: dict | None = None, after: dict | None = None) -> AuditEntry:
-    entry = AuditEntry(at=clock.now(), actor=actor, action=action, entity=entity,
-                       entity_id=str(entity_id), before=before, after=after)
+def record(
+    session: Session,
+    clock: Clock,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: object,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        at=clock.now(), actor=actor, action=action, entity=entity, entity_id=str(entity_id), before=before, after=after
+    )
     session.add(entry)
     return entry
 

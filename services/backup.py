@@ -11,6 +11,7 @@ restore builds exactly that schema, loads the rows, then runs the migrations up 
 A backup never changes the database. Who is running right now (the scheduler lease, bot processes) is
 not data and is left out.
 """
+
 from __future__ import annotations
 
 import json
@@ -97,7 +98,9 @@ def _rows(conn: Connection, table):
         out = {c.name: _encode(row[c.name], c.type) for c in table.columns}
         for c in json_cols:
             value = row[c.name]
-            if (value is None and not row[f"__sql_null_{c.name}"]) or (isinstance(value, dict) and set(value) == {"$json"}):
+            if (value is None and not row[f"__sql_null_{c.name}"]) or (
+                isinstance(value, dict) and set(value) == {"$json"}
+            ):
                 out[c.name] = {"$json": value}
         yield out
 
@@ -127,10 +130,16 @@ def backup(db: Database, evidence_dir: Path, target: Path, now: datetime) -> Sum
                 tar.add(path, arcname=f"evidence/{path.relative_to(evidence_dir).as_posix()}", recursive=False)
                 summary.files += 1
                 summary.file_bytes += path.stat().st_size
-            manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": revision,
-                        "created_at": now.isoformat(), "backend": db.engine.dialect.name,
-                        "tables": summary.tables, "evidence_files": summary.files,
-                        "evidence_bytes": summary.file_bytes}
+            manifest = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "schema_revision": revision,
+                "created_at": now.isoformat(),
+                "backend": db.engine.dialect.name,
+                "tables": summary.tables,
+                "evidence_files": summary.files,
+                "evidence_bytes": summary.file_bytes,
+            }
             manifest_path = Path(scratch) / "manifest.json"
             manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
             tar.add(manifest_path, arcname="manifest.json")
@@ -183,8 +192,10 @@ def read_manifest(archive: Path) -> dict:
     if manifest.get("format") != FORMAT:
         raise BackupError(f"{archive} is not a duban backup (format {manifest.get('format')!r})")
     if manifest.get("format_version", 0) > FORMAT_VERSION:
-        raise BackupError(f"{archive} was written by a newer duban (backup format {manifest['format_version']}); "
-                          "upgrade duban to restore it")
+        raise BackupError(
+            f"{archive} was written by a newer duban (backup format {manifest['format_version']}); "
+            "upgrade duban to restore it"
+        )
     return manifest
 
 
@@ -209,17 +220,23 @@ def _any_table(db: Database) -> bool:
     return bool(inspect(db.engine).get_table_names())
 
 
-def restore(db: Database, evidence_dir: Path, archive: Path, force: bool = False, now: datetime | None = None) -> Summary:
+def restore(
+    db: Database, evidence_dir: Path, archive: Path, force: bool = False, now: datetime | None = None
+) -> Summary:
     manifest = read_manifest(archive)
     revision, head = manifest["schema_revision"], migrate.head_revision()
     if revision not in migrate.revision_history():
-        raise BackupError(f"the backup's schema ({revision}) is newer than this duban's ({head}): "
-                          "upgrade duban, then restore")
+        raise BackupError(
+            f"the backup's schema ({revision}) is newer than this duban's ({head}): upgrade duban, then restore"
+        )
     present = what_is_there(db, evidence_dir)
     if present and not force:
-        raise BackupError("the target is not empty: " + "; ".join(present) +
-                          ". Restore into an empty database, or pass --force to replace it (the database "
-                          "is replaced, the evidence folder moved aside, nothing deleted from disk)")
+        raise BackupError(
+            "the target is not empty: "
+            + "; ".join(present)
+            + ". Restore into an empty database, or pass --force to replace it (the database "
+            "is replaced, the evidence folder moved aside, nothing deleted from disk)"
+        )
     summary = Summary(revision, replaced=present)
     evidence_dir.parent.mkdir(parents=True, exist_ok=True)
     incoming = Path(tempfile.mkdtemp(prefix=".restoring-", dir=evidence_dir.parent))
@@ -333,8 +350,14 @@ def _reset_sequences(conn: Connection) -> None:
         for column in table.primary_key.columns:
             if not isinstance(column.type, sqltypes.Integer):
                 continue
-            sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
-                                    {"t": table.name, "c": column.name}).scalar()
+            sequence = conn.execute(
+                text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}
+            ).scalar()
             if sequence:
-                conn.execute(text(f'SELECT setval(:s, COALESCE(MAX("{column.name}"), 1), MAX("{column.name}") '
-                                  f'IS NOT NULL) FROM "{table.name}"'), {"s": sequence})
+                conn.execute(
+                    text(
+                        f'SELECT setval(:s, COALESCE(MAX("{column.name}"), 1), MAX("{column.name}") '
+                        f'IS NOT NULL) FROM "{table.name}"'
+                    ),
+                    {"s": sequence},
+                )

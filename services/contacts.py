@@ -1,4 +1,5 @@
 """Contacts as the office sees them: who is bound, reachable, and acknowledging reminders."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +30,9 @@ def office_chats(db: Database, admins: frozenset[int]) -> list[int]:
 def department_chats(db: Database, department_id: int) -> list[int]:
     """A department's reachable chats: its contacts and its bound group."""
     with db.session() as session:
-        return [r.chat_id for r, contact in recipients_by_department(session).get(department_id, [])
-                if contact.reachable]
+        return [
+            r.chat_id for r, contact in recipients_by_department(session).get(department_id, []) if contact.reachable
+        ]
 
 
 @dataclass(frozen=True)
@@ -52,16 +54,23 @@ def contact_lines(db: Database, since: date, office: str) -> list[ContactLine]:
 
 def _contact_lines(session: Session, since: date, office: str) -> list[ContactLine]:
     deps = {d.id: d.name for d in session.scalars(select(Department))}
-    counts = {cid: (sent, acked) for cid, sent, acked in session.execute(
-        select(Reminder.contact_id, func.count(Reminder.id), func.count(Reminder.acknowledged_at))
-        .where(Reminder.status.in_(("sent", "collapsed")), Reminder.send_on >= since)
-        .group_by(Reminder.contact_id))}
+    counts = {
+        cid: (sent, acked)
+        for cid, sent, acked in session.execute(
+            select(Reminder.contact_id, func.count(Reminder.id), func.count(Reminder.acknowledged_at))
+            .where(Reminder.status.in_(("sent", "collapsed")), Reminder.send_on >= since)
+            .group_by(Reminder.contact_id)
+        )
+    }
     lines = []
     for c in session.scalars(select(Contact).order_by(Contact.department_id, Contact.id)):
         sent, acked = counts.get(c.id, (0, 0))
         dep = deps.get(c.department_id, office) if c.department_id is not None else office
-        lines.append(ContactLine(dep, c.display_name or str(c.chat_id), c.kind,
-                                 c.role, c.reachable, c.unreachable_reason, sent, acked))
+        lines.append(
+            ContactLine(
+                dep, c.display_name or str(c.chat_id), c.kind, c.role, c.reachable, c.unreachable_reason, sent, acked
+            )
+        )
     return lines
 
 

@@ -8,8 +8,16 @@ from services import reports
 from storage.db import Database
 
 
-def keep(db: Database, evidence_dir: Path, letter_id: int, code: str, report_id: int, unique_id: str, data: bytes,
-         suffix: str) -> Path:
+def keep(
+    db: Database,
+    evidence_dir: Path,
+    letter_id: int,
+    code: str,
+    report_id: int,
+    unique_id: str,
+    data: bytes,
+    suffix: str,
+) -> Path:
     """Write one downloaded file and record where it is; an OSError leaves the report as it was."""
     folder = Path(evidence_dir) / f"letter-{letter_id}" / code
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
 """Understanding a report typed as a sentence: "3.1 完成 900亩", "14.2 已完成", "3.1 进度 600亩"."""
+
 from __future__ import annotations
 
 import re

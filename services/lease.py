@@ -59,10 +59,12 @@ def recent_processes(db: Database, since: datetime) -> list[ProcessInfo]:
 def renew(db: Database, name: str, holder: str, now: datetime, expires: datetime) -> bool:
     """Our own lease, even one that ran out, as long as nobody took it meanwhile."""
     with db.session() as s:
-        result = s.execute(update(SchedulerLease)
-                           .where(SchedulerLease.name == name, SchedulerLease.holder == holder)
-                           .values(renewed_at=now, expires_at=expires)
-                           .execution_options(synchronize_session=False))
+        result = s.execute(
+            update(SchedulerLease)
+            .where(SchedulerLease.name == name, SchedulerLease.holder == holder)
+            .values(renewed_at=now, expires_at=expires)
+            .execution_options(synchronize_session=False)
+        )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -70,9 +72,12 @@ def take(db: Database, name: str, holder: str, now: datetime, expires: datetime)
     """Take the lease once it has expired (or was never held)."""
     values = dict(holder=holder, acquired_at=now, renewed_at=now, expires_at=expires)
     with db.session() as s:
-        result = s.execute(update(SchedulerLease)
-                           .where(SchedulerLease.name == name, SchedulerLease.expires_at <= now)
-                           .values(**values).execution_options(synchronize_session=False))
+        result = s.execute(
+            update(SchedulerLease)
+            .where(SchedulerLease.name == name, SchedulerLease.expires_at <= now)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
         if result.rowcount:  # type: ignore[attr-defined]
             return True
         if s.get(SchedulerLease, name) is not None:
@@ -88,19 +93,33 @@ def take(db: Database, name: str, holder: str, now: datetime, expires: datetime)
 def release(db: Database, name: str, holder: str, now: datetime) -> None:
     """Give the lease back on a clean stop, and say goodbye."""
     with db.session() as s:
-        s.execute(update(SchedulerLease).where(SchedulerLease.name == name, SchedulerLease.holder == holder)
-                  .values(expires_at=now))
+        s.execute(
+            update(SchedulerLease)
+            .where(SchedulerLease.name == name, SchedulerLease.holder == holder)
+            .values(expires_at=now)
+        )
         s.execute(delete(BotProcess).where(BotProcess.id == holder))
 
 
-def report_presence(db: Database, process_id: str, mode: str, role: str, note: str | None, started_at: datetime,
-                    now: datetime) -> None:
+def report_presence(
+    db: Database, process_id: str, mode: str, role: str, note: str | None, started_at: datetime, now: datetime
+) -> None:
     with db.session() as s:
         row = s.get(BotProcess, process_id)
         if row is None:
             host = process_id.rsplit(":", 2)[0]
-            s.add(BotProcess(id=process_id, host=host, pid=os.getpid(), mode=mode, role=role, note=note,
-                             started_at=started_at, seen_at=now))
+            s.add(
+                BotProcess(
+                    id=process_id,
+                    host=host,
+                    pid=os.getpid(),
+                    mode=mode,
+                    role=role,
+                    note=note,
+                    started_at=started_at,
+                    seen_at=now,
+                )
+            )
         else:
             row.mode, row.role, row.note, row.seen_at = mode, role, note, now
         s.execute(delete(BotProcess).where(BotProcess.seen_at < now - FORGET_PROCESSES_AFTER))

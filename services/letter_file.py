@@ -3,6 +3,7 @@
 Pure: no database. `read_letter(path)` returns a `LetterData` or raises `LetterFileError` listing every
 problem found (file, line, what is wrong), so nothing is written from a half-valid file.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -206,12 +207,19 @@ def read_letter(path: Path) -> LetterData:
     if r.problems:
         raise LetterFileError(path, r.problems)
     return LetterData(
-        code=code, year=year, title=title,
-        document_no=meta.get("document_no"), issued_on=issued_on, issuer=meta.get("issuer"),
+        code=code,
+        year=year,
+        title=title,
+        document_no=meta.get("document_no"),
+        issued_on=issued_on,
+        issuer=meta.get("issuer"),
         goals=(meta.get("goals") or "").strip() or None,
-        office=str(meta.get("office") or DEFAULT_OFFICE).strip(), county=(str(meta.get("county") or "").strip() or None),
-        departments=departments, recognizing_departments=recognizing,
-        sections=sections, items=tuple(sorted(items, key=lambda x: x.no)),
+        office=str(meta.get("office") or DEFAULT_OFFICE).strip(),
+        county=(str(meta.get("county") or "").strip() or None),
+        departments=departments,
+        recognizing_departments=recognizing,
+        sections=sections,
+        items=tuple(sorted(items, key=lambda x: x.no)),
         digest=hashlib.sha256(path.read_bytes()).hexdigest(),
     )
 
@@ -229,8 +237,9 @@ def _sections(r: _Reader, doc: LineDict) -> dict[int, tuple[str, int | None]]:
     return sections
 
 
-def _items(r: _Reader, doc: LineDict, sections: dict[int, tuple[str, int | None]],
-           names: tuple[list[str], list[str]]) -> list[ItemData]:
+def _items(
+    r: _Reader, doc: LineDict, sections: dict[int, tuple[str, int | None]], names: tuple[list[str], list[str]]
+) -> list[ItemData]:
     items: list[ItemData] = []
     seen_lines: set[str] = set()
     for i, it in enumerate(r.field(doc, "items", list, "file") or []):
@@ -242,15 +251,19 @@ def _items(r: _Reader, doc: LineDict, sections: dict[int, tuple[str, int | None]
             r.problem(it, "section", f"{where}: section {section} is not in sections")
         if no is not None and any(x.no == no for x in items):
             r.problem(it, "no", f"{where}: item {no} is listed twice")
-        lines = [line for j, ln in enumerate(r.field(it, "lines", list, where) or [])
-                 if (line := _line(r, ln, j, no, where, names, seen_lines)) is not None]
+        lines = [
+            line
+            for j, ln in enumerate(r.field(it, "lines", list, where) or [])
+            if (line := _line(r, ln, j, no, where, names, seen_lines)) is not None
+        ]
         if no is not None and section is not None and ititle:
             items.append(ItemData(no, section, ititle.strip(), tuple(lines)))
     return items
 
 
-def _line(r: _Reader, ln: object, j: int, no: int | None, where: str, names: tuple[list[str], list[str]],
-          seen_lines: set[str]) -> LineData | None:
+def _line(
+    r: _Reader, ln: object, j: int, no: int | None, where: str, names: tuple[list[str], list[str]], seen_lines: set[str]
+) -> LineData | None:
     """One work line of an item; None (with the problems noted) when it cannot be read."""
     lid = r.field(ln, "id", str, f"{where} line #{j + 1}")
     lwhere = f"line {lid or f'{no}.#{j + 1}'}"
@@ -269,5 +282,13 @@ def _line(r: _Reader, ln: object, j: int, no: int | None, where: str, names: tup
     note = r.field(ln, "note", str, lwhere, required=False)
     if not (lid and text):
         return None
-    return LineData(lid, text.strip(), deps, recs, tuple(str(x) for x in rubric), r.targets(ln, lwhere),
-                    r.deadlines(ln, lwhere), note)
+    return LineData(
+        lid,
+        text.strip(),
+        deps,
+        recs,
+        tuple(str(x) for x in rubric),
+        r.targets(ln, lwhere),
+        r.deadlines(ln, lwhere),
+        note,
+    )

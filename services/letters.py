@@ -12,6 +12,7 @@ What the office changed in the chat or with `duban task` (services/task_edits.py
 - a letter task whose departments the office reassigned (/assign, audit action task.assign) keeps the
   office's responsible departments; the recognizing departments still follow the file.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -49,8 +50,15 @@ def effective_deadlines(line: LineData) -> list[DeadlineSpec]:
 
 
 def _task_snapshot(task: Task, deps: list[str] | None = None, recs: list[str] | None = None) -> dict:
-    snap = {"code": task.code, "text": task.text, "targets": task.targets, "rubric_ids": task.rubric_ids,
-            "note": task.note, "active": task.active, "item_id": task.item_id}
+    snap = {
+        "code": task.code,
+        "text": task.text,
+        "targets": task.targets,
+        "rubric_ids": task.rubric_ids,
+        "note": task.note,
+        "active": task.active,
+        "item_id": task.item_id,
+    }
     if deps is not None:
         snap["departments"], snap["recognized_by"] = deps, recs
     return snap
@@ -88,9 +96,17 @@ class _Loader:
         return existing
 
     def letter(self, data: LetterData) -> Letter:
-        fields = {"year": data.year, "title": data.title, "document_no": data.document_no,
-                  "issued_on": data.issued_on, "issuer": data.issuer, "goals": data.goals,
-                  "office": data.office, "county": data.county, "source_digest": data.digest}
+        fields = {
+            "year": data.year,
+            "title": data.title,
+            "document_no": data.document_no,
+            "issued_on": data.issued_on,
+            "issuer": data.issuer,
+            "goals": data.goals,
+            "office": data.office,
+            "county": data.county,
+            "source_digest": data.digest,
+        }
         row = self.s.scalar(select(Letter).where(Letter.code == data.code))
         if row is None:
             row = Letter(code=data.code, loaded_at=self.clock.now(), **fields)
@@ -129,9 +145,13 @@ class _Loader:
         return rows
 
     def links(self, task: Task, deps: dict, line: LineData) -> bool:
-        have = sorted(self.s.execute(
-            select(task_departments.c.department_id, task_departments.c.role, task_departments.c.position)
-            .where(task_departments.c.task_id == task.id)).all())
+        have = sorted(
+            self.s.execute(
+                select(task_departments.c.department_id, task_departments.c.role, task_departments.c.position).where(
+                    task_departments.c.task_id == task.id
+                )
+            ).all()
+        )
         if task.code in self.office_assigned:  # the office's departments stand
             wanted = [tuple(r) for r in have if r[1] == "responsible"]
             if [r[0] for r in sorted(wanted, key=lambda r: r[2])] != [deps[(n, COUNTY)].id for n in line.departments]:
@@ -142,22 +162,35 @@ class _Loader:
         if sorted(wanted) == [tuple(r) for r in have]:
             return False
         self.s.execute(delete(task_departments).where(task_departments.c.task_id == task.id))
-        self.s.execute(insert(task_departments), [
-            {"task_id": task.id, "department_id": d, "role": role, "position": pos} for d, role, pos in wanted])
+        self.s.execute(
+            insert(task_departments),
+            [{"task_id": task.id, "department_id": d, "role": role, "position": pos} for d, role, pos in wanted],
+        )
         return True
 
     def task(self, letter: Letter, item: Item, line: LineData, position: int, existing: dict, deps: dict) -> Task:
-        values = {"item_id": item.id, "position": position, "text": line.text,
-                  "targets": [t.to_dict() for t in line.targets], "rubric_ids": list(line.rubric),
-                  "note": line.note, "active": True}
+        values = {
+            "item_id": item.id,
+            "position": position,
+            "text": line.text,
+            "targets": [t.to_dict() for t in line.targets],
+            "rubric_ids": list(line.rubric),
+            "note": line.note,
+            "active": True,
+        }
         task = existing.get(line.id)
         if task is None:
             task = Task(letter_id=letter.id, code=line.id, origin="letter", closed=False, **values)
             self.s.add(task)
             self.s.flush()
             self.links(task, deps, line)
-            self.log("task.create", "task", line.id, None,
-                     _task_snapshot(task, list(line.departments), list(line.recognized_by)))
+            self.log(
+                "task.create",
+                "task",
+                line.id,
+                None,
+                _task_snapshot(task, list(line.departments), list(line.recognized_by)),
+            )
             self.summary.bump("tasks created")
         else:
             before = _task_snapshot(task)
@@ -183,8 +216,14 @@ class _Loader:
         moved_at = {d.position for d in rows.values() if d.id in moved and d.origin == "letter"}
         specs = effective_deadlines(line)
         for pos, spec in enumerate(specs):
-            values = {"position": pos, "kind": spec.kind, "spec": spec.to_dict(), "phrase": spec.phrase,
-                      "source": spec.source, "active": True}
+            values = {
+                "position": pos,
+                "kind": spec.kind,
+                "spec": spec.to_dict(),
+                "phrase": spec.phrase,
+                "source": spec.source,
+                "active": True,
+            }
             row = rows.pop(spec.key, None)
             if (row is not None and row.id in moved) or (row is None and pos in moved_at):
                 self.summary.bump("deadlines kept as the office moved them")
@@ -237,8 +276,11 @@ def load_letter(session: Session, data: LetterData, clock: Clock, actor: str = "
 
 def _office_assigned(session: Session, letter_code: str) -> set[str]:
     """Codes of the letter's tasks whose responsible departments the office set (services/task_edits.py)."""
-    rows = session.execute(select(AuditEntry.entity_id, AuditEntry.after).where(
-        AuditEntry.action == "task.assign", AuditEntry.entity == "task"))
+    rows = session.execute(
+        select(AuditEntry.entity_id, AuditEntry.after).where(
+            AuditEntry.action == "task.assign", AuditEntry.entity == "task"
+        )
+    )
     return {code for code, after in rows if (after or {}).get("letter") == letter_code}
 
 

@@ -22,14 +22,23 @@ class Nudge:
     tasks: list[TaskStatus]  # red and yellow, most urgent first
 
 
-def nudge(db: Database, clock: Clock, calendar: WorkdayCalendar, policy: ReminderPolicy, identity: Identity,
-          name: str) -> Nudge:
+def nudge(
+    db: Database, clock: Clock, calendar: WorkdayCalendar, policy: ReminderPolicy, identity: Identity, name: str
+) -> Nudge:
     """The department's red and yellow tasks, with the office's nudge written in the audit log."""
     require_admin(identity)
     department, statuses = department_statuses(db, identity, name, clock.today(), calendar, policy)
     urgent = [s for s in statuses if s.colour in ("red", "yellow")]
     with db.session() as session:
         dep = find_department(session, department)
-        audit.record(session, clock, identity.actor, "remind.manual", "department", dep.id, None,
-                     {"tasks": [s.code for s in urgent]})
+        audit.record(
+            session,
+            clock,
+            identity.actor,
+            "remind.manual",
+            "department",
+            dep.id,
+            None,
+            {"tasks": [s.code for s in urgent]},
+        )
         return Nudge(dep.name, dep.id, urgent)

@@ -3,6 +3,7 @@
 A completion report answers the occurrence it names (`occurrence_due`), or with none named the whole
 task; a follow-up deadline opened by a report is answered only by reports made after it.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -41,8 +42,11 @@ def _coverage(session: Session, task_ids) -> dict[int, list[tuple[int, date | No
     """Per task: (report id, occurrence_due or None for "the whole task", status) of live completion reports."""
     found: dict[int, list[tuple[int, date | None, str]]] = defaultdict(list)
     wanted = set(task_ids)
-    rows = session.execute(select(Report.task_id, Report.id, Report.occurrence_due, Report.status)
-                           .where(Report.kind == "completion", Report.status.in_(OPEN_REPORT_STATES)))
+    rows = session.execute(
+        select(Report.task_id, Report.id, Report.occurrence_due, Report.status).where(
+            Report.kind == "completion", Report.status.in_(OPEN_REPORT_STATES)
+        )
+    )
     for task_id, report_id, due, status in rows:
         if task_id in wanted:
             found[task_id].append((report_id, due, status))
@@ -53,42 +57,56 @@ def letter_occurrences(session: Session, letter: Letter, task_ids: list[int] | N
     """Every dated occurrence of every active deadline of every open task (or of `task_ids`), with its
     report state. Plain column reads, not ORM objects: the planner calls this for up to 100,000 tasks."""
     task_query = select(Task.id, Task.code, Task.text).where(
-        Task.letter_id == letter.id, Task.active.is_(True), Task.closed.is_(False))
+        Task.letter_id == letter.id, Task.active.is_(True), Task.closed.is_(False)
+    )
     if task_ids is not None:
         task_query = task_query.where(Task.id.in_(task_ids))
     tasks = {tid: (code, text) for tid, code, text in session.execute(task_query)}
     departments: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for task_id, dep_id, name in session.execute(
-            select(task_departments.c.task_id, Department.id, Department.name)
-            .join(Department, Department.id == task_departments.c.department_id)
-            .join(Task, Task.id == task_departments.c.task_id)
-            .where(Task.letter_id == letter.id, task_departments.c.role == "responsible")
-            .order_by(task_departments.c.task_id, task_departments.c.position)):
+        select(task_departments.c.task_id, Department.id, Department.name)
+        .join(Department, Department.id == task_departments.c.department_id)
+        .join(Task, Task.id == task_departments.c.task_id)
+        .where(Task.letter_id == letter.id, task_departments.c.role == "responsible")
+        .order_by(task_departments.c.task_id, task_departments.c.position)
+    ):
         departments[task_id].append((dep_id, name))
     coverage = _coverage(session, tasks)
     facts_of: dict[int, TaskFacts] = {}
     specs: dict[str, list[date]] = {}  # many tasks share a deadline wording: expand each once
     result = []
     for task_id, deadline_id, spec, phrase, after_report in session.execute(
-            select(Deadline.task_id, Deadline.id, Deadline.spec, Deadline.phrase, Deadline.triggered_by_report_id)
-            .join(Task, Task.id == Deadline.task_id)
-            .where(Task.letter_id == letter.id, Deadline.active.is_(True))
-            .order_by(Deadline.task_id, Deadline.position)):
+        select(Deadline.task_id, Deadline.id, Deadline.spec, Deadline.phrase, Deadline.triggered_by_report_id)
+        .join(Task, Task.id == Deadline.task_id)
+        .where(Task.letter_id == letter.id, Deadline.active.is_(True))
+        .order_by(Deadline.task_id, Deadline.position)
+    ):
         if task_id not in tasks:
             continue
         if task_id not in facts_of:
             deps = departments.get(task_id, [])
-            facts_of[task_id] = TaskFacts(task_id, *tasks[task_id], tuple(d for d, _ in deps),
-                                          tuple(n for _, n in deps))
+            facts_of[task_id] = TaskFacts(
+                task_id, *tasks[task_id], tuple(d for d, _ in deps), tuple(n for _, n in deps)
+            )
         key = repr(sorted(spec.items()))
         if key not in specs:
             specs[key] = occurrences(DeadlineSpec.from_dict(spec), letter.year)
-        reports = [(rid, covered, status) for rid, covered, status in coverage.get(task_id, [])
-                   if after_report is None or rid > after_report]
+        reports = [
+            (rid, covered, status)
+            for rid, covered, status in coverage.get(task_id, [])
+            if after_report is None or rid > after_report
+        ]
         for due in specs[key]:
             states = [status for _, covered, status in reports if covered is None or covered == due]
-            result.append(OccurrenceFacts(Occurrence(task_id, deadline_id, due), facts_of[task_id], phrase,
-                                          reported=bool(states), verified="verified" in states))
+            result.append(
+                OccurrenceFacts(
+                    Occurrence(task_id, deadline_id, due),
+                    facts_of[task_id],
+                    phrase,
+                    reported=bool(states),
+                    verified="verified" in states,
+                )
+            )
     return result
 
 

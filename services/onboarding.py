@@ -1,4 +1,5 @@
 """Joining: single-use invites (邀请码) made by admins, redeemed with /start CODE; group chat binding."""
+
 from __future__ import annotations
 
 import secrets
@@ -43,12 +44,26 @@ def _create_invite(session: Session, clock: Clock, identity: Identity, departmen
         raise Denied("bad_role", role=role)
     dep = find_department(session, department)
     now = clock.now()
-    invite = Invite(code=new_code(), department_id=dep.id, role=role, created_by=identity.user_id,
-                    created_at=now, expires_at=now + timedelta(days=INVITE_DAYS))
+    invite = Invite(
+        code=new_code(),
+        department_id=dep.id,
+        role=role,
+        created_by=identity.user_id,
+        created_at=now,
+        expires_at=now + timedelta(days=INVITE_DAYS),
+    )
     session.add(invite)
     session.flush()
-    audit.record(session, clock, identity.actor, "invite.create", "invite", invite.id, None,
-                 {"department": dep.name, "role": role, "expires_at": invite.expires_at.isoformat()})
+    audit.record(
+        session,
+        clock,
+        identity.actor,
+        "invite.create",
+        "invite",
+        invite.id,
+        None,
+        {"department": dep.name, "role": role, "expires_at": invite.expires_at.isoformat()},
+    )
     return invite
 
 
@@ -73,18 +88,37 @@ def _redeem(session: Session, clock: Clock, code: str, user_id: int, display_nam
         raise Denied("invite_used")
     if invite.expires_at <= now:
         raise Denied("invite_expired")
-    existing = session.scalar(select(Contact).where(Contact.user_id == user_id, Contact.kind == "user",
-                                                    Contact.department_id == invite.department_id))
+    existing = session.scalar(
+        select(Contact).where(
+            Contact.user_id == user_id, Contact.kind == "user", Contact.department_id == invite.department_id
+        )
+    )
     if existing is None:
-        existing = Contact(department_id=invite.department_id, chat_id=user_id, user_id=user_id, kind="user",
-                           role=invite.role, display_name=display_name, reachable=True, created_at=now)
+        existing = Contact(
+            department_id=invite.department_id,
+            chat_id=user_id,
+            user_id=user_id,
+            kind="user",
+            role=invite.role,
+            display_name=display_name,
+            reachable=True,
+            created_at=now,
+        )
         session.add(existing)
     else:  # joining again (e.g. after blocking the bot): reachable again, role from the new invite
         existing.role, existing.reachable, existing.unreachable_reason = invite.role, True, None
     invite.used_by, invite.used_at = user_id, now
     session.flush()
-    audit.record(session, clock, f"tg:{user_id}", "contact.bind", "contact", existing.id, None,
-                 {"department": invite.department.name, "role": invite.role, "invite": invite.code})
+    audit.record(
+        session,
+        clock,
+        f"tg:{user_id}",
+        "contact.bind",
+        "contact",
+        existing.id,
+        None,
+        {"department": invite.department.name, "role": invite.role, "invite": invite.code},
+    )
     return Joined(invite.department.name, invite.role)
 
 
@@ -99,15 +133,32 @@ def _bind_group(session: Session, clock: Clock, identity: Identity, chat_id: int
         raise Denied("bindgroup_contact_only")
     if chat_id >= 0:
         raise Denied("bindgroup_in_group")
-    existing = session.scalar(select(Contact).where(Contact.chat_id == chat_id,
-                                                    Contact.department_id == identity.department_id))
+    existing = session.scalar(
+        select(Contact).where(Contact.chat_id == chat_id, Contact.department_id == identity.department_id)
+    )
     if existing is not None:
         existing.reachable, existing.unreachable_reason = True, None
         return identity.department_name
-    contact = Contact(department_id=identity.department_id, chat_id=chat_id, user_id=None, kind="group",
-                      role=CONTACT, display_name=title, reachable=True, created_at=clock.now())
+    contact = Contact(
+        department_id=identity.department_id,
+        chat_id=chat_id,
+        user_id=None,
+        kind="group",
+        role=CONTACT,
+        display_name=title,
+        reachable=True,
+        created_at=clock.now(),
+    )
     session.add(contact)
     session.flush()
-    audit.record(session, clock, identity.actor, "group.bind", "contact", contact.id, None,
-                 {"department": identity.department_name, "chat_id": chat_id, "title": title})
+    audit.record(
+        session,
+        clock,
+        identity.actor,
+        "group.bind",
+        "contact",
+        contact.id,
+        None,
+        {"department": identity.department_name, "chat_id": chat_id, "title": title},
+    )
     return identity.department_name

@@ -1,4 +1,5 @@
 """A one-glance summary of the loaded letter."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,9 +43,9 @@ def _overview(session: Session) -> LetterOverview | None:
     deps = session.scalar(
         select(func.count(func.distinct(task_departments.c.department_id)))
         .join(Task, Task.id == task_departments.c.task_id)
-        .where(Task.letter_id == letter.id, Task.active.is_(True), task_departments.c.role == "responsible"))
-    return LetterOverview(letter.code, letter.year, letter.title, letter.document_no, items or 0, tasks or 0,
-                          deps or 0)
+        .where(Task.letter_id == letter.id, Task.active.is_(True), task_departments.c.role == "responsible")
+    )
+    return LetterOverview(letter.code, letter.year, letter.title, letter.document_no, items or 0, tasks or 0, deps or 0)
 
 
 def office_name(db: Database) -> str:

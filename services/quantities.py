@@ -1,4 +1,5 @@
 """Reading a quantity as people type it on a phone: "900亩", "９００ 亩", "93.5%", "六十", "6.05万亩"."""
+
 from __future__ import annotations
 
 import re

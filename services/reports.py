@@ -84,8 +84,17 @@ class _Draft:
 
     def view(self) -> DraftView:
         r = self.report
-        return DraftView(r.id, self.task.code, self.task.text, self.step, int(self.conversation.payload.get("seq", 0)),
-                         self.target, tuple(r.measures or ()), r.note, len(r.evidence or []))
+        return DraftView(
+            r.id,
+            self.task.code,
+            self.task.text,
+            self.step,
+            int(self.conversation.payload.get("seq", 0)),
+            self.target,
+            tuple(r.measures or ()),
+            r.note,
+            len(r.evidence or []),
+        )
 
 
 def find_task(session: Session, code: str) -> Task:
@@ -140,14 +149,27 @@ def _start(session: Session, clock: Clock, identity: Identity, code: str) -> _Dr
     require_task_access(session, identity, task, write=True)
     discard_draft(session, identity)
     now = clock.now()
-    report = Report(task_id=task.id, department_id=identity.department_id, contact_id=identity.contact_id,
-                    kind="completion", measures=[], evidence=[], status="draft", submitted_by=identity.user_id,
-                    submitted_at=now)
+    report = Report(
+        task_id=task.id,
+        department_id=identity.department_id,
+        contact_id=identity.contact_id,
+        kind="completion",
+        measures=[],
+        evidence=[],
+        status="draft",
+        submitted_by=identity.user_id,
+        submitted_at=now,
+    )
     session.add(report)
     session.flush()
-    conv = Conversation(chat_id=identity.chat_id, user_id=identity.user_id, kind=KIND,
-                        step=MEASURE if task.targets else YES, payload={"report_id": report.id, "index": 0, "seq": 0},
-                        updated_at=now)
+    conv = Conversation(
+        chat_id=identity.chat_id,
+        user_id=identity.user_id,
+        kind=KIND,
+        step=MEASURE if task.targets else YES,
+        payload={"report_id": report.id, "index": 0, "seq": 0},
+        updated_at=now,
+    )
     session.add(conv)
     session.flush()
     return _Draft(report, task, conv)
@@ -188,8 +210,15 @@ def _answer_measure(clock: Clock, draft: _Draft, quantity: Quantity) -> _Draft:
     assert target is not None  # the measure step always has a target
     value = measure_value(target, quantity)
     kept = [m for m in draft.report.measures if m["name"] != target["name"]]
-    draft.report.measures = kept + [{"name": target["name"], "value": value, "unit": target["unit"],
-                                     "target": target["value"], "rubric": target.get("rubric")}]
+    draft.report.measures = kept + [
+        {
+            "name": target["name"],
+            "value": value,
+            "unit": target["unit"],
+            "target": target["value"],
+            "rubric": target.get("rubric"),
+        }
+    ]
     if draft.index + 1 < len(draft.task.targets):
         return _move(clock, draft, MEASURE, draft.index + 1)
     return _move(clock, draft, NOTE)
@@ -232,8 +261,11 @@ def press(db: Database, clock: Clock, identity: Identity, action: str, key: str)
     A button of an older question, or one that does not fit the step, changes nothing."""
     with db.session() as session:
         draft = _current(session, identity)
-        if (draft is None or (action in EXPECTED_STEP and draft.step != EXPECTED_STEP[action])
-                or key != draft.view().key):
+        if (
+            draft is None
+            or (action in EXPECTED_STEP and draft.step != EXPECTED_STEP[action])
+            or key != draft.view().key
+        ):
             return Pressed(stale=True)
         if action == "x":
             discard_draft(session, identity)
@@ -266,8 +298,9 @@ class EvidenceAdded:
     letter_id: int
 
 
-def add_evidence(db: Database, clock: Clock, identity: Identity, item: dict,
-                 caption: str | None = None) -> EvidenceAdded | None:
+def add_evidence(
+    db: Database, clock: Clock, identity: Identity, item: dict, caption: str | None = None
+) -> EvidenceAdded | None:
     """Keep one evidence file (the channel's file reference; `path` once downloaded). None when no report
     is at a step that takes evidence; the caption becomes the note when there is none yet."""
     with db.session() as session:
@@ -316,11 +349,24 @@ def record_progress(db: Database, clock: Clock, identity: Identity, code: str, q
             raise Denied("no_target", code=task.code)
         target = next((t for t in targets if in_unit(quantity, t["unit"]) is not None), targets[0])
         value = measure_value(target, quantity)
-        measure = {"name": target["name"], "value": value, "unit": target["unit"], "target": target["value"],
-                   "rubric": target.get("rubric")}
-        report = Report(task_id=task.id, department_id=identity.department_id, contact_id=identity.contact_id,
-                        kind="progress", status="submitted", submitted_by=identity.user_id, submitted_at=clock.now(),
-                        evidence=[], measures=[measure])
+        measure = {
+            "name": target["name"],
+            "value": value,
+            "unit": target["unit"],
+            "target": target["value"],
+            "rubric": target.get("rubric"),
+        }
+        report = Report(
+            task_id=task.id,
+            department_id=identity.department_id,
+            contact_id=identity.contact_id,
+            kind="progress",
+            status="submitted",
+            submitted_by=identity.user_id,
+            submitted_at=clock.now(),
+            evidence=[],
+            measures=[measure],
+        )
         session.add(report)
         session.flush()
         audit.record(session, clock, identity.actor, "report.progress", "report", report.id, None, _snapshot(report))
@@ -360,28 +406,51 @@ class Reviewed:
     follow_ups: list[tuple[str, str]]  # (phrase, ISO due date) of the deadlines the report opened
 
 
-def _review(session: Session, clock: Clock, calendar: WorkdayCalendar, identity: Identity, report_id: int,
-            approve: bool, reason: str | None) -> Reviewed:
+def _review(
+    session: Session,
+    clock: Clock,
+    calendar: WorkdayCalendar,
+    identity: Identity,
+    report_id: int,
+    approve: bool,
+    reason: str | None,
+) -> Reviewed:
     require_admin(identity)
     report = reviewable(session, report_id)
     before = _snapshot(report)
     report.status = "verified" if approve else "rejected"
     report.reviewed_by, report.reviewed_at, report.review_note = identity.user_id, clock.now(), reason
-    audit.record(session, clock, identity.actor, "report.verify" if approve else "report.reject",
-                 "report", report.id, before, _snapshot(report))
+    audit.record(
+        session,
+        clock,
+        identity.actor,
+        "report.verify" if approve else "report.reject",
+        "report",
+        report.id,
+        before,
+        _snapshot(report),
+    )
     facts: dict = {}
     follow_ups: list[tuple[str, str]] = []
     if approve:
         facts = record_report_facts(session, clock, identity, report)
-        follow_ups = [(d.phrase or "", d.spec["date"])
-                      for d in open_follow_ups(session, clock, calendar, identity, report)]
+        follow_ups = [
+            (d.phrase or "", d.spec["date"]) for d in open_follow_ups(session, clock, calendar, identity, report)
+        ]
     session.flush()
     department = _department_name(session, report.department_id)
     return Reviewed(report.id, report.task.code, report.department_id, department, facts, follow_ups)
 
 
-def review(db: Database, clock: Clock, calendar: WorkdayCalendar, identity: Identity, report_id: int,
-           approve: bool, reason: str | None = None) -> Reviewed:
+def review(
+    db: Database,
+    clock: Clock,
+    calendar: WorkdayCalendar,
+    identity: Identity,
+    report_id: int,
+    approve: bool,
+    reason: str | None = None,
+) -> Reviewed:
     """通过 / 退回. Approving turns the report into scoring facts and opens follow-up deadlines."""
     with db.session() as session:
         return _review(session, clock, calendar, identity, report_id, approve, reason)
@@ -402,13 +471,22 @@ def ask_reject_reason(db: Database, clock: Clock, identity: Identity, report_id:
     with db.session() as session:
         report = reviewable(session, report_id)
         discard_draft(session, identity)
-        session.add(Conversation(chat_id=identity.chat_id, user_id=identity.user_id, kind="reject", step="reason",
-                                 payload={"report_id": report_id}, updated_at=clock.now()))
+        session.add(
+            Conversation(
+                chat_id=identity.chat_id,
+                user_id=identity.user_id,
+                kind="reject",
+                step="reason",
+                payload={"report_id": report_id},
+                updated_at=clock.now(),
+            )
+        )
         return report.task.code
 
 
-def reject_with_reason(db: Database, clock: Clock, calendar: WorkdayCalendar, identity: Identity,
-                       reason: str) -> Reviewed | None:
+def reject_with_reason(
+    db: Database, clock: Clock, calendar: WorkdayCalendar, identity: Identity, reason: str
+) -> Reviewed | None:
     """The admin's reply after 退回: the rejection is recorded. None when no rejection was waiting."""
     with db.session() as session:
         conv = _conversation(session, identity)
@@ -441,15 +519,32 @@ def pending_views(db: Database, identity: Identity, limit: int) -> tuple[list[Pe
     require_admin(identity)
     with db.session() as session:
         letter = current_letter(session)
-        reports = list(session.scalars(
-            select(Report).join(Task).where(Task.letter_id == letter.id, Report.status == "submitted")
-            .order_by(Report.submitted_at, Report.id)))
+        reports = list(
+            session.scalars(
+                select(Report)
+                .join(Task)
+                .where(Task.letter_id == letter.id, Report.status == "submitted")
+                .order_by(Report.submitted_at, Report.id)
+            )
+        )
         shown = []
         for r in reports[:limit]:
             dep = _department_name(session, r.department_id)
             who = session.scalar(select(Contact.display_name).where(Contact.id == r.contact_id)) or str(r.submitted_by)
-            shown.append(PendingReport(r.id, r.task.code, r.task.text, dep, who, r.submitted_at,
-                                       tuple(r.measures or ()), r.occurrence_due, r.note, tuple(r.evidence or ())))
+            shown.append(
+                PendingReport(
+                    r.id,
+                    r.task.code,
+                    r.task.text,
+                    dep,
+                    who,
+                    r.submitted_at,
+                    tuple(r.measures or ()),
+                    r.occurrence_due,
+                    r.note,
+                    tuple(r.evidence or ()),
+                )
+            )
         return shown, len(reports)
 
 
@@ -459,6 +554,12 @@ def _department_name(session: Session, department_id: int | None) -> str | None:
 
 
 def _snapshot(report: Report) -> dict:
-    return {"task_id": report.task_id, "kind": report.kind, "status": report.status, "measures": report.measures,
-            "note": report.note, "evidence": len(report.evidence or []),
-            "occurrence_due": report.occurrence_due.isoformat() if report.occurrence_due else None}
+    return {
+        "task_id": report.task_id,
+        "kind": report.kind,
+        "status": report.status,
+        "measures": report.measures,
+        "note": report.note,
+        "evidence": len(report.evidence or []),
+        "occurrence_due": report.occurrence_due.isoformat() if report.occurrence_due else None,
+    }

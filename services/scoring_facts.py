@@ -1,5 +1,6 @@
 """Scoring facts in the database: made from verified reports or entered by the office, and the score
 they give. Every fact remembers its source, so every lost point can name the report behind it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -78,29 +79,58 @@ def _fields(rubric: scoring.Rubric, sid: str, sub) -> set[str]:
     return set(pooled[1]) if pooled else set(sub.fields)
 
 
-def record_report_facts(session: Session, clock: Clock, identity: Identity, report: Report,
-                        rubric: scoring.Rubric | None = None) -> dict[str, dict]:
+def record_report_facts(
+    session: Session, clock: Clock, identity: Identity, report: Report, rubric: scoring.Rubric | None = None
+) -> dict[str, dict]:
     rubric = rubric or scoring.load_rubric()
     facts, _ = facts_from_report(rubric, report.task, report)
     scoring.Facts.from_mapping(facts, rubric)  # refuse anything the engine would refuse, before writing
     letter = current_letter(session)
     for sid, values in facts.items():
-        session.add(Fact(letter_id=letter.id, subitem_id=sid, values=values, source="report", report_id=report.id,
-                         set_by=identity.actor, set_at=clock.now(), active=True))
+        session.add(
+            Fact(
+                letter_id=letter.id,
+                subitem_id=sid,
+                values=values,
+                source="report",
+                report_id=report.id,
+                set_by=identity.actor,
+                set_at=clock.now(),
+                active=True,
+            )
+        )
     if facts:
         audit.record(session, clock, identity.actor, "facts.from_report", "report", report.id, None, facts)
     return facts
 
 
-def set_office_fact(session: Session, clock: Clock, identity: Identity, sid: str, values: dict,
-                    note: str | None = None, rubric: scoring.Rubric | None = None) -> None:
+def set_office_fact(
+    session: Session,
+    clock: Clock,
+    identity: Identity,
+    sid: str,
+    values: dict,
+    note: str | None = None,
+    rubric: scoring.Rubric | None = None,
+) -> None:
     """`/fact 7.1.2 cases=1`: the office records what only it knows (incidents, assessments, deductions)."""
     require_admin(identity)
     rubric = rubric or scoring.load_rubric()
     scoring.Facts.from_mapping({sid: values}, rubric)  # raises FactsError with the id, value and what is allowed
     letter = current_letter(session)
-    session.add(Fact(letter_id=letter.id, subitem_id=sid, values=values, source="office", report_id=None,
-                     set_by=identity.actor, set_at=clock.now(), note=note, active=True))
+    session.add(
+        Fact(
+            letter_id=letter.id,
+            subitem_id=sid,
+            values=values,
+            source="office",
+            report_id=None,
+            set_by=identity.actor,
+            set_at=clock.now(),
+            note=note,
+            active=True,
+        )
+    )
     audit.record(session, clock, identity.actor, "facts.set", "fact", sid, None, values)
 
 
@@ -108,8 +138,9 @@ def database_facts(session: Session, rubric: scoring.Rubric) -> scoring.Facts:
     """The active facts of the current letter, later ones overriding earlier ones field by field."""
     letter = current_letter(session)
     merged: dict[str, dict] = {}
-    for fact in session.scalars(select(Fact).where(Fact.letter_id == letter.id, Fact.active.is_(True))
-                                .order_by(Fact.set_at, Fact.id)):
+    for fact in session.scalars(
+        select(Fact).where(Fact.letter_id == letter.id, Fact.active.is_(True)).order_by(Fact.set_at, Fact.id)
+    ):
         merged.setdefault(fact.subitem_id, {}).update(fact.values)
     return scoring.Facts.from_mapping(merged, rubric)
 
@@ -118,8 +149,9 @@ def fact_sources(session: Session, tz=None) -> dict[str, list[str]]:
     """Per sub-item, where its facts came from, in Chinese: "第12号上报(3.1,9月28日审核通过)"."""
     letter = current_letter(session)
     sources: dict[str, list[str]] = {}
-    for fact in session.scalars(select(Fact).where(Fact.letter_id == letter.id, Fact.active.is_(True))
-                                .order_by(Fact.set_at, Fact.id)):
+    for fact in session.scalars(
+        select(Fact).where(Fact.letter_id == letter.id, Fact.active.is_(True)).order_by(Fact.set_at, Fact.id)
+    ):
         local = fact.set_at.astimezone(tz)
         day = f"{local.month}月{local.day}日"
         if fact.report_id:
@@ -132,13 +164,20 @@ def fact_sources(session: Session, tz=None) -> dict[str, list[str]]:
     return sources
 
 
-def at_risk_ids(session: Session, rubric: scoring.Rubric, today: date, calendar, policy: ReminderPolicy) -> frozenset[str]:
+def at_risk_ids(
+    session: Session, rubric: scoring.Rubric, today: date, calendar, policy: ReminderPolicy
+) -> frozenset[str]:
     """Sub-items whose tasks are overdue and unreported today (red)."""
     letter = current_letter(session)
-    red = {s.code for s in task_statuses(letter_occurrences(session, letter), today, calendar, policy)
-           if s.colour == RED}
-    ids = [rid for code, ids in session.execute(select(Task.code, Task.rubric_ids).where(Task.letter_id == letter.id))
-           if code in red for rid in (ids or [])]
+    red = {
+        s.code for s in task_statuses(letter_occurrences(session, letter), today, calendar, policy) if s.colour == RED
+    }
+    ids = [
+        rid
+        for code, ids in session.execute(select(Task.code, Task.rubric_ids).where(Task.letter_id == letter.id))
+        if code in red
+        for rid in (ids or [])
+    ]
     return rubric.expand(ids) if ids else frozenset()
 
 
@@ -151,8 +190,9 @@ class Standing:
     sources: dict[str, list[str]]
 
 
-def standing(session: Session, today: date, calendar, policy: ReminderPolicy, overlay: dict | None = None,
-             tz=None) -> Standing:
+def standing(
+    session: Session, today: date, calendar, policy: ReminderPolicy, overlay: dict | None = None, tz=None
+) -> Standing:
     """Where the county stands today: database facts (plus an optional file overlay), at-risk tasks, score."""
     rubric = scoring.load_rubric()
     facts = database_facts(session, rubric)
@@ -162,8 +202,14 @@ def standing(session: Session, today: date, calendar, policy: ReminderPolicy, ov
     return Standing(rubric, facts, risk, scoring.evaluate(rubric, facts, risk), fact_sources(session, tz))
 
 
-def score_standing(db: Database, identity: Identity, today: date, calendar: WorkdayCalendar,
-                   policy: ReminderPolicy, tz: tzinfo | None = None) -> Standing:
+def score_standing(
+    db: Database,
+    identity: Identity,
+    today: date,
+    calendar: WorkdayCalendar,
+    policy: ReminderPolicy,
+    tz: tzinfo | None = None,
+) -> Standing:
     """/score and /whatif: for the office and viewers."""
     if not identity.reads_everything:
         raise Denied("admin_only") if identity.bound else Denied("unbound")
@@ -171,8 +217,15 @@ def score_standing(db: Database, identity: Identity, today: date, calendar: Work
         return standing(session, today, calendar, policy, tz=tz)
 
 
-def record_office_fact(db: Database, clock: Clock, calendar: WorkdayCalendar, policy: ReminderPolicy,
-                       identity: Identity, sid: str, values: dict) -> Standing:
+def record_office_fact(
+    db: Database,
+    clock: Clock,
+    calendar: WorkdayCalendar,
+    policy: ReminderPolicy,
+    identity: Identity,
+    sid: str,
+    values: dict,
+) -> Standing:
     """/fact: the fact written (with its audit row), and the standing it leads to."""
     require_admin(identity)
     rubric = scoring.load_rubric()

@@ -20,8 +20,14 @@ from storage.db import Database
 from storage.models import Report
 
 
-def _statuses(session: Session, identity: Identity, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy,
-              department: str | None = None) -> list[TaskStatus]:
+def _statuses(
+    session: Session,
+    identity: Identity,
+    today: date,
+    calendar: WorkdayCalendar,
+    policy: ReminderPolicy,
+    department: str | None = None,
+) -> list[TaskStatus]:
     letter = current_letter(session)
     facts = letter_occurrences(session, letter)
     if department is None and identity.role == "contact":
@@ -31,8 +37,9 @@ def _statuses(session: Session, identity: Identity, today: date, calendar: Workd
     return task_statuses(facts, today, calendar, policy)
 
 
-def statuses_for(db: Database, identity: Identity, today: date, calendar: WorkdayCalendar,
-                 policy: ReminderPolicy) -> list[TaskStatus]:
+def statuses_for(
+    db: Database, identity: Identity, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy
+) -> list[TaskStatus]:
     """The colour of every task the identity may see (a contact: their department's; others: all)."""
     require_bound(identity)
     with db.session() as session:
@@ -45,8 +52,9 @@ def require_reader(identity: Identity) -> None:
         raise Denied("admin_only") if identity.bound else Denied("unbound")
 
 
-def department_statuses(db: Database, identity: Identity, name: str, today: date, calendar: WorkdayCalendar,
-                        policy: ReminderPolicy) -> tuple[str, list[TaskStatus]]:
+def department_statuses(
+    db: Database, identity: Identity, name: str, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy
+) -> tuple[str, list[TaskStatus]]:
     """One department's tasks (by name or alias), for the office and viewers."""
     require_reader(identity)
     with db.session() as session:
@@ -54,8 +62,9 @@ def department_statuses(db: Database, identity: Identity, name: str, today: date
         return department, _statuses(session, identity, today, calendar, policy, department)
 
 
-def overdue_statuses(db: Database, identity: Identity, today: date, calendar: WorkdayCalendar,
-                     policy: ReminderPolicy) -> list[TaskStatus]:
+def overdue_statuses(
+    db: Database, identity: Identity, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy
+) -> list[TaskStatus]:
     require_reader(identity)
     with db.session() as session:
         return [s for s in _statuses(session, identity, today, calendar, policy) if s.colour == "red"]
@@ -71,8 +80,9 @@ class DueItem:
     workdays_left: int
 
 
-def due_within(db: Database, identity: Identity, today: date, calendar: WorkdayCalendar,
-               days: int = 30) -> list[DueItem]:
+def due_within(
+    db: Database, identity: Identity, today: date, calendar: WorkdayCalendar, days: int = 30
+) -> list[DueItem]:
     """Unanswered occurrences due from today to `days` days ahead, soonest first."""
     require_bound(identity)
     until = today + timedelta(days=days)
@@ -84,8 +94,16 @@ def due_within(db: Database, identity: Identity, today: date, calendar: WorkdayC
             continue
         if identity.role == "contact" and identity.department_name not in f.task.department_names:
             continue
-        items.append(DueItem(f.task.code, f.task.text, f.task.department_names, f.occurrence.due, f.phrase,
-                             calendar.workdays_between(today, f.occurrence.due)))
+        items.append(
+            DueItem(
+                f.task.code,
+                f.task.text,
+                f.task.department_names,
+                f.occurrence.due,
+                f.phrase,
+                calendar.workdays_between(today, f.occurrence.due),
+            )
+        )
     return sorted(items, key=lambda i: (i.due, i.code))
 
 
@@ -109,20 +127,27 @@ class TaskDetail:
     rubric: list[tuple[str, str, float]]  # (sub-item id, name, points)
 
 
-def task_detail(db: Database, identity: Identity, code: str, today: date, calendar: WorkdayCalendar,
-                policy: ReminderPolicy) -> TaskDetail:
+def task_detail(
+    db: Database, identity: Identity, code: str, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy
+) -> TaskDetail:
     require_bound(identity)
     with db.session() as session:
         task = find_task(session, code)
         require_task_access(session, identity, task)
         letter = current_letter(session)
         view = next(v for v in list_tasks(session, letter) if v.id == task.code)
-        status = next(iter(task_statuses(letter_occurrences(session, letter, [task.id]), today, calendar, policy)),
-                      None)
-        reports = [ReportLine(r.id, r.submitted_at, r.kind, r.status, tuple(r.measures or ()), len(r.evidence or []))
-                   for r in session.scalars(
-                       select(Report).where(Report.task_id == task.id, Report.status.not_in(("draft", "discarded")))
-                       .order_by(Report.submitted_at.desc(), Report.id.desc()).limit(5))]
+        status = next(
+            iter(task_statuses(letter_occurrences(session, letter, [task.id]), today, calendar, policy)), None
+        )
+        reports = [
+            ReportLine(r.id, r.submitted_at, r.kind, r.status, tuple(r.measures or ()), len(r.evidence or []))
+            for r in session.scalars(
+                select(Report)
+                .where(Report.task_id == task.id, Report.status.not_in(("draft", "discarded")))
+                .order_by(Report.submitted_at.desc(), Report.id.desc())
+                .limit(5)
+            )
+        ]
         rubric_ids = list(task.rubric_ids or [])
     rubric = scoring.load_rubric()
     subs = [rubric.subitem(sid) for sid in sorted(rubric.expand(rubric_ids), key=_id_order)]

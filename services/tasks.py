@@ -1,4 +1,5 @@
 """Reading tasks and departments for people: the CLI, the bot and exports all ask here."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -65,8 +66,14 @@ class DeadlineView:
     spec: dict
 
     def to_json(self) -> dict:
-        return {"kind": self.kind, "phrase": self.phrase, "source": self.source, "implicit": self.implicit,
-                "dates": [d.isoformat() for d in self.dates], "spec": self.spec}
+        return {
+            "kind": self.kind,
+            "phrase": self.phrase,
+            "source": self.source,
+            "implicit": self.implicit,
+            "dates": [d.isoformat() for d in self.dates],
+            "spec": self.spec,
+        }
 
 
 def deadline_view(d: Deadline, year: int) -> DeadlineView:
@@ -95,20 +102,33 @@ class TaskView:
 
     def to_json(self) -> dict:
         return {
-            "id": self.id, "item": self.item, "item_title": self.item_title, "section": self.section,
-            "text": self.text, "departments": list(self.departments), "recognized_by": list(self.recognized_by),
-            "targets": list(self.targets), "rubric": list(self.rubric),
+            "id": self.id,
+            "item": self.item,
+            "item_title": self.item_title,
+            "section": self.section,
+            "text": self.text,
+            "departments": list(self.departments),
+            "recognized_by": list(self.recognized_by),
+            "targets": list(self.targets),
+            "rubric": list(self.rubric),
             "deadlines": [d.isoformat() for d in self.due_dates],
             "deadline_details": [d.to_json() for d in self.deadlines],
-            "closed": self.closed, "note": self.note,
+            "closed": self.closed,
+            "note": self.note,
         }
 
 
 def list_tasks(session: Session, letter: Letter, department: Department | None = None) -> list[TaskView]:
     query = (
-        select(Task).join(Item).where(Task.letter_id == letter.id, Task.active.is_(True))
-        .options(selectinload(Task.item), selectinload(Task.deadlines),
-                 selectinload(Task.departments), selectinload(Task.recognized_by))
+        select(Task)
+        .join(Item)
+        .where(Task.letter_id == letter.id, Task.active.is_(True))
+        .options(
+            selectinload(Task.item),
+            selectinload(Task.deadlines),
+            selectinload(Task.departments),
+            selectinload(Task.recognized_by),
+        )
         .order_by(Item.no, Task.position)
     )
     views = []
@@ -116,13 +136,22 @@ def list_tasks(session: Session, letter: Letter, department: Department | None =
         deps = tuple(d.name for d in task.departments)
         if department is not None and department.name not in deps:
             continue
-        views.append(TaskView(
-            id=task.code, item=task.item.no, item_title=task.item.title, section=task.item.section_no,
-            text=task.text, departments=deps, recognized_by=tuple(d.name for d in task.recognized_by),
-            targets=tuple(task.targets or ()), rubric=tuple(task.rubric_ids or ()),
-            deadlines=tuple(deadline_view(d, letter.year) for d in task.deadlines if d.active),
-            closed=task.closed, note=task.note,
-        ))
+        views.append(
+            TaskView(
+                id=task.code,
+                item=task.item.no,
+                item_title=task.item.title,
+                section=task.item.section_no,
+                text=task.text,
+                departments=deps,
+                recognized_by=tuple(d.name for d in task.recognized_by),
+                targets=tuple(task.targets or ()),
+                rubric=tuple(task.rubric_ids or ()),
+                deadlines=tuple(deadline_view(d, letter.year) for d in task.deadlines if d.active),
+                closed=task.closed,
+                note=task.note,
+            )
+        )
     return views
 
 

@@ -12,8 +12,11 @@ def remember(db: Database, clock: Clock, channel: str, chat_id: int, choices: li
     with db.session() as session:
         row = session.get(TypedChoices, (channel, chat_id))
         if row is None:
-            session.add(TypedChoices(channel=channel, chat_id=chat_id, choices=choices, numbered=numbered,
-                                     updated_at=clock.now()))
+            session.add(
+                TypedChoices(
+                    channel=channel, chat_id=chat_id, choices=choices, numbered=numbered, updated_at=clock.now()
+                )
+            )
         else:
             row.choices, row.numbered, row.updated_at = choices, numbered, clock.now()
 

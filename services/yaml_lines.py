@@ -1,4 +1,5 @@
 """YAML loading that remembers line numbers, so an error can say "file:line: what is wrong"."""
+
 from __future__ import annotations
 
 import re
@@ -39,9 +40,7 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise yaml.MarkedYAMLError(
-                problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark
-            )
+            raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = value_node.start_mark.line + 1
     return result

@@ -1,4 +1,5 @@
 """Engine and sessions. One `Database` per process, made from the DATABASE_URL setting."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]  # the driver we ship
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]  # the driver we ship
     engine = create_engine(url, future=True, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

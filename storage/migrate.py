@@ -1,4 +1,5 @@
 """Schema migrations (Alembic, scripts in storage/migrations/) run from Python, so `duban db ...` needs no ini file."""
+
 from __future__ import annotations
 
 from alembic import command

@@ -3,6 +3,7 @@
 Nothing here is ever deleted by the letter loader: a task or deadline that leaves the letter is
 marked inactive, so reports and history stay attached.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Where the project's own files live (data, migrations), independent of the working directory."""
+
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

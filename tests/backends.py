@@ -4,6 +4,7 @@ PostgreSQL runs when DUBAN_TEST_POSTGRES_URL names a server account that may cre
 postgresql+psycopg://postgres@127.0.0.1:5432/postgres (CI sets it); otherwise those tests are skipped
 with the reason shown.
 """
+
 from __future__ import annotations
 
 import functools

@@ -1,4 +1,5 @@
 """The real bot, running in the test's event loop against the fake Bot API, and a transcript of the chat."""
+
 from __future__ import annotations
 
 import html
@@ -14,14 +15,26 @@ from tests.reminder_world import ADMIN, NO_LIMITS  # one admin id for every chat
 
 @asynccontextmanager
 async def running_bot(world, fake: FakeBotAPI, with_scheduler: bool = False, evidence_dir=None):
-    env = {"TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-           "TELEGRAM_FILE_BASE_URL": fake.file_base_url, "DATABASE_URL": world.db.url, "DUBAN_ADMINS": str(ADMIN)}
+    env = {
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "TELEGRAM_FILE_BASE_URL": fake.file_base_url,
+        "DATABASE_URL": world.db.url,
+        "DUBAN_ADMINS": str(ADMIN),
+    }
     if evidence_dir is not None:
         env["DUBAN_EVIDENCE_DIR"] = str(evidence_dir)
     settings = load_settings(env)
     # No flood limits of our own here: these tests measure the conversation, tests/test_reminders_* the pacing.
-    bot = assemble(settings, world.db, world.clock, world.calendar, world.policy, with_scheduler=with_scheduler,
-                   pacer=Pacer(**NO_LIMITS))
+    bot = assemble(
+        settings,
+        world.db,
+        world.clock,
+        world.calendar,
+        world.policy,
+        with_scheduler=with_scheduler,
+        pacer=Pacer(**NO_LIMITS),
+    )
     await bot.start(poll_timeout=1)
     try:
         yield bot
@@ -32,8 +45,11 @@ async def running_bot(world, fake: FakeBotAPI, with_scheduler: bool = False, evi
 async def all_processed(app, fake: FakeBotAPI, timeout: float = 60.0) -> None:
     """Wait until the bot has handled every update injected so far (fetched is not handled)."""
     last = fake._state.next_update_id - 1
-    await fake.wait_until_async(lambda: not fake.pending_updates and (last < 100_000 or last in app.telegram.handled),
-                                what="every update handled", timeout=timeout)
+    await fake.wait_until_async(
+        lambda: not fake.pending_updates and (last < 100_000 or last in app.telegram.handled),
+        what="every update handled",
+        timeout=timeout,
+    )
 
 
 def plain(text: str) -> str:
@@ -47,19 +63,21 @@ class Chat:
         self.fake, self.names, self.lines, self.seen = fake, names, [], 0
 
     def _drain(self) -> list:
-        new = self.fake.sent[self.seen:]
+        new = self.fake.sent[self.seen :]
         self.seen = len(self.fake.sent)
         for m in new:
             buttons = [b["text"] for row in (m.reply_markup or {}).get("inline_keyboard", []) for b in row]
             body = plain(m.content) if m.method == "sendMessage" else f"[{m.method}] {plain(m.content)}"
-            self.lines.append(f"bot → {self.names.get(m.chat_id, m.chat_id)}: {body}"
-                              + (f"  {buttons}" if buttons else ""))
+            self.lines.append(
+                f"bot → {self.names.get(m.chat_id, m.chat_id)}: {body}" + (f"  {buttons}" if buttons else "")
+            )
         return new
 
     async def settle(self, timeout: float = 5.0) -> list:
         """Wait until the bot has answered everything pending, then return what it sent."""
-        await self.fake.wait_until_async(lambda: not self.fake.pending_updates, what="updates consumed",
-                                         timeout=timeout)
+        await self.fake.wait_until_async(
+            lambda: not self.fake.pending_updates, what="updates consumed", timeout=timeout
+        )
         import asyncio
 
         quiet, last = 0, len(self.fake.sent)

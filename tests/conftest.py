@@ -1,4 +1,5 @@
 """Shared fixtures: a real SQLite file per test, a fake clock, the bundled letter."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Real `duban run` processes for the deployment tests: environment, clock file, start, signal, logs."""
+
 from __future__ import annotations
 
 import os
@@ -28,9 +29,14 @@ def set_clock(path: Path, when: datetime) -> None:
 
 def bot_env(fake, database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DUBAN_", "TELEGRAM_"))}
-    env.update(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=fake.base_url,
-               TELEGRAM_FILE_BASE_URL=fake.file_base_url, DATABASE_URL=database_url, DUBAN_LOG_LEVEL="INFO",
-               PYTHONPATH=str(ROOT))
+    env.update(
+        TELEGRAM_BOT_TOKEN=fake.token,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        TELEGRAM_FILE_BASE_URL=fake.file_base_url,
+        DATABASE_URL=database_url,
+        DUBAN_LOG_LEVEL="INFO",
+        PYTHONPATH=str(ROOT),
+    )
     env["DUBAN_WEEKLY_AT"] = "off"  # these tests count reminders; the weekly report has tests/test_reports_weekly.py
     env.update(extra)
     return env
@@ -58,8 +64,13 @@ class RunningBot:
     def start(self) -> RunningBot:
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "a", encoding="utf-8")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "run", *self.args], cwd=self.workdir,
-                                     env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", *self.args],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         log.close()
         return self
 

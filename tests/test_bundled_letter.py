@@ -1,4 +1,5 @@
 """The bundled 2022 Shengzhou letter loads whole and says what the letter says."""
+
 from __future__ import annotations
 
 import json
@@ -20,25 +21,35 @@ def targets(line_id: str) -> dict[str, tuple[float, str]]:
 def test_all_33_items_in_seven_sections():
     assert [i.no for i in LETTER.items] == list(range(1, 34))
     assert {no: pts for no, (_, pts) in LETTER.sections.items()} == {
-        1: 150, 2: 120, 3: 330, 4: 90, 5: 165, 6: 65, 7: 80}
+        1: 150,
+        2: 120,
+        3: 330,
+        4: 90,
+        5: 165,
+        6: 65,
+        7: 80,
+    }
     assert len(LINES) == 93  # every paragraph of the work-line column (counted against the source)
     assert all(line.departments and line.recognized_by for _, line in LINES.values())
 
 
-@pytest.mark.parametrize("line_id,name,value,unit", [
-    ("3.1", "盘活存量建设用地", 958, "亩"),
-    ("3.1", "低效用地再开发", 800, "亩"),
-    ("8.1", None, 2450, "亩"),
-    ("10.3", None, 6.05, "万亩"),
-    ("11.1", None, 14, "家"),
-    ("11.1", None, 80, "辆"),
-    ("11.1", None, 20, "辆"),
-    ("19.1", None, 44, "个"),
-    ("19.1", None, 23, "个"),
-    ("19.1", None, 3, "个"),
-    ("13.1", None, 93, "%"),
-    ("13.2", None, 95, "%"),
-])
+@pytest.mark.parametrize(
+    "line_id,name,value,unit",
+    [
+        ("3.1", "盘活存量建设用地", 958, "亩"),
+        ("3.1", "低效用地再开发", 800, "亩"),
+        ("8.1", None, 2450, "亩"),
+        ("10.3", None, 6.05, "万亩"),
+        ("11.1", None, 14, "家"),
+        ("11.1", None, 80, "辆"),
+        ("11.1", None, 20, "辆"),
+        ("19.1", None, 44, "个"),
+        ("19.1", None, 23, "个"),
+        ("19.1", None, 3, "个"),
+        ("13.1", None, 93, "%"),
+        ("13.2", None, 95, "%"),
+    ],
+)
 def test_quantitative_targets(line_id, name, value, unit):
     found = targets(line_id)
     if name:
@@ -49,8 +60,16 @@ def test_quantitative_targets(line_id, name, value, unit):
 
 def test_shared_lines_list_every_department():
     _, line = LINES["15.5"]
-    assert line.departments == ("发改局", "生态环境分局", "经信局", "农业农村局", "商务局", "文广旅游局",
-                                "市场监管局", "交通运输局(邮管局)")
+    assert line.departments == (
+        "发改局",
+        "生态环境分局",
+        "经信局",
+        "农业农村局",
+        "商务局",
+        "文广旅游局",
+        "市场监管局",
+        "交通运输局(邮管局)",
+    )
     assert "市邮政管理局" in line.recognized_by
     # A row whose department cell is merged with the row above shares it.
     assert LINES["2.2"][1].departments == ("发改局",)
@@ -83,7 +102,7 @@ def test_department_filter_accepts_aliases_and_suggests(cli_env, capsys):
     assert main(["letter", "load", str(BUNDLED_LETTER)]) == 0
     assert main(["tasks", "--dept", "邮管局", "--json"]) == 0
     out = capsys.readouterr().out
-    ids = [t["id"] for t in json.loads(out[out.index("["):])]
+    ids = [t["id"] for t in json.loads(out[out.index("[") :])]
     assert ids == ["15.2", "15.5", "15.6"]
     assert main(["tasks", "--dept", "发展局"]) == 2
     assert "发改局" in capsys.readouterr().err

@@ -1,5 +1,6 @@
 """One full round through the real bot and the fake Bot API: invite → report with evidence → verify →
 /score, a follow-up deadline, and the refusals around it."""
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,16 @@ async def test_invite_report_verify_score_round(database_url, tmp_path):
     with FakeBotAPI() as fake:
         for uid, name in ((ADMIN, "美丽办"), (CONTACT, "张三"), (OTHER, "李四"), (STRANGER, "王五"), (LATE, "赵六")):
             fake.add_user(uid, first_name=name)
-        chat = Chat(fake, {ADMIN: "美丽办", CONTACT: "张三(自然资源局)", OTHER: "李四(生态环境分局)",
-                           STRANGER: "王五(未绑定)", LATE: "赵六"})
+        chat = Chat(
+            fake,
+            {
+                ADMIN: "美丽办",
+                CONTACT: "张三(自然资源局)",
+                OTHER: "李四(生态环境分局)",
+                STRANGER: "王五(未绑定)",
+                LATE: "赵六",
+            },
+        )
         async with running_bot(world, fake, evidence_dir=tmp_path / "evidence"):
             # Onboarding: an admin invites; the code binds once; an unbound person is told how to join.
             await chat.say(STRANGER, "/tasks")
@@ -106,8 +115,14 @@ async def test_invite_report_verify_score_round(database_url, tmp_path):
         follow_up = s.scalar(select(Deadline).where(Deadline.origin == "event"))
         assert follow_up.spec["date"] == "2022-10-17"
         actions = {a.action for a in s.scalars(select(AuditEntry))}
-    assert {"invite.create", "contact.bind", "report.submit", "report.verify", "facts.from_report",
-            "deadline.follow_up"} <= actions
+    assert {
+        "invite.create",
+        "contact.bind",
+        "report.submit",
+        "report.verify",
+        "facts.from_report",
+        "deadline.follow_up",
+    } <= actions
     evidence_files = list((tmp_path / "evidence").rglob("*"))
     assert any(p.is_file() and p.read_bytes() == PHOTO for p in evidence_files)
     print("\n" + chat.transcript())

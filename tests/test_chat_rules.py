@@ -1,4 +1,5 @@
 """Who may do what, bad input, groups, and the smaller report commands, through the real bot."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,8 +20,17 @@ GROUP = -5001
 def bind(world: World, user: int, department: str, role: str = "contact") -> None:
     with world.db.session() as s:
         dep = s.scalar(select(Department).where(Department.name == department, Department.level == "county"))
-        s.add(Contact(department_id=dep.id, chat_id=user, user_id=user, kind="user", role=role,
-                      display_name=f"u{user}", created_at=world.clock.now()))
+        s.add(
+            Contact(
+                department_id=dep.id,
+                chat_id=user,
+                user_id=user,
+                kind="user",
+                role=role,
+                display_name=f"u{user}",
+                created_at=world.clock.now(),
+            )
+        )
 
 
 async def test_rights_bad_input_groups_and_small_commands(database_url):
@@ -120,10 +130,13 @@ async def test_rights_bad_input_groups_and_small_commands(database_url):
             assert "照片看不清" in last(NR) and "<签字页> & 盖章页" in last(NR)
 
             # Groups: /cmd@botname works; a contact binds the group; reminders can then go there.
-            await chat.say(ENV, f"/bindgroup@{fake.bot_username}", chat_id=GROUP, chat_type="group",
-                           title="生态环境分局工作群")
+            await chat.say(
+                ENV, f"/bindgroup@{fake.bot_username}", chat_id=GROUP, chat_type="group", title="生态环境分局工作群"
+            )
             assert "已绑定为生态环境分局的工作群" in chat.last_to(GROUP).content
-            await chat.say(NR, f"/tasks@{fake.bot_username}", chat_id=GROUP, chat_type="group", title="生态环境分局工作群")
+            await chat.say(
+                NR, f"/tasks@{fake.bot_username}", chat_id=GROUP, chat_type="group", title="生态环境分局工作群"
+            )
             assert "自然资源局的任务" in chat.last_to(GROUP).content
             await chat.say(STRANGER, "/start ABCDEFGH")
             assert "邀请码无效" in last(STRANGER)

@@ -1,4 +1,5 @@
 """A missing or invalid setting names the variable and an example value."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,20 +16,28 @@ def test_defaults():
 
 
 def test_values():
-    s = load_settings({"DUBAN_ADMINS": "1, 22;333", "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
-                       "TELEGRAM_BOT_TOKEN": "1:abc"})
+    s = load_settings(
+        {
+            "DUBAN_ADMINS": "1, 22;333",
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+            "TELEGRAM_BOT_TOKEN": "1:abc",
+        }
+    )
     assert s.admins == {1, 22, 333}
     assert s.api_base_url == "http://127.0.0.1:8081/bot"
 
 
-@pytest.mark.parametrize("env,variable,example", [
-    ({"DUBAN_ADMINS": "12,abc"}, "DUBAN_ADMINS", "DUBAN_ADMINS=123456789"),
-    ({"DUBAN_TIMEZONE": "Mars/Olympus"}, "DUBAN_TIMEZONE", "Asia/Shanghai"),
-    ({"TELEGRAM_API_BASE_URL": "127.0.0.1:8081"}, "TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot"),
-    ({"DATABASE_URL": "duban.db"}, "DATABASE_URL", "sqlite:///duban.db"),
-    ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN", "123456789:"),
-    ({"DUBAN_LOG_LEVEL": "LOUD"}, "DUBAN_LOG_LEVEL", "INFO"),
-])
+@pytest.mark.parametrize(
+    "env,variable,example",
+    [
+        ({"DUBAN_ADMINS": "12,abc"}, "DUBAN_ADMINS", "DUBAN_ADMINS=123456789"),
+        ({"DUBAN_TIMEZONE": "Mars/Olympus"}, "DUBAN_TIMEZONE", "Asia/Shanghai"),
+        ({"TELEGRAM_API_BASE_URL": "127.0.0.1:8081"}, "TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot"),
+        ({"DATABASE_URL": "duban.db"}, "DATABASE_URL", "sqlite:///duban.db"),
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN", "123456789:"),
+        ({"DUBAN_LOG_LEVEL": "LOUD"}, "DUBAN_LOG_LEVEL", "INFO"),
+    ],
+)
 def test_invalid_settings_name_variable_and_example(env, variable, example):
     with pytest.raises(SettingsError) as err:
         load_settings(env)

@@ -1,4 +1,5 @@
 """`duban deadline`, `duban workdays`, `duban holidays import|status`."""
+
 from __future__ import annotations
 
 import json
@@ -36,10 +37,12 @@ def run_json(capsys, *argv: str) -> dict:
 
 # --- the three commands the issue asks to see ----------------------------------------------------------
 
+
 def test_must_show_through_the_real_entry_point():
     def duban(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True,
-                              timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
 
     first = duban("deadline", "9月底前", "--today", "2022-09-05", "--json")
     assert first.returncode == 0, first.stderr
@@ -54,6 +57,7 @@ def test_must_show_through_the_real_entry_point():
 
 # --- duban deadline -----------------------------------------------------------------------------------
 
+
 def test_deadline_json(capsys, tmp_path):
     data = run_json(capsys, "deadline", "9月底前", "--today", "2022-09-05", "--holiday-dir", str(tmp_path))
     assert data["date"] == "2022-09-30"
@@ -63,15 +67,17 @@ def test_deadline_json(capsys, tmp_path):
 
 
 def test_deadline_with_letter_year(capsys, tmp_path):
-    data = run_json(capsys, "deadline", "3月底前", "--today", "2022-09-05", "--year", "2022",
-                    "--holiday-dir", str(tmp_path))
+    data = run_json(
+        capsys, "deadline", "3月底前", "--today", "2022-09-05", "--year", "2022", "--holiday-dir", str(tmp_path)
+    )
     assert data["date"] == "2022-03-31"
     assert data["spec"] == {"kind": "month_end", "month": 3, "phrase": "3月底前"}
 
 
 def test_deadline_words_may_come_unquoted(capsys, tmp_path):
-    code, out, _ = run(capsys, "deadline", "9", "月", "30", "号", "--today", "2022-09-05",
-                       "--holiday-dir", str(tmp_path))
+    code, out, _ = run(
+        capsys, "deadline", "9", "月", "30", "号", "--today", "2022-09-05", "--holiday-dir", str(tmp_path)
+    )
     assert code == 0 and out.splitlines()[0] == "2022-09-30"
 
 
@@ -97,22 +103,26 @@ def test_deadline_without_a_date(capsys, tmp_path):
 
 
 def test_deadline_fallback_warning(capsys, tmp_path):
-    code, out, err = run(capsys, "deadline", "10个工作日内", "--today", "2026-12-24", "--json",
-                         "--holiday-dir", str(tmp_path))
+    code, out, err = run(
+        capsys, "deadline", "10个工作日内", "--today", "2026-12-24", "--json", "--holiday-dir", str(tmp_path)
+    )
     data = json.loads(out)
     assert code == 0 and data["date"] == "2027-01-07"
     assert "2027年" in data["warning"]
     assert "2027年" in err  # said on stderr too
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["deadline", "随便写写", "--today", "2022-09-05"], "没有读懂"),
-    (["deadline", "2月30日", "--today", "2022-09-05"], "2月没有30日"),
-    (["deadline", "9月底前", "--today", "2022-13-01"], "--today"),
-    (["deadline", "9月底前", "--today", "2022-09-05", "--year", "二〇二二"], "--year"),
-    (["workdays", "2022-02-30", "10"], "FROM"),
-    (["workdays", "2022-09-28", "ten"], "不是整数"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["deadline", "随便写写", "--today", "2022-09-05"], "没有读懂"),
+        (["deadline", "2月30日", "--today", "2022-09-05"], "2月没有30日"),
+        (["deadline", "9月底前", "--today", "2022-13-01"], "--today"),
+        (["deadline", "9月底前", "--today", "2022-09-05", "--year", "二〇二二"], "--year"),
+        (["workdays", "2022-02-30", "10"], "FROM"),
+        (["workdays", "2022-09-28", "ten"], "不是整数"),
+    ],
+)
 def test_errors_exit_2_with_a_message(capsys, tmp_path, argv, message):
     code, out, err = run(capsys, *argv, "--holiday-dir", str(tmp_path))
     assert code == 2
@@ -122,11 +132,15 @@ def test_errors_exit_2_with_a_message(capsys, tmp_path, argv, message):
 
 # --- duban workdays -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("start, n, expected", [
-    ("2022-09-28", "10", "2022-10-17"),
-    ("2022-01-28", "3", "2022-02-07"),
-    ("2022-10-08", "-1", "2022-09-30"),
-])
+
+@pytest.mark.parametrize(
+    "start, n, expected",
+    [
+        ("2022-09-28", "10", "2022-10-17"),
+        ("2022-01-28", "3", "2022-02-07"),
+        ("2022-10-08", "-1", "2022-09-30"),
+    ],
+)
 def test_workdays(capsys, tmp_path, start, n, expected):
     code, out, err = run(capsys, "workdays", start, n, "--holiday-dir", str(tmp_path))
     assert code == 0 and out.strip() == expected and err == ""
@@ -145,6 +159,7 @@ def test_workdays_fallback_then_file(capsys, tmp_path):
 
 # --- duban holidays -----------------------------------------------------------------------------------
 
+
 def test_holidays_import_writes_the_year_file(capsys, tmp_path):
     folder, source = tmp_path / "holidays", tmp_path / "from-the-notice.yaml"
     source.write_text(HOLIDAYS_2027, encoding="utf-8")
@@ -157,11 +172,14 @@ def test_holidays_import_writes_the_year_file(capsys, tmp_path):
     assert code == 0
 
 
-@pytest.mark.parametrize("text, message", [
-    ("year: 2027\nholidays: [2027-01-01]\nworkdays: [2027-01-04]\n", "周六或周日"),
-    ("year: 2027\nholidays: []\n", "至少要有一项"),
-    ("year: 2022\nholidays: [2022-10-01]\n", "chinesecalendar"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("year: 2027\nholidays: [2027-01-01]\nworkdays: [2027-01-04]\n", "周六或周日"),
+        ("year: 2027\nholidays: []\n", "至少要有一项"),
+        ("year: 2022\nholidays: [2022-10-01]\n", "chinesecalendar"),
+    ],
+)
 def test_holidays_import_refuses_bad_files(capsys, tmp_path, text, message):
     source = tmp_path / "bad.yaml"
     source.write_text(text, encoding="utf-8")

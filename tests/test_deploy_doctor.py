@@ -1,5 +1,6 @@
 """`duban doctor` against the fake Bot API: OK when all is well, FAIL with a helpful line when not,
 and the scheduler lease as the processes left it (a second process on SQLite stands by and says why)."""
+
 from __future__ import annotations
 
 import re
@@ -84,12 +85,28 @@ def test_doctor_shows_who_holds_the_lease_and_who_stands_by(db):
     now = datetime(2022, 3, 21, 1, 0, 5, tzinfo=UTC)
     cfg = load_settings({"DATABASE_URL": db.url})
     with db.session() as s:
-        s.add(SchedulerLease(name="reminders", holder="host-a:10:aaa", acquired_at=now - timedelta(hours=1),
-                             renewed_at=now - timedelta(seconds=5), expires_at=now + timedelta(seconds=25)))
+        s.add(
+            SchedulerLease(
+                name="reminders",
+                holder="host-a:10:aaa",
+                acquired_at=now - timedelta(hours=1),
+                renewed_at=now - timedelta(seconds=5),
+                expires_at=now + timedelta(seconds=25),
+            )
+        )
         for pid, role in ((10, "scheduler"), (11, "standby")):
-            s.add(BotProcess(id=f"host-{pid}:{pid}:x", host="h", pid=pid, mode="webhook", role=role,
-                             note="the scheduler lease is held by host-a:10:aaa" if role == "standby" else None,
-                             started_at=now, seen_at=now))
+            s.add(
+                BotProcess(
+                    id=f"host-{pid}:{pid}:x",
+                    host="h",
+                    pid=pid,
+                    mode="webhook",
+                    role=role,
+                    note="the scheduler lease is held by host-a:10:aaa" if role == "standby" else None,
+                    started_at=now,
+                    seen_at=now,
+                )
+            )
     check = check_scheduler(cfg, db, now)
     assert "held by host-a:10:aaa" in check.detail and "expires in 25s" in check.detail
     assert "standing by: host-11:11:x (webhook)" in check.detail

@@ -4,6 +4,7 @@ Exactly one runs reminders; SIGKILL of that one mid-week makes the other take ov
 timeout and send what came due meanwhile; nothing is sent twice; both answer chats all along.
 Time moves through DUBAN_CLOCK_FILE; the lease runs on real seconds (DUBAN_SCHEDULER_LEASE_SECONDS=3).
 """
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,9 @@ def day_done(db: Database, day: date) -> bool:
     """The office digest goes out last in a run: once it is sent, everything due that day was handled."""
     with db.session() as s:
         digest = s.scalar(select(Delivery.status).where(Delivery.key == f"digest|{day.isoformat()}|{ADMIN}"))
-        waiting = s.scalar(select(Reminder.id).where(Reminder.status.in_(("planned", "sending")),
-                                                     Reminder.send_on <= day).limit(1))
+        waiting = s.scalar(
+            select(Reminder.id).where(Reminder.status.in_(("planned", "sending")), Reminder.send_on <= day).limit(1)
+        )
     return digest == "sent" and waiting is None
 
 
@@ -70,8 +72,9 @@ def messages_sent_by(bot: RunningBot, what: str = "messages") -> int:
 def ask_start(fake, port: int, user_id: int) -> str:
     mark = fake.mark()
     fake.inject_message(user_id, "/start")
-    answer = httpx.post(f"http://127.0.0.1:{port}/hook", json=fake.pending_updates[-1],
-                        headers={SECRET_HEADER: SECRET}, timeout=5)
+    answer = httpx.post(
+        f"http://127.0.0.1:{port}/hook", json=fake.pending_updates[-1], headers={SECRET_HEADER: SECRET}, timeout=5
+    )
     assert answer.status_code == 200
     return fake.wait_for_message(user_id, since=mark, timeout=15).text
 
@@ -85,9 +88,16 @@ def test_two_replicas_one_scheduler_takeover_after_sigkill_and_no_duplicates(pos
         ports = {"a": free_port(), "b": free_port()}
 
         def replica(name: str, generation: int = 0) -> RunningBot:
-            env = bot_env(fake, postgres_url, DUBAN_ADMINS=str(ADMIN), DUBAN_CLOCK_FILE=str(clock_file),
-                          DUBAN_SCHEDULER_LEASE_SECONDS=str(LEASE_SECONDS), DUBAN_SCHEDULER_TICK_SECONDS="1",
-                          DUBAN_WEBHOOK_PORT=str(ports[name]), DUBAN_WEBHOOK_SECRET=SECRET)
+            env = bot_env(
+                fake,
+                postgres_url,
+                DUBAN_ADMINS=str(ADMIN),
+                DUBAN_CLOCK_FILE=str(clock_file),
+                DUBAN_SCHEDULER_LEASE_SECONDS=str(LEASE_SECONDS),
+                DUBAN_SCHEDULER_TICK_SECONDS="1",
+                DUBAN_WEBHOOK_PORT=str(ports[name]),
+                DUBAN_WEBHOOK_SECRET=SECRET,
+            )
             return RunningBot(f"{name}{generation}", tmp_path / name, env, "--webhook", "https://duban.test/hook")
 
         bots = {"a": replica("a").start(), "b": replica("b").start()}
@@ -134,8 +144,10 @@ def test_two_replicas_one_scheduler_takeover_after_sigkill_and_no_duplicates(pos
     outputs = {b.name: b.output() for b in everyone}
     per_process = {b.name: messages_sent_by(b) for b in everyone}
     digests_per_process = {b.name: messages_sent_by(b, "digests") for b in everyone}
-    print(f"\nreminder messages per process {per_process}, digests {digests_per_process}; "
-          f"takeover {takeover_seconds:.1f}s; duplicates {len(duplicates)}")
+    print(
+        f"\nreminder messages per process {per_process}, digests {digests_per_process}; "
+        f"takeover {takeover_seconds:.1f}s; duplicates {len(duplicates)}"
+    )
     assert all(code == 0 and seconds < 10 for code, seconds in stops.values()), (stops, outputs)
     assert duplicates == []
     listed = [rid for m in sent for rid in reminder_ids(m)]

@@ -1,4 +1,5 @@
 """Deployment settings, the testing clock file, and the key=value log lines."""
+
 from __future__ import annotations
 
 import io
@@ -23,15 +24,23 @@ def test_deployment_defaults_and_values():
     s = load_settings({})
     assert (s.webhook_listen, s.webhook_port, s.webhook_secret) == ("127.0.0.1", 8443, None)
     assert (s.scheduler_lease_seconds, s.scheduler_tick_seconds, s.clock_file) == (30, 60, None)
-    s = load_settings({"DUBAN_WEBHOOK_LISTEN": "0.0.0.0", "DUBAN_WEBHOOK_PORT": "8444",
-                       "DUBAN_SCHEDULER_LEASE_SECONDS": "3", "DUBAN_SCHEDULER_TICK_SECONDS": "1",
-                       "DUBAN_CLOCK_FILE": "/tmp/now.txt"})
+    s = load_settings(
+        {
+            "DUBAN_WEBHOOK_LISTEN": "0.0.0.0",
+            "DUBAN_WEBHOOK_PORT": "8444",
+            "DUBAN_SCHEDULER_LEASE_SECONDS": "3",
+            "DUBAN_SCHEDULER_TICK_SECONDS": "1",
+            "DUBAN_CLOCK_FILE": "/tmp/now.txt",
+        }
+    )
     assert (s.webhook_listen, s.webhook_port, s.scheduler_lease_seconds) == ("0.0.0.0", 8444, 3)
     assert s.scheduler_tick_seconds == 1 and s.clock_file == Path("/tmp/now.txt")
 
 
-@pytest.mark.parametrize("name,value", [("DUBAN_WEBHOOK_PORT", "70000"), ("DUBAN_SCHEDULER_LEASE_SECONDS", "2"),
-                                        ("DUBAN_SCHEDULER_TICK_SECONDS", "soon")])
+@pytest.mark.parametrize(
+    "name,value",
+    [("DUBAN_WEBHOOK_PORT", "70000"), ("DUBAN_SCHEDULER_LEASE_SECONDS", "2"), ("DUBAN_SCHEDULER_TICK_SECONDS", "soon")],
+)
 def test_bad_deployment_settings_name_the_variable(name, value):
     with pytest.raises(SettingsError, match=f"^{name}: .*example: {name}="):
         load_settings({name: value})
@@ -80,9 +89,14 @@ def test_log_lines_are_key_value_with_the_bound_ids(monkeypatch):
         root.setLevel(saved[1])
     lines = stream.getvalue().splitlines()
     assert len(lines) == 3  # the traceback stays on its line
-    assert re.match(r'^ts=\S+ level=INFO logger=duban.test msg="report saved" update=8812 chat=10042 user=10042 '
-                    r'task=14.2$', lines[0]), lines[0]
-    assert 'msg="failed \\"badly\\""' in lines[1] and "error=\"Traceback" in lines[1] and "line one\\nline two" in lines[1]
+    assert re.match(
+        r'^ts=\S+ level=INFO logger=duban.test msg="report saved" update=8812 chat=10042 user=10042 '
+        r"task=14.2$",
+        lines[0],
+    ), lines[0]
+    assert (
+        'msg="failed \\"badly\\""' in lines[1] and 'error="Traceback' in lines[1] and "line one\\nline two" in lines[1]
+    )
     assert "chat=" not in lines[2] and lines[2].endswith("msg=outside")
 
 
@@ -91,8 +105,9 @@ async def test_every_line_logged_while_an_update_is_handled_carries_its_ids(monk
     from tests.chat_world import all_processed, running_bot
     from tests.reminder_world import World
 
-    world = World(f"sqlite:///{tmp_path / 'log.db'}", FIXTURES / "mini-letter.yaml",
-                  datetime(2022, 3, 1, 9, 0, tzinfo=SHANGHAI))
+    world = World(
+        f"sqlite:///{tmp_path / 'log.db'}", FIXTURES / "mini-letter.yaml", datetime(2022, 3, 1, 9, 0, tzinfo=SHANGHAI)
+    )
     stream = io.StringIO()
     monkeypatch.setattr(sys, "stderr", stream)
     root = logging.getLogger()
@@ -109,5 +124,5 @@ async def test_every_line_logged_while_an_update_is_handled_carries_its_ids(monk
             if handler_ not in saved[0]:
                 root.removeHandler(handler_)
         root.setLevel(saved[1])
-    handled = [line for line in stream.getvalue().splitlines() if "msg=\"refused Denied" in line]
+    handled = [line for line in stream.getvalue().splitlines() if 'msg="refused Denied' in line]
     assert len(handled) == 1 and f"update={update_id} chat=4242 user=4242" in handled[0], handled

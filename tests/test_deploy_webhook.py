@@ -1,4 +1,5 @@
 """`duban run --webhook URL` as a real process: setWebhook with a secret, 403 without it, answers with it."""
+
 from __future__ import annotations
 
 import httpx
@@ -18,8 +19,13 @@ def test_webhook_refuses_a_wrong_or_missing_secret_and_answers_the_right_one(tmp
     with FakeBotAPI() as fake:
         fake.add_user(ADMIN, first_name="美丽办")
         fake.add_user(STRANGER, first_name="路人")
-        env = bot_env(fake, f"sqlite:///{tmp_path / 'hook.db'}", DUBAN_ADMINS=str(ADMIN),
-                      DUBAN_WEBHOOK_PORT=str(port), DUBAN_WEBHOOK_SECRET=secret)
+        env = bot_env(
+            fake,
+            f"sqlite:///{tmp_path / 'hook.db'}",
+            DUBAN_ADMINS=str(ADMIN),
+            DUBAN_WEBHOOK_PORT=str(port),
+            DUBAN_WEBHOOK_SECRET=secret,
+        )
         bot = RunningBot("webhook", tmp_path, env, "--webhook", PUBLIC_URL).start()
         try:
             registered = fake.wait_for_request("setWebhook", timeout=30)
@@ -64,7 +70,10 @@ def test_webhook_secret_is_derived_from_the_token_when_not_set():
     b = load_settings({"TELEGRAM_BOT_TOKEN": "123:abc"}).effective_webhook_secret()
     other = load_settings({"TELEGRAM_BOT_TOKEN": "123:abd"}).effective_webhook_secret()
     assert a == b != other and len(a) == 64 and "abc" not in a
-    assert load_settings({"TELEGRAM_BOT_TOKEN": "123:abc", "DUBAN_WEBHOOK_SECRET": "mine"}).effective_webhook_secret() == "mine"
+    assert (
+        load_settings({"TELEGRAM_BOT_TOKEN": "123:abc", "DUBAN_WEBHOOK_SECRET": "mine"}).effective_webhook_secret()
+        == "mine"
+    )
 
 
 @pytest.mark.parametrize("url", ["http://duban.example/hook", "duban.example/hook", "https://duban.example/h?x=1"])

@@ -1,4 +1,5 @@
 """The fake Telegram Bot API, driven by the real python-telegram-bot client."""
+
 from __future__ import annotations
 
 import asyncio
@@ -45,8 +46,12 @@ def png(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     raw = b"".join(b"\x00" + b"\x00\x00\x00" * width for _ in range(height))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -116,7 +121,9 @@ async def test_send_message_is_recorded_with_telegram_shape(bot, fake):
     assert second.message_id == message.message_id + 1
     sent = fake.messages_to(USER)
     assert [(m.method, m.text, m.raw_text, m.parse_mode) for m in sent] == [
-        ("sendMessage", "你好", "<b>你好</b>", "HTML"), ("sendMessage", "again", "again", None)]
+        ("sendMessage", "你好", "<b>你好</b>", "HTML"),
+        ("sendMessage", "again", "again", None),
+    ]
     assert fake.rejections == []
 
 
@@ -148,19 +155,22 @@ async def test_empty_text_is_refused(bot):
         await bot.send_message(USER, "<b> </b>", parse_mode="HTML")
 
 
-@pytest.mark.parametrize(("html", "reason"), [
-    ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
-    ("AT&T", 'Character "&" must be escaped as "&amp;" at byte offset 2'),
-    ("<b>bold", "Can't find end tag corresponding to start tag b"),
-    ("<foo>x</foo>", 'Unsupported start tag "foo" at byte offset 0'),
-    ("你好<br>", 'Unsupported start tag "br" at byte offset 6'),
-    ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
-    ("x</b>", "Unexpected end tag at byte offset 1"),
-    ('<a href="https://e.com">x', "Can't find end tag corresponding to start tag a"),
-    ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
-    ("<b x>y</b>", 'Expected equal sign in declaration of an attribute of the tag "b" at byte offset 0'),
-    ("<b", "Unclosed start tag at byte offset 0"),
-])
+@pytest.mark.parametrize(
+    ("html", "reason"),
+    [
+        ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
+        ("AT&T", 'Character "&" must be escaped as "&amp;" at byte offset 2'),
+        ("<b>bold", "Can't find end tag corresponding to start tag b"),
+        ("<foo>x</foo>", 'Unsupported start tag "foo" at byte offset 0'),
+        ("你好<br>", 'Unsupported start tag "br" at byte offset 6'),
+        ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
+        ("x</b>", "Unexpected end tag at byte offset 1"),
+        ('<a href="https://e.com">x', "Can't find end tag corresponding to start tag a"),
+        ("<span>x</span>", 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
+        ("<b x>y</b>", 'Expected equal sign in declaration of an attribute of the tag "b" at byte offset 0'),
+        ("<b", "Unclosed start tag at byte offset 0"),
+    ],
+)
 async def test_html_that_telegram_cannot_parse_is_refused(bot, fake, html, reason):
     with pytest.raises(BadRequest, match="(?i)can't parse entities"):
         await bot.send_message(USER, html, parse_mode="HTML")
@@ -169,16 +179,28 @@ async def test_html_that_telegram_cannot_parse_is_refused(bot, fake, html, reaso
 
 
 async def test_valid_html_is_parsed_into_text_and_entities(bot):
-    html = ('<b>粗</b> <strong>s</strong> <i>斜</i> <u>u</u> <s>del</s> <a href="https://example.com">link</a> '
-            '<code>c</code> <pre><code class="language-python">print(1)</code></pre> '
-            '<tg-spoiler>sp</tg-spoiler> <span class="tg-spoiler">sp2</span> '
-            '<blockquote expandable>q</blockquote> &lt;tag&gt; &amp; &quot; &#20320;&#x597D; 😀<b>e</b>')
+    html = (
+        '<b>粗</b> <strong>s</strong> <i>斜</i> <u>u</u> <s>del</s> <a href="https://example.com">link</a> '
+        '<code>c</code> <pre><code class="language-python">print(1)</code></pre> '
+        '<tg-spoiler>sp</tg-spoiler> <span class="tg-spoiler">sp2</span> '
+        "<blockquote expandable>q</blockquote> &lt;tag&gt; &amp; &quot; &#20320;&#x597D; 😀<b>e</b>"
+    )
     message = await bot.send_message(USER, html, parse_mode="HTML")
     assert message.text == ('粗 s 斜 u del link c print(1) sp sp2 q <tag> & " 你好 😀e')
     by_type = {(e.type, message.parse_entity(e)) for e in message.entities}
-    assert {("bold", "粗"), ("italic", "斜"), ("underline", "u"), ("strikethrough", "del"),
-            ("text_link", "link"), ("code", "c"), ("pre", "print(1)"), ("spoiler", "sp"),
-            ("spoiler", "sp2"), ("expandable_blockquote", "q"), ("bold", "e")} <= by_type
+    assert {
+        ("bold", "粗"),
+        ("italic", "斜"),
+        ("underline", "u"),
+        ("strikethrough", "del"),
+        ("text_link", "link"),
+        ("code", "c"),
+        ("pre", "print(1)"),
+        ("spoiler", "sp"),
+        ("spoiler", "sp2"),
+        ("expandable_blockquote", "q"),
+        ("bold", "e"),
+    } <= by_type
     pre = next(e for e in message.entities if e.type == "pre")
     assert pre.language == "python"
     last_bold = message.entities[-1]
@@ -206,8 +228,9 @@ async def test_callback_data_is_limited_to_64_utf8_bytes(bot, fake):
 
 def test_inline_buttons_need_text_and_an_action(fake):
     def send(button: dict) -> dict:
-        return api(fake, "sendMessage", json={"chat_id": USER, "text": "x",
-                                               "reply_markup": {"inline_keyboard": [[button]]}}).json()
+        return api(
+            fake, "sendMessage", json={"chat_id": USER, "text": "x", "reply_markup": {"inline_keyboard": [[button]]}}
+        ).json()
 
     assert "Text buttons are unallowed" in send({"text": "a"})["description"]
     assert "Text buttons are unallowed" in send({"text": "a", "callback_data": ""})["description"]
@@ -322,9 +345,12 @@ async def test_flood_limit_overall_30_per_second(fake):
     for user in users:
         fake.add_user(user)
     async with httpx.AsyncClient() as client:  # a broadcast to 45 users at once
-        answers = await asyncio.gather(*(
-            client.post(f"{fake.base_url}{fake.token}/sendMessage", json={"chat_id": user, "text": "广播"})
-            for user in users))
+        answers = await asyncio.gather(
+            *(
+                client.post(f"{fake.base_url}{fake.token}/sendMessage", json={"chat_id": user, "text": "广播"})
+                for user in users
+            )
+        )
     statuses = [r.status_code for r in answers]
     assert statuses.count(200) >= 30 and statuses.count(429) >= 1
     refused = next(r for r in answers if r.status_code == 429).json()
@@ -428,8 +454,7 @@ async def test_file_sent_by_user_downloads_through_get_file(bot, fake):
 
 
 async def test_multipart_uploads_and_file_id_reuse(bot, fake):
-    message = await bot.send_document(USER, b"a,b\n1,2", filename="报表.csv", caption="<b>周报</b>",
-                                      parse_mode="HTML")
+    message = await bot.send_document(USER, b"a,b\n1,2", filename="报表.csv", caption="<b>周报</b>", parse_mode="HTML")
     assert message.document.file_name == "报表.csv" and message.caption == "周报"
     assert fake.sent[-1].file.data == b"a,b\n1,2" and fake.sent[-1].method == "sendDocument"
     again = await bot.send_document(USER, message.document.file_id)
@@ -449,7 +474,9 @@ async def test_commands_are_stored_per_scope_and_language(bot, fake):
     await bot.set_my_commands([BotCommand("admin", "管理")], scope=BotCommandScopeChat(USER), language_code="zh")
     assert [c["command"] for c in fake.commands_for()] == ["start", "report"]
     assert fake.commands_for(f"chat:{USER}", "zh") == [{"command": "admin", "description": "管理"}]
-    assert [c.command for c in await bot.get_my_commands(scope=BotCommandScopeChat(USER), language_code="zh")] == ["admin"]
+    assert [c.command for c in await bot.get_my_commands(scope=BotCommandScopeChat(USER), language_code="zh")] == [
+        "admin"
+    ]
     assert list(await bot.get_my_commands(scope=BotCommandScopeChat(USER))) == []
     with pytest.raises(BadRequest, match="(?i)bot_command_invalid"):
         await bot.set_my_commands([BotCommand("Bad-Name", "x")])
@@ -484,8 +511,7 @@ async def test_application_long_polling_answers_start(fake):
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.message.reply_html(f"欢迎，<b>{update.effective_user.first_name}</b>！")
 
-    app = (Application.builder().token(fake.token).base_url(fake.base_url)
-           .base_file_url(fake.file_base_url).build())
+    app = Application.builder().token(fake.token).base_url(fake.base_url).base_file_url(fake.file_base_url).build()
     app.add_handler(CommandHandler("start", start))
     async with app:
         await app.start()
@@ -536,8 +562,9 @@ app.run_polling(poll_interval=0, timeout=5)
 
 def test_bot_in_a_subprocess_uses_the_same_fake(fake):
     env = {**os.environ, "TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url}
-    process = subprocess.Popen([sys.executable, "-c", BOT_SCRIPT], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-c", BOT_SCRIPT], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         fake.wait_for_polling(timeout=10)
         fake.inject_message(USER, "/start")

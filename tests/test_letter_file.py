@@ -1,4 +1,5 @@
 """A malformed letter file is refused with file, line and what is wrong, and nothing is written."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,7 +29,7 @@ def test_unknown_department_names_the_line_and_the_closest_names(tmp_path):
     path = write(tmp_path, bad)
     with pytest.raises(LetterFileError) as err:
         read_letter(path)
-    (line, message), = err.value.problems
+    ((line, message),) = err.value.problems
     assert line == line_of(bad, "departments: [自然资源]")
     assert "unknown department '自然资源'" in message and "自然资源局" in message
     assert f"{path}:{line}:" in str(err.value)
@@ -43,14 +44,25 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
     assert err.value.problems[0][0] is not None
 
 
-@pytest.mark.parametrize("old,new,expected", [
-    ("value: 958", "value: 九百五十八", "'value' should be int/float"),
-    ("{kind: month_end, month: 3,", "{kind: month_end, month: 13,", "month: 13 is not 1..12"),
-    ("{kind: recurring, every: quarter", "{kind: recurring, every: fortnight", "every: one of month, quarter, year"),
-    ('- id: "26.4"', '- id: "3.9"', "id should start with '26.'"),
-    ("    section: 1\n    title: 强化资源节约", "    section: 4\n    title: 强化资源节约", "section 4 is not in sections"),
-    ("  code: mini-2022\n", "", "missing 'code'"),
-])
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        ("value: 958", "value: 九百五十八", "'value' should be int/float"),
+        ("{kind: month_end, month: 3,", "{kind: month_end, month: 13,", "month: 13 is not 1..12"),
+        (
+            "{kind: recurring, every: quarter",
+            "{kind: recurring, every: fortnight",
+            "every: one of month, quarter, year",
+        ),
+        ('- id: "26.4"', '- id: "3.9"', "id should start with '26.'"),
+        (
+            "    section: 1\n    title: 强化资源节约",
+            "    section: 4\n    title: 强化资源节约",
+            "section 4 is not in sections",
+        ),
+        ("  code: mini-2022\n", "", "missing 'code'"),
+    ],
+)
 def test_each_problem_is_reported(tmp_path, old, new, expected):
     assert old in MINI
     with pytest.raises(LetterFileError) as err:

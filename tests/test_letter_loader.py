@@ -1,4 +1,5 @@
 """Loading a letter: idempotent, updating in place, and never losing reports or history."""
+
 from __future__ import annotations
 
 import shutil
@@ -52,22 +53,36 @@ def test_edited_file_updates_and_keeps_reports(db, clock, tmp_path):
     load(db, clock, FIXTURES / "mini-letter.yaml")
     with db.session() as session:
         task = session.scalar(select(Task).where(Task.code == "3.1"))
-        session.add(Report(task_id=task.id, kind="progress", status="verified", submitted_at=clock.now(),
-                           measures=[{"name": "盘活存量建设用地", "value": 600, "unit": "亩"}],
-                           evidence=[{"file_id": "abc"}]))
+        session.add(
+            Report(
+                task_id=task.id,
+                kind="progress",
+                status="verified",
+                submitted_at=clock.now(),
+                measures=[{"name": "盘活存量建设用地", "value": 600, "unit": "亩"}],
+                evidence=[{"file_id": "abc"}],
+            )
+        )
     edited = tmp_path / "edited.yaml"
     source = (FIXTURES / "mini-letter.yaml").read_text(encoding="utf-8")
     source = source.replace("完成盘活存量建设用地958亩。", "完成盘活存量建设用地960亩。")
-    source = source.replace("{kind: month_end, month: 3, phrase: 3月底前, source: 正文 26.3}",
-                            "{kind: month_end, month: 4, phrase: 4月底前, source: 正文 26.3}")
+    source = source.replace(
+        "{kind: month_end, month: 3, phrase: 3月底前, source: 正文 26.3}",
+        "{kind: month_end, month: 4, phrase: 4月底前, source: 正文 26.3}",
+    )
     # Drop line 26.4 altogether.
     source = source[: source.index('      - id: "26.4"')]
     edited.write_text(source, encoding="utf-8")
     clock.advance(days=1)
 
     summary = load(db, clock, edited)
-    assert summary.counts == {"letters updated": 1, "tasks updated": 1, "deadlines created": 1,
-                              "deadlines retired": 1, "tasks retired": 1}
+    assert summary.counts == {
+        "letters updated": 1,
+        "tasks updated": 1,
+        "deadlines created": 1,
+        "deadlines retired": 1,
+        "tasks retired": 1,
+    }
     with db.session() as session:
         views = {v.id: v for v in list_tasks(session, current_letter(session))}
         assert "26.4" not in views  # retired, not deleted:

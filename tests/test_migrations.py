@@ -1,4 +1,5 @@
 """The Alembic scripts build exactly the schema the models describe, and go down and up again."""
+
 from __future__ import annotations
 
 from datetime import UTC
@@ -38,15 +39,31 @@ def test_0003_carries_report_quantities_into_measures(database_url):
     migrate.upgrade(database, "0002")
     now = datetime(2022, 9, 5, tzinfo=UTC)
     with database.engine.begin() as conn:
-        conn.execute(text("INSERT INTO letters (id, code, year, title, source_digest, loaded_at) "
-                          "VALUES (1, 'x', 2022, 't', 'd', :now)"), {"now": now})
-        conn.execute(text("INSERT INTO items (id, letter_id, no, section_no, section_title, title) "
-                          "VALUES (1, 1, 3, 1, 's', 't')"))
-        conn.execute(text("INSERT INTO tasks (id, letter_id, item_id, code, position, text, targets, rubric_ids, "
-                          "origin, active, closed) VALUES (1, 1, 1, '3.1', 0, 't', '[]', '[]', 'letter', true, false)"))
-        conn.execute(text("INSERT INTO reports (id, task_id, kind, quantity, unit, target_name, evidence, status, "
-                          "submitted_at) VALUES (1, 1, 'progress', 600, '亩', '盘活存量建设用地', '[]', 'verified', :now)"),
-                     {"now": now})
+        conn.execute(
+            text(
+                "INSERT INTO letters (id, code, year, title, source_digest, loaded_at) "
+                "VALUES (1, 'x', 2022, 't', 'd', :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO items (id, letter_id, no, section_no, section_title, title) VALUES (1, 1, 3, 1, 's', 't')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO tasks (id, letter_id, item_id, code, position, text, targets, rubric_ids, "
+                "origin, active, closed) VALUES (1, 1, 1, '3.1', 0, 't', '[]', '[]', 'letter', true, false)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO reports (id, task_id, kind, quantity, unit, target_name, evidence, status, "
+                "submitted_at) VALUES (1, 1, 'progress', 600, '亩', '盘活存量建设用地', '[]', 'verified', :now)"
+            ),
+            {"now": now},
+        )
     migrate.upgrade(database)
     with database.engine.connect() as conn:
         measures = conn.execute(text("SELECT measures FROM reports WHERE id = 1")).scalar_one()

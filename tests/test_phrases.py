@@ -1,4 +1,5 @@
 """The deadline phrase reader: the letter's phrases, what contacts type, ambiguity, refusals, fallback."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -139,23 +140,27 @@ def test_table_is_large_enough():
 
 # --- what gets stored --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("phrase, today, year, key", [
-    ("3月底前", ISSUED, 2022, "month_end;month=3"),
-    ("2022年底前", ISSUED, 2022, "year_end"),
-    ("9月30日", ISSUED, 2022, "absolute;month=9;day=30"),
-    ("每季度末月25日前", ISSUED, 2022, "recurring;every=quarter;day=25"),
-    ("至少每季度研究1次", ISSUED, 2022, "recurring;every=quarter"),
-    ("月度", ISSUED, 2022, "recurring;every=month"),
-    ("每年", ISSUED, 2022, "recurring;every=year"),
-    ("企业名单确定后于10个工作日内报送", ISSUED, 2022, "relative;workdays=10;event=企业名单确定"),
-    ("收到通知后3天内", ISSUED, None, "relative;days=3;event=收到通知"),
-    ("公示期不得少于10日", ISSUED, 2022, "duration;days=10"),
-    # a day pinned by today, or in another year than the letter's, is stored as that date
-    ("10个工作日内", "2022-09-28", 2022, "absolute;date=2022-10-17"),
-    ("下周五", ISSUED, 2022, "absolute;date=2022-09-16"),
-    ("2023年3月底", ISSUED, 2022, "absolute;date=2023-03-31"),
-    ("3月底前", ISSUED, None, "absolute;date=2023-03-31"),
-])
+
+@pytest.mark.parametrize(
+    "phrase, today, year, key",
+    [
+        ("3月底前", ISSUED, 2022, "month_end;month=3"),
+        ("2022年底前", ISSUED, 2022, "year_end"),
+        ("9月30日", ISSUED, 2022, "absolute;month=9;day=30"),
+        ("每季度末月25日前", ISSUED, 2022, "recurring;every=quarter;day=25"),
+        ("至少每季度研究1次", ISSUED, 2022, "recurring;every=quarter"),
+        ("月度", ISSUED, 2022, "recurring;every=month"),
+        ("每年", ISSUED, 2022, "recurring;every=year"),
+        ("企业名单确定后于10个工作日内报送", ISSUED, 2022, "relative;workdays=10;event=企业名单确定"),
+        ("收到通知后3天内", ISSUED, None, "relative;days=3;event=收到通知"),
+        ("公示期不得少于10日", ISSUED, 2022, "duration;days=10"),
+        # a day pinned by today, or in another year than the letter's, is stored as that date
+        ("10个工作日内", "2022-09-28", 2022, "absolute;date=2022-10-17"),
+        ("下周五", ISSUED, 2022, "absolute;date=2022-09-16"),
+        ("2023年3月底", ISSUED, 2022, "absolute;date=2023-03-31"),
+        ("3月底前", ISSUED, None, "absolute;date=2023-03-31"),
+    ],
+)
 def test_spec(cal, phrase, today, year, key):
     result = parse_deadline(phrase, D(today), year=year, calendar=cal)
     assert result.spec.key == key
@@ -181,9 +186,12 @@ def test_reader_agrees_with_the_hand_transcribed_letter(cal):
 
 # --- readings -----------------------------------------------------------------------------------------
 
+
 def test_reading_says_how_and_which_year(cal):
-    assert parse_deadline("9月底前", D(ISSUED), year=2022, calendar=cal).reading == \
-        "读作: 2022年9月30日(9月底), 月末; 未写年份, 按责任书年度2022年"
+    assert (
+        parse_deadline("9月底前", D(ISSUED), year=2022, calendar=cal).reading
+        == "读作: 2022年9月30日(9月底), 月末; 未写年份, 按责任书年度2022年"
+    )
     assert "取今年" in parse_deadline("9月底前", D(ISSUED), calendar=cal).reading
     assert "今年的已过, 取下一次" in parse_deadline("3月底前", D(ISSUED), calendar=cal).reading
     passed = parse_deadline("3月底前", D(ISSUED), year=2022, calendar=cal)
@@ -222,6 +230,7 @@ def test_today_may_be_a_datetime(cal):
 
 # --- ambiguity ----------------------------------------------------------------------------------------
 
+
 def test_weekday_said_on_that_weekday_offers_choices(cal):
     result = parse_deadline("周五", D("2022-09-09"), calendar=cal)  # a Friday
     assert result.date is None and result.ambiguous
@@ -244,17 +253,21 @@ def test_the_same_deadline_twice_is_one_reading(cal):
 
 # --- refusals -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("phrase, year, message", [
-    ("2月30日", None, "2月没有30日"),
-    ("2022-02-30", None, "2月没有30日"),
-    ("2月29日", 2022, "2022年2月没有29日"),
-    ("9月31日", None, "9月没有31日"),
-    ("13月1日", None, "没有13月"),
-    ("每月30日前", None, "每月的截止日请写1–28日"),
-    ("每季度末月31日前", 2022, "6月没有31日"),
-    ("每周五", None, "暂不支持这种周期"),
-    ("本月31号", None, "2022年9月没有31日"),
-])
+
+@pytest.mark.parametrize(
+    "phrase, year, message",
+    [
+        ("2月30日", None, "2月没有30日"),
+        ("2022-02-30", None, "2月没有30日"),
+        ("2月29日", 2022, "2022年2月没有29日"),
+        ("9月31日", None, "9月没有31日"),
+        ("13月1日", None, "没有13月"),
+        ("每月30日前", None, "每月的截止日请写1–28日"),
+        ("每季度末月31日前", 2022, "6月没有31日"),
+        ("每周五", None, "暂不支持这种周期"),
+        ("本月31号", None, "2022年9月没有31日"),
+    ],
+)
 def test_impossible_dates_are_refused_not_rolled_over(cal, phrase, year, message):
     with pytest.raises(DeadlineParseError, match=message):
         parse_deadline(phrase, D(ISSUED), year=year, calendar=cal)
@@ -277,6 +290,7 @@ def test_empty_phrase(cal):
 
 # --- the weekends-only fallback -----------------------------------------------------------------------
 
+
 def test_fallback_year_warns(cal):
     result = parse_deadline("10个工作日内", D("2026-12-24"), calendar=cal)
     # 25, 28-31 Dec, then 1 Jan 2027 counted as a working day: nobody told duban it is 元旦
@@ -287,7 +301,8 @@ def test_fallback_year_warns(cal):
 
 def test_fallback_year_with_a_file_uses_its_days(tmp_path):
     (tmp_path / "2027.yaml").write_text(
-        "year: 2027\nholidays:\n  - {name: 元旦, from: 2027-01-01, to: 2027-01-03}\n", encoding="utf-8")
+        "year: 2027\nholidays:\n  - {name: 元旦, from: 2027-01-01, to: 2027-01-03}\n", encoding="utf-8"
+    )
     result = parse_deadline("10个工作日内", D("2026-12-24"), calendar=WorkdayCalendar(tmp_path))
     assert result.date == D("2027-01-08")
     assert result.warning is None
@@ -305,4 +320,3 @@ def test_to_dict_shape(cal):
 
 def test_default_calendar_is_used_when_none_given():
     assert parse_deadline("10个工作日内", D("2022-09-28")).date == D("2022-10-17")
-

@@ -1,4 +1,5 @@
 """The buttons under a reminder, pressed through the real bot and the fake Bot API."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

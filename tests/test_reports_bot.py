@@ -1,5 +1,6 @@
 """/export, /chart and /template through the real bot and the fake Bot API: the uploads arrive (sendDocument,
 sendPhoto multipart) and are what they say; people outside the office are refused."""
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,9 @@ async def ask(chat: Chat, fake: FakeBotAPI, text: str, method: str, count: int =
     """Say `text` as the admin; wait (building a workbook takes a moment) for `count` uploads by `method`."""
     mark = len(fake.sent)
     await chat.say(ADMIN, text)
-    await fake.wait_until_async(lambda: sum(m.method == method for m in fake.sent[mark:]) >= count,
-                                what=f"{count} {method}", timeout=30)
+    await fake.wait_until_async(
+        lambda: sum(m.method == method for m in fake.sent[mark:]) >= count, what=f"{count} {method}", timeout=30
+    )
     await chat.settle()
     return [m for m in fake.sent[mark:] if m.method == method and m.chat_id == ADMIN]
 
@@ -43,8 +45,11 @@ async def test_export_chart_template_in_the_chat(tmp_path):
             assert "用法" in chat.last_to(ADMIN).content
 
             photos = await ask(chat, fake, "/chart", "sendPhoto", 3)
-            assert [p.caption for p in photos] == ["📊 各部分得分与权重", "📊 各部门任务状态(三色预警)",
-                                                   "📊 全年未完成任务节点(燃尽图)"]
+            assert [p.caption for p in photos] == [
+                "📊 各部分得分与权重",
+                "📊 各部门任务状态(三色预警)",
+                "📊 全年未完成任务节点(燃尽图)",
+            ]
             for p in photos:
                 assert Image.open(io.BytesIO(p.file.data)).format == "PNG"
 

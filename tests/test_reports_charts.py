@@ -1,5 +1,6 @@
 """The charts: each renders to a PNG, and every label is drawn in the shipped CJK font, resolved by
 matplotlib's font manager from the family name, with a glyph for each of its characters (never a box)."""
+
 from __future__ import annotations
 
 import io
@@ -88,7 +89,9 @@ def test_every_chart_renders_with_its_labels_in_the_cjk_font(snap):
 def test_status_counts_and_burndown_follow_the_reports(snap):
     counts = charts.department_counts(snap)
     assert counts["自然资源局"]["done"] == 1  # 3.1; 26.3 stays open: its verified report opened a follow-up
-    assert counts["住建局"]["red"] + counts["住建局"]["yellow"] + counts["住建局"]["green"] == sum(counts["住建局"].values())
+    assert counts["住建局"]["red"] + counts["住建局"]["yellow"] + counts["住建局"]["green"] == sum(
+        counts["住建局"].values()
+    )
     verified = [(due, done) for due, done in snap.occurrences if done is not None]
     assert {done for _, done in verified} == {date(2022, 9, 14), date(2022, 9, 21)}
     fig = charts.burndown_figure(2022, snap.today, list(snap.occurrences))

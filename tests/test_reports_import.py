@@ -1,5 +1,6 @@
 """Importing the office's task spreadsheet: a filled template loads; merged cells count for every row they
 cover; malformed sheets are refused with sheet, row and column in every problem and nothing is written."""
+
 from __future__ import annotations
 
 import io
@@ -19,15 +20,49 @@ from storage.models import Letter
 from storage.paths import BUNDLED_LETTER
 
 BUNDLED = read_letter(BUNDLED_LETTER)
-DEPARTMENTS = [(d.name, "county", d.aliases) for d in BUNDLED.departments] + \
-              [(d.name, "city", d.aliases) for d in BUNDLED.recognizing_departments]
+DEPARTMENTS = [(d.name, "county", d.aliases) for d in BUNDLED.departments] + [
+    (d.name, "city", d.aliases) for d in BUNDLED.recognizing_departments
+]
 ROWS = [
-    ["一、推动绿色低碳高质量发展", 3, "强化资源节约", "3.1", "完成盘活存量建设用地958亩。", "自然资源局", "市自然资源和规划局",
-     "盘活存量建设用地:≥958亩 〔3.1.1〕", "3月底前", "3.1", None],
-    [None, 3, "强化资源节约", "3.2", "推进节水型社会建设。", "水利局、发展改革局", "市水利局", None,
-     "每季度末月25日 「每季度报送」\n企业名单确定后10个工作日内", "3.2", "备注"],
-    ["三、深入打好污染防治攻坚战", 11, "打好蓝天保卫战", "11.1", "完成低VOCs原辅材料替代14家。", "生态环境分局", "市生态环境局",
-     None, datetime(2023, 6, 30), None, None],
+    [
+        "一、推动绿色低碳高质量发展",
+        3,
+        "强化资源节约",
+        "3.1",
+        "完成盘活存量建设用地958亩。",
+        "自然资源局",
+        "市自然资源和规划局",
+        "盘活存量建设用地:≥958亩 〔3.1.1〕",
+        "3月底前",
+        "3.1",
+        None,
+    ],
+    [
+        None,
+        3,
+        "强化资源节约",
+        "3.2",
+        "推进节水型社会建设。",
+        "水利局、发展改革局",
+        "市水利局",
+        None,
+        "每季度末月25日 「每季度报送」\n企业名单确定后10个工作日内",
+        "3.2",
+        "备注",
+    ],
+    [
+        "三、深入打好污染防治攻坚战",
+        11,
+        "打好蓝天保卫战",
+        "11.1",
+        "完成低VOCs原辅材料替代14家。",
+        "生态环境分局",
+        "市生态环境局",
+        None,
+        datetime(2023, 6, 30),
+        None,
+        None,
+    ],
 ]
 
 
@@ -68,7 +103,11 @@ def test_a_filled_template_reads_as_a_letter(tmp_path):
     line = item3.lines[1]
     assert line.departments == ("水利局", "发改局")  # an alias read as the department's name
     assert [(d.kind, d.every, d.day, d.phrase) for d in line.deadlines][0] == ("recurring", "quarter", 25, "每季度报送")
-    assert (line.deadlines[1].kind, line.deadlines[1].event, line.deadlines[1].workdays) == ("relative", "企业名单确定", 10)
+    assert (line.deadlines[1].kind, line.deadlines[1].event, line.deadlines[1].workdays) == (
+        "relative",
+        "企业名单确定",
+        10,
+    )
     assert item3.lines[0].targets[0].value == 958.0 and item3.lines[0].deadlines[0].month == 3
     assert data.items[1].lines[0].deadlines[0].date.isoformat() == "2023-06-30"  # a date cell
 
@@ -101,9 +140,12 @@ def test_unknown_department_comes_with_the_closest_names(tmp_path):
     rows[1][5] = "水利局、自然资源规化局"
     rows[2][6] = "市生态环境厅"
     found = problems(workbook_file(tmp_path, rows))
-    assert found[0].startswith("任务清单!F3 (row 3, column F 责任部门): unknown department '自然资源规化局'; "
-                               "closest known: 自然资源局")
-    assert found[1].startswith("任务清单!G4 (row 4, column G 认定部门): unknown department '市生态环境厅'; closest known: ")
+    assert found[0].startswith(
+        "任务清单!F3 (row 3, column F 责任部门): unknown department '自然资源规化局'; closest known: 自然资源局"
+    )
+    assert found[1].startswith(
+        "任务清单!G4 (row 4, column G 认定部门): unknown department '市生态环境厅'; closest known: "
+    )
     assert "市生态环境局" in found[1]
 
 
@@ -116,7 +158,9 @@ def test_other_problems_each_with_their_cell(tmp_path):
     found = problems(workbook_file(tmp_path, rows))
     assert "任务清单!D3 (row 3, column D 编号): '4.2' should start with '3.' (its 序号)" in found
     assert "任务清单!B4 (row 4, column B 序号): '十一' is not an item number" in found
-    assert any(p.startswith("任务清单!H2 (row 2, column H 量化目标): '盘活存量建设用地 958' is not a target") for p in found)
+    assert any(
+        p.startswith("任务清单!H2 (row 2, column H 量化目标): '盘活存量建设用地 958' is not a target") for p in found
+    )
     assert "任务清单!D5 (row 5, column D 编号): '3.1' is used twice (also row 2)" in found
 
 

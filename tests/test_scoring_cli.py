@@ -1,4 +1,5 @@
 """`duban rubric` and `duban score` through bot.cli.main, checking their JSON and text output."""
+
 import json
 
 import pytest
@@ -55,9 +56,19 @@ def test_score_900_of_958_loses_3_1_1_with_the_explanation(capsys, tmp_path):
     assert code == 0 and data["total"] == 995
     ind = data["sections"][0]["indicators"][2]
     assert (ind["no"], ind["weight"], ind["score"]) == (3, 15, 10)
-    assert ind["lost"] == [{"id": "3.1.1", "name": "盘活存量建设用地", "points": 5, "score": 0, "lost": 5,
-                            "reasons": ["3.1.1 盘活存量建设用地: 完成900亩/目标958亩=93.95%, 少6.05个百分点, "
-                                        "按'每少1个百分点,扣1分'扣6分, 扣完5分为止, 得0分"]}]
+    assert ind["lost"] == [
+        {
+            "id": "3.1.1",
+            "name": "盘活存量建设用地",
+            "points": 5,
+            "score": 0,
+            "lost": 5,
+            "reasons": [
+                "3.1.1 盘活存量建设用地: 完成900亩/目标958亩=93.95%, 少6.05个百分点, "
+                "按'每少1个百分点,扣1分'扣6分, 扣完5分为止, 得0分"
+            ],
+        }
+    ]
     code, out, _ = run(capsys, "score", "--facts", str(path))
     assert "预计得分: 995分" in out and "扣完5分为止, 得0分" in out
 

@@ -1,4 +1,5 @@
 """docs/facts-format.md lists every sub-item with exactly the fields the rubric reads."""
+
 import re
 from pathlib import Path
 

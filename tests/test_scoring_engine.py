@@ -1,4 +1,5 @@
 """The three views, at-risk points, the excellence verdict, what-if and the explanations."""
+
 import dataclasses
 
 import pytest
@@ -48,17 +49,36 @@ def _all_full() -> dict:
             continue
         values = {}
         for name, spec in s.fields.items():
-            values[name] = {"bool": True, "count": 0, "integer": 0, "rank": 1, "percent": 100, "ratio": 1,
-                            "amount": 1000, "target": 1000, "score": 100, "points": 0, "choice": None}[spec.type]
+            values[name] = {
+                "bool": True,
+                "count": 0,
+                "integer": 0,
+                "rank": 1,
+                "percent": 100,
+                "ratio": 1,
+                "amount": 1000,
+                "target": 1000,
+                "score": 100,
+                "points": 0,
+                "choice": None,
+            }[spec.type]
             if spec.type == "choice":
                 values[name] = spec.choices[0]
             if name == "full":
                 values[name] = 100
         ok[s.id] = values
     # the yes/no facts whose good answer is "no", and counts that earn points
-    for sid, name in (("2.1", "notified"), ("7.2", "over_limit"), ("7.2", "below_average"),
-                      ("8.3", "unauthorized_change"), ("8.3", "exempt"), ("21.2", "duplicate"),
-                      ("26.1.3", "last_in_province"), ("22.2.4", "pilot"), ("26.1.1", "halved")):
+    for sid, name in (
+        ("2.1", "notified"),
+        ("7.2", "over_limit"),
+        ("7.2", "below_average"),
+        ("8.3", "unauthorized_change"),
+        ("8.3", "exempt"),
+        ("21.2", "duplicate"),
+        ("26.1.3", "last_in_province"),
+        ("22.2.4", "pilot"),
+        ("26.1.1", "halved"),
+    ):
         ok[sid][name] = False
     ok["8.3"].update(rate=50, rate_target=50)
     ok["24.2"].update(growth=20, growth_target=17)

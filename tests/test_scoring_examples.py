@@ -2,6 +2,7 @@
 
 Each docstring quotes the sentence of the appendix the example follows.
 """
+
 import pytest
 
 import scoring
@@ -15,8 +16,10 @@ def test_1_land_revitalisation_900_of_958():
     """
     r = sub("3.1.1", actual=900, target=958)
     assert r.projected == 0 and r.secured == 0
-    assert r.reasons == ("3.1.1 盘活存量建设用地: 完成900亩/目标958亩=93.95%, 少6.05个百分点, "
-                         "按'每少1个百分点,扣1分'扣6分, 扣完5分为止, 得0分",)
+    assert r.reasons == (
+        "3.1.1 盘活存量建设用地: 完成900亩/目标958亩=93.95%, 少6.05个百分点, "
+        "按'每少1个百分点,扣1分'扣6分, 扣完5分为止, 得0分",
+    )
 
 
 def test_2_inefficient_land_780_of_800():
@@ -142,8 +145,7 @@ def test_14_townscape_sample_areas():
 
 
 def test_15_no_illegal_building_index():
-    """四 18.4②: "全省排名1-30名的不扣分,31-60名的扣0.5分,60名以后的扣1分。"  ③: "80-85%的扣1.5分"
-    """
+    """四 18.4②: "全省排名1-30名的不扣分,31-60名的扣0.5分,60名以后的扣1分。"  ③: "80-85%的扣1.5分" """
     assert projected("18.4.2", rank=45) == 3.5
     assert projected("18.4.3", rate=82) == 0.5
 
@@ -234,8 +236,16 @@ def test_25_bonus_capped_at_20_and_penalties():
 
     3 national (15) + 4 provincial (8) = 23 -> 20; one national and one provincial site: -8. 1000 + 20 - 8.
     """
-    result = scoring.evaluate(RUBRIC, facts({"bonus.1": {"items": 3}, "bonus.2": {"items": 4},
-                                             "penalty.3": {"national_sites": 1, "provincial_sites": 1}}))
+    result = scoring.evaluate(
+        RUBRIC,
+        facts(
+            {
+                "bonus.1": {"items": 3},
+                "bonus.2": {"items": 4},
+                "penalty.3": {"national_sites": 1, "provincial_sites": 1},
+            }
+        ),
+    )
     assert result.indicator("bonus").projected == 20
     assert result.indicator("penalty").projected == -8
     assert result.section(8).projected == 12
@@ -250,11 +260,14 @@ def test_26_carbon_peaking_conversion():
     assert projected("1.1", score=85) == 68
 
 
-@pytest.mark.parametrize("sid,fields,expected", [
-    ("12.1", {"water": 90, "coastal": 80}, 77.4),  # 90 x (0.6 x 90 + 0.4 x 80) / 100
-    ("23.1.2", {"rate": 82.5}, 4),  # 结案率不低于85%, 每降低一个百分点扣0.5分: 2.5 -> 2 points -> 1
-    ("32.4", {"county_reported": False, "townships": 1}, 1.5),  # 扣2.5分; 每少1个扣1分
-])
+@pytest.mark.parametrize(
+    "sid,fields,expected",
+    [
+        ("12.1", {"water": 90, "coastal": 80}, 77.4),  # 90 x (0.6 x 90 + 0.4 x 80) / 100
+        ("23.1.2", {"rate": 82.5}, 4),  # 结案率不低于85%, 每降低一个百分点扣0.5分: 2.5 -> 2 points -> 1
+        ("32.4", {"county_reported": False, "townships": 1}, 1.5),  # 扣2.5分; 每少1个扣1分
+    ],
+)
 def test_27_more_conversions(sid, fields, expected):
     """三 12: "“五水共治”年度任务完成情况(占60%)和全省近岸海域水环境质量年度考核评分结果(占40%)折算总得分";
     五 23.1②: "环境资源案件结案率不低于85%(5分)。未完成的,每降低一个百分点扣0.5分";

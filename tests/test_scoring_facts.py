@@ -1,4 +1,5 @@
 """Facts: the documented format, validation that refuses half-valid data, and merging."""
+
 import dataclasses
 import json
 
@@ -16,8 +17,17 @@ def problems(data):
 
 
 def test_accepts_the_documented_shapes():
-    f = facts({"facts": {"3.1.1": {"actual": 900, "target": 958}, "14.1.1": True, 13.1: {"rate": 92.4},
-                         "major.2": False, "bonus.1": {"items": 1}}})
+    f = facts(
+        {
+            "facts": {
+                "3.1.1": {"actual": 900, "target": 958},
+                "14.1.1": True,
+                13.1: {"rate": 92.4},
+                "major.2": False,
+                "bonus.1": {"items": 1},
+            }
+        }
+    )
     assert f.get("3.1.1") == {"actual": 900, "target": 958}
     assert f.get("14.1.1") == {"done": True}  # a bare value for a one-field sub-item
     assert f.get("13.1") == {"rate": 92.4}  # an unquoted YAML id read as a number
@@ -26,10 +36,20 @@ def test_accepts_the_documented_shapes():
 
 
 def test_refuses_everything_wrong_at_once_with_id_value_and_what_is_allowed():
-    err = problems({"14.2.1": {"ratio": 1.7}, "7.1.1": {"new_points": -1}, "3.9": {"done": True},
-                    "3.1": {"actual": 1}, "13.1": {"rate": "high"}, "2.1": {"late": 1.5},
-                    "5.1": {"cases": True}, "6.1.1": {"deduction": 0.3}, "17.1": {"grade": "极好"},
-                    "2.2": {"policy": True, "colour": "green"}})
+    err = problems(
+        {
+            "14.2.1": {"ratio": 1.7},
+            "7.1.1": {"new_points": -1},
+            "3.9": {"done": True},
+            "3.1": {"actual": 1},
+            "13.1": {"rate": "high"},
+            "2.1": {"late": 1.5},
+            "5.1": {"cases": True},
+            "6.1.1": {"deduction": 0.3},
+            "17.1": {"grade": "极好"},
+            "2.2": {"policy": True, "colour": "green"},
+        }
+    )
     found = {(p.id, p.field): p for p in err.problems}
     text = str(err)
     assert len(err.problems) == 10
@@ -98,8 +118,9 @@ def test_facts_are_immutable():
 
 def test_part_ids_of_a_pooled_subitem_feed_it():
     """31.1's circled parts carry no points: `31.1.1` etc. are aliases that add to 31.1's facts."""
-    f = facts({"31.1.1": {"missed_quarters": 2}, "31.1.3": {"main_held": 0, "other_held": 0},
-               "31.1": {"other_leaders": 0}})
+    f = facts(
+        {"31.1.1": {"missed_quarters": 2}, "31.1.3": {"main_held": 0, "other_held": 0}, "31.1": {"other_leaders": 0}}
+    )
     assert f.get("31.1") == {"missed_quarters": 2, "main_held": 0, "other_held": 0, "other_leaders": 0}
     assert "31.1.1" not in f
     err = problems({"31.1.1": {"other_leaders": 1}, "31.3.5": {"share": 3.5}, "31.3": {"share": 2}})

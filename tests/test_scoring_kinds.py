@@ -1,4 +1,5 @@
 """Each rule kind at its boundaries: exactly on target, just short, far short (the cap bites), zero floor."""
+
 import math
 
 import pytest
@@ -20,6 +21,7 @@ def delta(c, points=5, **values):
 
 # ---- all_or_nothing -----------------------------------------------------------------------------
 
+
 def test_all_or_nothing():
     c = clause(kind="all_or_nothing")
     assert delta(c, done=True) == 0
@@ -36,6 +38,7 @@ def test_veto_voids_even_with_bonus():
 
 
 # ---- per_incident -------------------------------------------------------------------------------
+
 
 def test_per_incident_fixed_and_floor():
     assert projected("5.3", cases=0) == 2
@@ -67,6 +70,7 @@ def test_per_incident_unknown_count_is_unbounded_in_the_worst_case():
 
 
 # ---- shortfall ----------------------------------------------------------------------------------
+
 
 def test_shortfall_completion_boundaries():
     assert projected("3.1.1", actual=958) == 5  # exactly on target
@@ -106,6 +110,7 @@ def test_shortfall_count_and_its_own_cap():
 
 # ---- proportional -------------------------------------------------------------------------------
 
+
 def test_proportional():
     assert projected("14.2.1", ratio=1) == 4
     assert projected("14.2.1", ratio=0.75) == 3
@@ -117,6 +122,7 @@ def test_proportional():
 
 # ---- tiers --------------------------------------------------------------------------------------
 
+
 def test_tiers_bands_and_edges():
     # 18.4.2: 1-30名不扣分, 31-60名扣0.5分, 60名以后扣1分
     assert [projected("18.4.2", rank=r) for r in (1, 30, 31, 60, 61, 90)] == [4, 4, 3.5, 3.5, 3, 3]
@@ -125,14 +131,20 @@ def test_tiers_bands_and_edges():
 
 
 def test_tiers_choice_and_unknown_interval():
-    c = clause(kind="tiers", field="grade", value="choice", choices=["优秀", "良好", "合格"],
-               bands=[{"equals": "优秀", "delta": 5}, {"equals": "良好", "delta": 3}])
+    c = clause(
+        kind="tiers",
+        field="grade",
+        value="choice",
+        choices=["优秀", "良好", "合格"],
+        bands=[{"equals": "优秀", "delta": 5}, {"equals": "良好", "delta": 3}],
+    )
     assert delta(c, grade="良好") == 3 and delta(c, grade="合格") == 0
     o = c.evaluate({}, 5)
     assert (o.best, o.worst) == (5, 0)
 
 
 # ---- formula ------------------------------------------------------------------------------------
+
 
 def test_formula_connectivity():
     # 21.3.2: 连通率100%满分,低于99.0%不得分,得分=(连通率-99%)*200
@@ -158,6 +170,7 @@ def test_formula_in_whole_steps_with_full_marks_threshold():
 
 # ---- external -----------------------------------------------------------------------------------
 
+
 def test_external_conversion():
     assert projected("1.1", score=100) == 80
     assert projected("1.1", score=85) == 68
@@ -169,6 +182,7 @@ def test_external_conversion():
 
 # ---- discretion ---------------------------------------------------------------------------------
 
+
 def test_discretion_steps_and_ceiling():
     assert projected("6.1.1", deduction=0) == 5
     assert projected("6.1.1", deduction=0.5) == 4.5
@@ -178,6 +192,7 @@ def test_discretion_steps_and_ceiling():
 
 
 # ---- bonus --------------------------------------------------------------------------------------
+
 
 def test_bonus_up_to_its_ceiling():
     # 17.2: 每个加2分,最高8分 + 规划1分 + 投资1分, starting from 0
@@ -201,8 +216,19 @@ def test_bad_rule_data_is_refused():
     with pytest.raises(RuleError):
         kinds.build({"kind": "all_or_nothing", "field": "done"}, "x", 5, {})  # no quote
     with pytest.raises(RuleError):
-        kinds.build({"kind": "external", "quote": "q", "components": [
-            {"field": "a", "weight": 0.6, "label": "a"}, {"field": "b", "weight": 0.6, "label": "b"}]}, "x", 5, {})
+        kinds.build(
+            {
+                "kind": "external",
+                "quote": "q",
+                "components": [
+                    {"field": "a", "weight": 0.6, "label": "a"},
+                    {"field": "b", "weight": 0.6, "label": "b"},
+                ],
+            },
+            "x",
+            5,
+            {},
+        )
 
 
 def test_zero_floor_for_every_kind_at_subitem_level():

@@ -1,4 +1,5 @@
 """Properties over many seeded random (valid) facts sets: bounds, sums, and the meaning of the views."""
+
 import random
 
 import pytest

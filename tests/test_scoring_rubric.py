@@ -1,4 +1,5 @@
 """The rubric data: 33 indicators in seven sections adding to 1000, verbatim texts, stable ids."""
+
 import copy
 import re
 
@@ -10,8 +11,41 @@ from scoring.loader import DEFAULT_PATH, RubricError, rubric_from_mapping
 from tests.test_scoring_support import RUBRIC
 
 # 权重 column of the appendix, indicators 1-33
-WEIGHTS = [80, 15, 15, 30, 10, 15, 20, 25, 30, 30, 90, 90, 30, 60, 40, 20, 25, 35, 20, 10, 30, 30, 30, 25, 25,
-           25, 30, 10, 15, 10, 40, 25, 15]
+WEIGHTS = [
+    80,
+    15,
+    15,
+    30,
+    10,
+    15,
+    20,
+    25,
+    30,
+    30,
+    90,
+    90,
+    30,
+    60,
+    40,
+    20,
+    25,
+    35,
+    20,
+    10,
+    30,
+    30,
+    30,
+    25,
+    25,
+    25,
+    30,
+    10,
+    15,
+    10,
+    40,
+    25,
+    15,
+]
 SECTIONS = {1: 150, 2: 120, 3: 330, 4: 90, 5: 165, 6: 65, 7: 80}
 
 
@@ -72,13 +106,37 @@ def test_every_indicator_names_its_recognizing_departments():
 
 def test_only_the_nine_rule_kinds_are_used_and_all_are():
     used = {c.kind for s in RUBRIC.subitems for c in s.clauses}
-    assert used == {"all_or_nothing", "per_incident", "shortfall", "proportional", "tiers", "formula",
-                    "external", "discretion", "bonus"}
+    assert used == {
+        "all_or_nothing",
+        "per_incident",
+        "shortfall",
+        "proportional",
+        "tiers",
+        "formula",
+        "external",
+        "discretion",
+        "bonus",
+    }
 
 
 def test_ambiguities_carry_a_decision_and_keep_the_source_numbers():
-    for sid in ("3.1.1", "9.1.2", "9.3.2", "13.1", "13.2", "15.4", "15.5.2", "18.4.3", "20.3", "24.2", "26.2.1",
-                "31.3", "22.2.4", "19.1", "8.3"):
+    for sid in (
+        "3.1.1",
+        "9.1.2",
+        "9.3.2",
+        "13.1",
+        "13.2",
+        "15.4",
+        "15.5.2",
+        "18.4.3",
+        "20.3",
+        "24.2",
+        "26.2.1",
+        "31.3",
+        "22.2.4",
+        "19.1",
+        "8.3",
+    ):
         assert RUBRIC.subitem(sid).decision, sid
     assert {s.id for s in RUBRIC.subitems if s.derived} == {"15.5.2", "26.2.1"}
     assert {s.id for s in RUBRIC.subitems if s.exempt} == {"9.1.2"}
@@ -135,7 +193,12 @@ def test_every_rubric_id_in_the_letter_file_names_the_rubric():
     letter = DEFAULT_PATH.parent / "shengzhou-2022.yaml"
     data = yaml.safe_load(letter.read_text(encoding="utf-8"))
     ids = {str(rid) for item in data["items"] for line in item["lines"] for rid in line.get("rubric") or []}
-    ids |= {str(t["rubric"]) for item in data["items"] for line in item["lines"]
-            for t in line.get("targets") or [] if t.get("rubric")}
+    ids |= {
+        str(t["rubric"])
+        for item in data["items"]
+        for line in item["lines"]
+        for t in line.get("targets") or []
+        if t.get("rubric")
+    }
     assert ids
     RUBRIC.expand(ids)  # raises UnknownIdError naming the first id it does not know

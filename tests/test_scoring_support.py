@@ -1,4 +1,5 @@
 """Small helpers shared by the scoring tests (no tests here)."""
+
 from __future__ import annotations
 
 import scoring

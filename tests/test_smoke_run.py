@@ -1,4 +1,5 @@
 """`duban run` as a real process, pointed at the fake Bot API through TELEGRAM_API_BASE_URL."""
+
 from __future__ import annotations
 
 import os
@@ -16,11 +17,23 @@ def test_duban_run_answers_start_and_stops_cleanly(tmp_path):
     with FakeBotAPI() as fake:
         fake.add_user(ADMIN, first_name="美丽办")
         fake.add_user(STRANGER, first_name="路人")
-        env = dict(os.environ, TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=fake.base_url,
-                   TELEGRAM_FILE_BASE_URL=fake.file_base_url, DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
-                   DUBAN_ADMINS=str(ADMIN), DUBAN_LOG_LEVEL="INFO")
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        env = dict(
+            os.environ,
+            TELEGRAM_BOT_TOKEN=fake.token,
+            TELEGRAM_API_BASE_URL=fake.base_url,
+            TELEGRAM_FILE_BASE_URL=fake.file_base_url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}",
+            DUBAN_ADMINS=str(ADMIN),
+            DUBAN_LOG_LEVEL="INFO",
+        )
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             fake.wait_for_polling(timeout=30)
             fake.inject_message(ADMIN, "/start")

@@ -1,4 +1,5 @@
 """The working-day calendar: holidays and make-up workdays, Civil Code counting, the weekends-only fallback."""
+
 from __future__ import annotations
 
 import re
@@ -40,37 +41,50 @@ def write_year(folder: Path, text: str, name: str = "2027.yaml") -> Path:
 
 # --- National Day and Spring Festival -----------------------------------------------------------------
 
-@pytest.mark.parametrize("day, expected", [
-    ("2022-09-30", True),   # Friday before National Day
-    ("2022-10-01", False), ("2022-10-03", False), ("2022-10-07", False),  # 国庆 holiday (10-03 is a Monday)
-    ("2022-10-08", True), ("2022-10-09", True),  # make-up workdays, Saturday and Sunday
-    ("2022-10-10", True),
-    ("2022-01-29", True), ("2022-01-30", True),  # 春节 make-up workdays
-    ("2022-01-31", False), ("2022-02-04", False), ("2022-02-06", False),
-    ("2022-02-07", True),
-    ("2022-09-12", False),  # 中秋, a Monday
-    ("2022-09-17", False),  # a plain Saturday
-])
+
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        ("2022-09-30", True),  # Friday before National Day
+        ("2022-10-01", False),
+        ("2022-10-03", False),
+        ("2022-10-07", False),  # 国庆 holiday (10-03 is a Monday)
+        ("2022-10-08", True),
+        ("2022-10-09", True),  # make-up workdays, Saturday and Sunday
+        ("2022-10-10", True),
+        ("2022-01-29", True),
+        ("2022-01-30", True),  # 春节 make-up workdays
+        ("2022-01-31", False),
+        ("2022-02-04", False),
+        ("2022-02-06", False),
+        ("2022-02-07", True),
+        ("2022-09-12", False),  # 中秋, a Monday
+        ("2022-09-17", False),  # a plain Saturday
+    ],
+)
 def test_is_workday_2022(cal, day, expected):
     assert cal.is_workday(D(day)) is expected
 
 
-@pytest.mark.parametrize("start, n, expected", [
-    ("2022-09-28", 10, "2022-10-17"),  # the event day is not counted; 8 and 9 October count
-    ("2022-09-28", 2, "2022-09-30"),
-    ("2022-09-28", 3, "2022-10-08"),   # a Saturday that is a working day
-    ("2022-09-30", 1, "2022-10-08"),
-    ("2022-10-01", 1, "2022-10-08"),   # starting on a holiday: still the next working day
-    ("2022-01-28", 1, "2022-01-29"),   # Spring Festival 2022: Saturday 29 Jan worked
-    ("2022-01-28", 3, "2022-02-07"),
-    ("2023-01-20", 1, "2023-01-28"),   # Spring Festival 2023: 21-27 Jan off, 28-29 Jan worked
-    ("2023-01-19", 5, "2023-01-31"),
-    ("2022-12-30", 1, "2023-01-03"),   # across the year: 31 Dec - 2 Jan is the 2023 New Year holiday
-    ("2022-10-08", -1, "2022-09-30"),  # counting back over National Day
-    ("2023-01-03", -1, "2022-12-30"),
-    ("2022-10-17", -10, "2022-09-28"),
-    ("2022-09-28", 0, "2022-09-28"),
-])
+@pytest.mark.parametrize(
+    "start, n, expected",
+    [
+        ("2022-09-28", 10, "2022-10-17"),  # the event day is not counted; 8 and 9 October count
+        ("2022-09-28", 2, "2022-09-30"),
+        ("2022-09-28", 3, "2022-10-08"),  # a Saturday that is a working day
+        ("2022-09-30", 1, "2022-10-08"),
+        ("2022-10-01", 1, "2022-10-08"),  # starting on a holiday: still the next working day
+        ("2022-01-28", 1, "2022-01-29"),  # Spring Festival 2022: Saturday 29 Jan worked
+        ("2022-01-28", 3, "2022-02-07"),
+        ("2023-01-20", 1, "2023-01-28"),  # Spring Festival 2023: 21-27 Jan off, 28-29 Jan worked
+        ("2023-01-19", 5, "2023-01-31"),
+        ("2022-12-30", 1, "2023-01-03"),  # across the year: 31 Dec - 2 Jan is the 2023 New Year holiday
+        ("2022-10-08", -1, "2022-09-30"),  # counting back over National Day
+        ("2023-01-03", -1, "2022-12-30"),
+        ("2022-10-17", -10, "2022-09-28"),
+        ("2022-09-28", 0, "2022-09-28"),
+    ],
+)
 def test_add_workdays(cal, start, n, expected):
     assert cal.add_workdays(D(start), n) == D(expected)
 
@@ -128,6 +142,7 @@ def test_due_after_event(cal):
 
 
 # --- coverage and the weekends-only fallback ----------------------------------------------------------
+
 
 def test_coverage_official_for_package_years(cal):
     assert workdays.OFFICIAL_FIRST <= 2004 and workdays.OFFICIAL_LAST >= 2026
@@ -209,6 +224,7 @@ def test_cheap_enough_for_a_planner(cal):
 
 # --- holiday files -----------------------------------------------------------------------------------
 
+
 def test_readme_example_is_exactly_the_package_2022_calendar(cal):
     readme = (DATA_DIR / "holidays" / "README.md").read_text(encoding="utf-8")
     block = re.search(r"## A complete example.*?```yaml\n(.*?)```", readme, re.S).group(1)
@@ -218,21 +234,24 @@ def test_readme_example_is_exactly_the_package_2022_calendar(cal):
     assert from_file == set(cal.days_off(2022))
 
 
-@pytest.mark.parametrize("text, message", [
-    ("- 2027-01-01\n", "映射"),
-    ("year: 2027\n", "holidays"),
-    ("year: 2027\nholidays: []\n", "至少要有一项"),
-    ("year: twenty\nholidays: [2027-01-01]\n", "不是年份"),
-    ("year: 2027\nholidays: [2026-12-31]\n", "不在 2027 年"),
-    ("year: 2027\nholidays: [2027-02-30]\n", "不是日期"),
-    ("year: 2027\nholidays: [{name: 元旦, start: 2027-01-01}]\n", "不认识的字段"),
-    ("year: 2027\nholiday: [2027-01-01]\n", "不认识的字段"),
-    ("year: 2027\nholidays: [{name: 元旦, from: 2027-01-01, to: 2027-03-01}]\n", "超过 31 天"),
-    ("year: 2027\nholidays: [{name: 元旦, date: 2027-01-01, from: 2027-01-01, to: 2027-01-02}]\n", "应写一个日期"),
-    ("year: 2027\nholidays: [2027-01-01]\nworkdays: [2027-01-04]\n", "调休上班日应是周六或周日"),
-    ("year: 2027\nholidays: [2027-01-02]\nworkdays: [2027-01-02]\n", "同时列在"),
-    ("year: 2027\nholidays: [2027-01-01\n", "YAML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("- 2027-01-01\n", "映射"),
+        ("year: 2027\n", "holidays"),
+        ("year: 2027\nholidays: []\n", "至少要有一项"),
+        ("year: twenty\nholidays: [2027-01-01]\n", "不是年份"),
+        ("year: 2027\nholidays: [2026-12-31]\n", "不在 2027 年"),
+        ("year: 2027\nholidays: [2027-02-30]\n", "不是日期"),
+        ("year: 2027\nholidays: [{name: 元旦, start: 2027-01-01}]\n", "不认识的字段"),
+        ("year: 2027\nholiday: [2027-01-01]\n", "不认识的字段"),
+        ("year: 2027\nholidays: [{name: 元旦, from: 2027-01-01, to: 2027-03-01}]\n", "超过 31 天"),
+        ("year: 2027\nholidays: [{name: 元旦, date: 2027-01-01, from: 2027-01-01, to: 2027-01-02}]\n", "应写一个日期"),
+        ("year: 2027\nholidays: [2027-01-01]\nworkdays: [2027-01-04]\n", "调休上班日应是周六或周日"),
+        ("year: 2027\nholidays: [2027-01-02]\nworkdays: [2027-01-02]\n", "同时列在"),
+        ("year: 2027\nholidays: [2027-01-01\n", "YAML"),
+    ],
+)
 def test_bad_holiday_files_are_refused(text, message):
     with pytest.raises(holiday_files.HolidayFileError, match=message):
         holiday_files.parse_text(text)

@@ -4,6 +4,7 @@ Each module in this package that defines `register(subparsers)` adds its own sub
 (letter, scoring, deadlines, ...) keeps its CLI beside nothing else's. A command function takes the parsed
 arguments and returns an exit code; it raises `CliError` for an answer meant for the user.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """What CLI commands share: settings, the database with an up-to-date schema, the clock, JSON output."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """`duban db upgrade|downgrade|current`: the schema, managed by the Alembic scripts in storage/migrations/."""
+
 from __future__ import annotations
 
 from bot.cli.common import settings
@@ -7,9 +8,12 @@ from storage.db import Database
 
 
 def register(sub) -> None:
-    p = sub.add_parser("db", help="database schema: upgrade, downgrade, current",
-                       description="Manage the database schema (Alembic migrations shipped in storage/migrations/). "
-                                   "The database is DATABASE_URL (default: sqlite:///duban.db).")
+    p = sub.add_parser(
+        "db",
+        help="database schema: upgrade, downgrade, current",
+        description="Manage the database schema (Alembic migrations shipped in storage/migrations/). "
+        "The database is DATABASE_URL (default: sqlite:///duban.db).",
+    )
     dbsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     up = dbsub.add_parser("upgrade", help="apply migrations up to REVISION (default head)")
     up.add_argument("revision", nargs="?", default="head")

@@ -2,6 +2,7 @@
 
 The calendar's weekends-only fallback is always said on stderr (and as `warning` in JSON output).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,11 @@ HOLIDAY_DIR = DATA_DIR / "holidays"
 
 
 def register(sub) -> None:
-    dl = sub.add_parser("deadline", help="read a Chinese deadline phrase (9月底前, 下周五, 10个工作日内, ...)",
-                        description="Read a deadline phrase as duban does and show the date and how it was read.")
+    dl = sub.add_parser(
+        "deadline",
+        help="read a Chinese deadline phrase (9月底前, 下周五, 10个工作日内, ...)",
+        description="Read a deadline phrase as duban does and show the date and how it was read.",
+    )
     dl.add_argument("phrase", nargs="+", help="the phrase; several words are joined with spaces")
     dl.add_argument("--today", metavar="YYYY-MM-DD", help="the day the phrase is said (default: today)")
     dl.add_argument("--year", metavar="YYYY", help="the letter year, for the letter's own phrases")
@@ -32,16 +36,22 @@ def register(sub) -> None:
     _holiday_dir_option(dl)
     dl.set_defaults(func=_quiet_calendar_log(_deadline))
 
-    wd = sub.add_parser("workdays", help="the date N working days after FROM (FROM itself not counted)",
-                        description="Count working days as the Civil Code counts periods (art. 201): the "
-                                    "starting day is not counted. Negative N counts back.")
+    wd = sub.add_parser(
+        "workdays",
+        help="the date N working days after FROM (FROM itself not counted)",
+        description="Count working days as the Civil Code counts periods (art. 201): the "
+        "starting day is not counted. Negative N counts back.",
+    )
     wd.add_argument("start", metavar="FROM", help="YYYY-MM-DD")
     wd.add_argument("count", metavar="N", help="number of working days")
     _holiday_dir_option(wd)
     wd.set_defaults(func=_quiet_calendar_log(_workdays))
 
-    hol = sub.add_parser("holidays", help="holiday schedules for years chinesecalendar does not cover",
-                         description="Holiday files: data/holidays/README.md.")
+    hol = sub.add_parser(
+        "holidays",
+        help="holiday schedules for years chinesecalendar does not cover",
+        description="Holiday files: data/holidays/README.md.",
+    )
     hsub = hol.add_subparsers(dest="holidays_command", metavar="ACTION", required=True)
     imp = hsub.add_parser("import", help="validate FILE and store it as <year>.yaml in the holidays folder")
     imp.add_argument("file", type=Path)
@@ -56,8 +66,13 @@ def register(sub) -> None:
 
 
 def _holiday_dir_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--holiday-dir", type=Path, default=HOLIDAY_DIR, metavar="DIR",
-                        help=f"holiday files folder (default: {HOLIDAY_DIR})")
+    parser.add_argument(
+        "--holiday-dir",
+        type=Path,
+        default=HOLIDAY_DIR,
+        metavar="DIR",
+        help=f"holiday files folder (default: {HOLIDAY_DIR})",
+    )
 
 
 def _calendar(args) -> WorkdayCalendar:
@@ -97,6 +112,7 @@ def _warn(text: str | None) -> None:
 
 # --- deadline ---------------------------------------------------------------------------------------
 
+
 def _deadline(args) -> int:
     today = _today(args.today)
     year = None
@@ -129,6 +145,7 @@ def _print_reading(result: ParsedDeadline) -> None:
 
 # --- workdays ---------------------------------------------------------------------------------------
 
+
 def _workdays(args) -> int:
     start = _date("FROM", args.start)
     try:
@@ -145,6 +162,7 @@ def _workdays(args) -> int:
 
 
 # --- holidays ---------------------------------------------------------------------------------------
+
 
 def _import(args) -> int:
     if not args.file.is_file():
@@ -179,18 +197,28 @@ def _status(args) -> int:
         info = cal.describe_year(year)
         path = holiday_files.year_file(args.holiday_dir, year)
         ignored = info.coverage == "official" and path.exists()
-        rows.append({
-            "year": year,
-            "coverage": info.coverage,
-            "source": info.source,
-            "file": str(info.path or (path if path.exists() else "")) or None,
-            "problem": info.problem or (wording.cli_status_file_ignored(path.name) if ignored else None),
-        })
+        rows.append(
+            {
+                "year": year,
+                "coverage": info.coverage,
+                "source": info.source,
+                "file": str(info.path or (path if path.exists() else "")) or None,
+                "problem": info.problem or (wording.cli_status_file_ignored(path.name) if ignored else None),
+            }
+        )
     version = metadata.version("chinesecalendar")
     if args.json:
-        print_json({"official": {"package": "chinesecalendar", "version": version,
-                                 "first": OFFICIAL_FIRST, "last": OFFICIAL_LAST},
-                    "years": rows})
+        print_json(
+            {
+                "official": {
+                    "package": "chinesecalendar",
+                    "version": version,
+                    "first": OFFICIAL_FIRST,
+                    "last": OFFICIAL_LAST,
+                },
+                "years": rows,
+            }
+        )
     else:
         print(wording.cli_status_official_range(OFFICIAL_FIRST, OFFICIAL_LAST, version))
         print(wording.cli_status_header())

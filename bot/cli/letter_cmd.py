@@ -1,4 +1,5 @@
 """`duban letter load`, `duban tasks`, `duban departments`: the letter as data."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,12 +11,18 @@ from services.tasks import NoLetter, UnknownDepartment, current_letter, departme
 
 
 def register(sub) -> None:
-    letter = sub.add_parser("letter", help="load or update a responsibility letter",
-                            description="Letters are YAML files (format: data/README.md).")
+    letter = sub.add_parser(
+        "letter",
+        help="load or update a responsibility letter",
+        description="Letters are YAML files (format: data/README.md).",
+    )
     lsub = letter.add_subparsers(dest="letter_command", metavar="ACTION", required=True)
-    load = lsub.add_parser("load", help="load FILE, or update the letter it describes",
-                           description="Load a letter file. Loading the same file twice changes nothing; an "
-                                       "edited file updates tasks and deadlines and never deletes reports or history.")
+    load = lsub.add_parser(
+        "load",
+        help="load FILE, or update the letter it describes",
+        description="Load a letter file. Loading the same file twice changes nothing; an "
+        "edited file updates tasks and deadlines and never deletes reports or history.",
+    )
     load.add_argument("file", type=Path)
     load.add_argument("--year", type=int, help="the letter year; must match the file's letter.year")
     load.set_defaults(func=_load)
@@ -47,7 +54,6 @@ def _load(args) -> int:
         summary = load_letter(session, data, clock(cfg), actor="cli")
     print_load_summary(summary, "loaded")
     return 0
-
 
 
 def _tasks(args) -> int:

@@ -1,4 +1,5 @@
 """`duban doctor`, `duban backup FILE`, `duban restore FILE`: operating an installation."""
+
 from __future__ import annotations
 
 import json
@@ -14,25 +15,37 @@ from storage.db import Database
 
 
 def register(sub) -> None:
-    doc = sub.add_parser("doctor", help="check settings, database, Telegram, calendar, disk and the scheduler",
-                         description="Check everything duban needs and print OK, WARN or FAIL for each, with "
-                                     "what to fix. Exit status 1 when anything FAILs. Changes nothing.")
+    doc = sub.add_parser(
+        "doctor",
+        help="check settings, database, Telegram, calendar, disk and the scheduler",
+        description="Check everything duban needs and print OK, WARN or FAIL for each, with "
+        "what to fix. Exit status 1 when anything FAILs. Changes nothing.",
+    )
     doc.add_argument("--json", action="store_true", help="machine-readable output")
     doc.set_defaults(func=_doctor)
-    bak = sub.add_parser("backup", help="write the database and the evidence files to one .tar.gz",
-                         description="Back up every table (as JSON, portable between SQLite and PostgreSQL), "
-                                     "the evidence folder (DUBAN_EVIDENCE_DIR) and the schema revision into FILE. "
-                                     "Safe while the bot runs: the tables are read from one snapshot.")
+    bak = sub.add_parser(
+        "backup",
+        help="write the database and the evidence files to one .tar.gz",
+        description="Back up every table (as JSON, portable between SQLite and PostgreSQL), "
+        "the evidence folder (DUBAN_EVIDENCE_DIR) and the schema revision into FILE. "
+        "Safe while the bot runs: the tables are read from one snapshot.",
+    )
     bak.add_argument("file", type=Path, metavar="FILE", help="the archive to write, e.g. duban-2022-09-05.tar.gz")
     bak.set_defaults(func=_backup)
-    res = sub.add_parser("restore", help="restore a backup into an empty database",
-                         description="Restore FILE (made by `duban backup`) into DATABASE_URL and "
-                                     "DUBAN_EVIDENCE_DIR, then upgrade the schema to this duban's head. "
-                                     "Refuses a backup from a newer duban, a database that holds data and a "
-                                     "non-empty evidence folder (unless --force), and a running bot.")
+    res = sub.add_parser(
+        "restore",
+        help="restore a backup into an empty database",
+        description="Restore FILE (made by `duban backup`) into DATABASE_URL and "
+        "DUBAN_EVIDENCE_DIR, then upgrade the schema to this duban's head. "
+        "Refuses a backup from a newer duban, a database that holds data and a "
+        "non-empty evidence folder (unless --force), and a running bot.",
+    )
     res.add_argument("file", type=Path, metavar="FILE")
-    res.add_argument("--force", action="store_true",
-                     help="replace a database that holds data (its evidence folder is moved aside, not deleted)")
+    res.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a database that holds data (its evidence folder is moved aside, not deleted)",
+    )
     res.set_defaults(func=_restore)
 
 
@@ -59,8 +72,10 @@ def _backup(args) -> int:
         raise CliError(str(exc)) from None
     finally:
         db.dispose()
-    print(f"backup written to {args.file}: schema {summary.revision}, {summary.rows} rows in "
-          f"{len(summary.tables)} tables, {summary.files} evidence files ({_size(summary.file_bytes)})")
+    print(
+        f"backup written to {args.file}: schema {summary.revision}, {summary.rows} rows in "
+        f"{len(summary.tables)} tables, {summary.files} evidence files ({_size(summary.file_bytes)})"
+    )
     return 0
 
 
@@ -82,9 +97,11 @@ def _restore(args) -> int:
     from sqlalchemy.engine import make_url
 
     where = make_url(cfg.database_url).render_as_string(hide_password=True)
-    print(f"restored {args.file} into {where}: schema {summary.revision}{upgraded}; {summary.rows} rows "
-          f"in {len(summary.tables)} tables; {summary.files} evidence files ({_size(summary.file_bytes)}) "
-          f"into {cfg.evidence_dir}")
+    print(
+        f"restored {args.file} into {where}: schema {summary.revision}{upgraded}; {summary.rows} rows "
+        f"in {len(summary.tables)} tables; {summary.files} evidence files ({_size(summary.file_bytes)}) "
+        f"into {cfg.evidence_dir}"
+    )
     for what in summary.replaced:
         print(f"  replaced: {what}")
     return 0

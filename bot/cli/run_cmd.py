@@ -1,4 +1,5 @@
 """`duban run [--webhook URL]`: start the bot (long polling by default)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -53,14 +54,19 @@ STARTUP_LOCK_KEY = 4_711_2022
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "run", help="start the Telegram bot (long polling, or --webhook URL)",
+        "run",
+        help="start the Telegram bot (long polling, or --webhook URL)",
         description="Start the bot. Reads TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, TELEGRAM_FILE_BASE_URL, "
-                    "DATABASE_URL, DUBAN_TIMEZONE, DUBAN_ADMINS (see .env.example). On first start with an "
-                    "empty database it loads the bundled 2022 letter. Stops cleanly on SIGTERM or SIGINT.")
-    p.add_argument("--webhook", metavar="URL",
-                   help="receive updates by webhook at this public https URL instead of long polling; listens "
-                        "on DUBAN_WEBHOOK_LISTEN:DUBAN_WEBHOOK_PORT (TLS is terminated in front of duban) and "
-                        "checks DUBAN_WEBHOOK_SECRET; needed to run more than one process")
+        "DATABASE_URL, DUBAN_TIMEZONE, DUBAN_ADMINS (see .env.example). On first start with an "
+        "empty database it loads the bundled 2022 letter. Stops cleanly on SIGTERM or SIGINT.",
+    )
+    p.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="receive updates by webhook at this public https URL instead of long polling; listens "
+        "on DUBAN_WEBHOOK_LISTEN:DUBAN_WEBHOOK_PORT (TLS is terminated in front of duban) and "
+        "checks DUBAN_WEBHOOK_SECRET; needed to run more than one process",
+    )
     p.set_defaults(func=_run)
 
 
@@ -90,8 +96,9 @@ def _run(args) -> int:
     webhook = None
     if args.webhook:
         try:
-            webhook = webhook_config(args.webhook, cfg.webhook_listen, cfg.webhook_port,
-                                     cfg.effective_webhook_secret() if cfg.token else "")
+            webhook = webhook_config(
+                args.webhook, cfg.webhook_listen, cfg.webhook_port, cfg.effective_webhook_secret() if cfg.token else ""
+            )
         except ValueError as exc:
             raise CliError(f"--webhook: {exc}") from None
     clk = make_clock(cfg.timezone, cfg.clock_file)
@@ -104,8 +111,9 @@ def _run(args) -> int:
                 loaded = load_bundled_letter_if_empty(session, clk)
             overview = letter_overview(db)
     except OperationalError as exc:
-        raise CliError(f"cannot reach the database ({cfg.database_url}): {exc.orig}; "
-                       "check DATABASE_URL, then run `duban doctor`") from None
+        raise CliError(
+            f"cannot reach the database ({cfg.database_url}): {exc.orig}; check DATABASE_URL, then run `duban doctor`"
+        ) from None
     if loaded is not None:
         log.info("first start: loaded the bundled letter %s", loaded.letter_code)
     if cfg.token is None:
@@ -113,8 +121,10 @@ def _run(args) -> int:
         print(LOCAL.format(o=overview, db=cfg.database_url), file=sys.stderr)
         return 1
     bot = assemble(cfg, db, clk)
-    log.info("bot starting", extra={"api": cfg.api_base_url or "https://api.telegram.org/bot",
-                                    "mode": "webhook" if webhook else "polling"})
+    log.info(
+        "bot starting",
+        extra={"api": cfg.api_base_url or "https://api.telegram.org/bot", "mode": "webhook" if webhook else "polling"},
+    )
     try:
         asyncio.run(serve(bot, webhook))
     except ChannelError as exc:

@@ -3,6 +3,7 @@
 Facts come from a file (`--facts FILE`) or, without one, from the database: verified reports and what the
 office entered (services/scoring_facts.py), with today's overdue tasks as the at-risk set.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -88,16 +89,28 @@ def register(subparsers) -> None:
     p.set_defaults(func=cmd_rubric)
 
     p = subparsers.add_parser("score", help="score the rubric from facts: projected, secured, at risk")
-    p.add_argument("--facts", metavar="FILE",
-                   help="facts file (YAML or JSON, see docs/facts-format.md); default: the database's facts "
-                        "(verified reports and office entries) with today's overdue tasks at risk")
-    p.add_argument("--what-if", metavar="FILE", dest="what_if",
-                   help="hypothetical facts laid over --facts; shows what changes")
-    p.add_argument("--view", choices=("projected", "secured"), default="projected",
-                   help="projected: full marks less known deductions; secured: only what facts prove")
-    p.add_argument("--at-risk", metavar="IDS", dest="at_risk",
-                   help="comma-separated ids whose tasks are overdue or unreported (e.g. 3.1,14.5); "
-                        "default: from the database when facts come from it")
+    p.add_argument(
+        "--facts",
+        metavar="FILE",
+        help="facts file (YAML or JSON, see docs/facts-format.md); default: the database's facts "
+        "(verified reports and office entries) with today's overdue tasks at risk",
+    )
+    p.add_argument(
+        "--what-if", metavar="FILE", dest="what_if", help="hypothetical facts laid over --facts; shows what changes"
+    )
+    p.add_argument(
+        "--view",
+        choices=("projected", "secured"),
+        default="projected",
+        help="projected: full marks less known deductions; secured: only what facts prove",
+    )
+    p.add_argument(
+        "--at-risk",
+        metavar="IDS",
+        dest="at_risk",
+        help="comma-separated ids whose tasks are overdue or unreported (e.g. 3.1,14.5); "
+        "default: from the database when facts come from it",
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of a summary")
     _rubric_option(p)
     p.set_defaults(func=cmd_score)

@@ -39,8 +39,14 @@ class TelegramChannel:
     buttons = True
     download_limit = DOWNLOAD_LIMIT
 
-    def __init__(self, token: str, tz: tzinfo, api_base_url: str | None = None, file_base_url: str | None = None,
-                 pacer: Pacer | None = None):
+    def __init__(
+        self,
+        token: str,
+        tz: tzinfo,
+        api_base_url: str | None = None,
+        file_base_url: str | None = None,
+        pacer: Pacer | None = None,
+    ):
         self.api_base_url = api_base_url
         builder = ApplicationBuilder().token(token).defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=tz))
         if api_base_url:
@@ -72,26 +78,32 @@ class TelegramChannel:
         return f"https://t.me/{self.application.bot.username}?start={code}"
 
     # -- running -------------------------------------------------------------------------------------
-    async def start(self, webhook: WebhookConfig | None = None, poll_timeout: int = 10,
-                    poll_interval: float = 0.0) -> None:
+    async def start(
+        self, webhook: WebhookConfig | None = None, poll_timeout: int = 10, poll_interval: float = 0.0
+    ) -> None:
         """Connect (getMe), then receive updates. A token Telegram refuses raises ChannelError."""
         try:
             await self.application.initialize()
         except InvalidToken:
-            raise ChannelError("Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token again "
-                               "from @BotFather (/token), then run `duban doctor`") from None
+            raise ChannelError(
+                "Telegram refused TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token again "
+                "from @BotFather (/token), then run `duban doctor`"
+            ) from None
         except TelegramError as exc:
             where = self.api_base_url or DEFAULT_API  # not the bot's base_url: it ends with the token
-            raise ChannelError(f"cannot reach Telegram at {where}: {exc}; check the network or proxy and "
-                               "TELEGRAM_API_BASE_URL, then run `duban doctor`") from None
+            raise ChannelError(
+                f"cannot reach Telegram at {where}: {exc}; check the network or proxy and "
+                "TELEGRAM_API_BASE_URL, then run `duban doctor`"
+            ) from None
         if webhook is not None:
             self._webhook = WebhookServer(self.application, webhook)
             await self._webhook.start()
             await self._webhook.register()
         else:
             assert self.application.updater is not None  # built with one
-            await self.application.updater.start_polling(timeout=poll_timeout, poll_interval=poll_interval,
-                                                         drop_pending_updates=False)
+            await self.application.updater.start_polling(
+                timeout=poll_timeout, poll_interval=poll_interval, drop_pending_updates=False
+            )
         await self.application.start()
         if self.dispatcher is not None:
             self._menus = asyncio.create_task(self._set_menus(), name="telegram-menus")
@@ -148,8 +160,9 @@ class TelegramChannel:
         if query is not None:
             toast = next((r for r in replies if isinstance(r, Toast)), None)
             try:
-                await query.answer(toast.text[:TOAST_LIMIT] if toast and toast.text else None,
-                                   show_alert=bool(toast and toast.alert))
+                await query.answer(
+                    toast.text[:TOAST_LIMIT] if toast and toast.text else None, show_alert=bool(toast and toast.alert)
+                )
             except TelegramError as exc:  # too old to answer: the rest of the answer still goes out
                 log.warning("button press not acknowledged: %s", exc)
         for reply in replies:
@@ -160,8 +173,9 @@ class TelegramChannel:
             elif isinstance(reply, ClearButtons) and query is not None:
                 await self._edit(query.edit_message_reply_markup(None))
             elif isinstance(reply, EditPressed) and query is not None:
-                await self._edit(query.edit_message_text(reply.message.text,
-                                                         reply_markup=inline_keyboard(reply.message.buttons)))
+                await self._edit(
+                    query.edit_message_text(reply.message.text, reply_markup=inline_keyboard(reply.message.buttons))
+                )
             elif isinstance(reply, RoleChanged):
                 await menus.set_commands_for(self.application.bot, event.user_id, reply.role)
 

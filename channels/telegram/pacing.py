@@ -37,9 +37,15 @@ class Bucket:
 
 
 class Pacer:
-    def __init__(self, overall_per_second: float = 29, private_per_second: float = 1, group_per_minute: float = 20,
-                 private_burst: int = 3, monotonic: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+    def __init__(
+        self,
+        overall_per_second: float = 29,
+        private_per_second: float = 1,
+        group_per_minute: float = 20,
+        private_burst: int = 3,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ):
         # 29 rather than 30: a little room for what other processes of the same bot send.
         now = monotonic()
         self.overall = Bucket(overall_per_second, overall_per_second, overall_per_second, now)

@@ -15,8 +15,9 @@ TOAST_LIMIT = 200  # characters Telegram shows in a button's answer
 def inline_keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row]
-                                 for row in buttons])
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.payload) for b in row] for row in buttons]
+    )
 
 
 def pieces(message: Message) -> list[tuple[str, InlineKeyboardMarkup | None]]:

@@ -45,8 +45,14 @@ def _never_reached_telegram(exc: Exception) -> bool:
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot, pacer: Pacer | None = None, max_attempts: int = 5, backoff: float = 1.0,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+    def __init__(
+        self,
+        bot: Bot,
+        pacer: Pacer | None = None,
+        max_attempts: int = 5,
+        backoff: float = 1.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ):
         self.bot, self.pacer = bot, pacer or Pacer()
         self.max_attempts, self.backoff, self.sleep = max_attempts, backoff, sleep
 
@@ -55,8 +61,10 @@ class TelegramSender:
         after pacing, right before the first request leaves."""
         outcome = Outcome(SENT, chat_id)
         requests: list[Callable[[int], Awaitable[TgMessage]]] = (
-            [self._upload(item)] if isinstance(item, Upload) else
-            [self._text(text, markup) for text, markup in pieces(item)])
+            [self._upload(item)]
+            if isinstance(item, Upload)
+            else [self._text(text, markup) for text, markup in pieces(item)]
+        )
         for request in requests:
             failed = await self._send_one(outcome, request, before_send)
             before_send = None
@@ -68,6 +76,7 @@ class TelegramSender:
     def _text(self, text: str, markup: InlineKeyboardMarkup | None) -> Callable[[int], Awaitable[TgMessage]]:
         async def request(chat_id: int) -> TgMessage:
             return await self.bot.send_message(chat_id, text, reply_markup=markup)
+
         return request
 
     def _upload(self, item: Upload) -> Callable[[int], Awaitable[TgMessage]]:
@@ -83,10 +92,12 @@ class TelegramSender:
             if item.kind == "photo":
                 return await self.bot.send_photo(chat_id, media, caption=item.caption)
             return await self.bot.send_document(chat_id, media, caption=item.caption)
+
         return request
 
-    async def _send_one(self, outcome: Outcome, request: Callable[[int], Awaitable[TgMessage]],
-                        before_send: BeforeSend | None) -> tuple[str, str] | None:
+    async def _send_one(
+        self, outcome: Outcome, request: Callable[[int], Awaitable[TgMessage]], before_send: BeforeSend | None
+    ) -> tuple[str, str] | None:
         """None when sent; else the final status and error."""
         for attempt in range(1, self.max_attempts + 1):
             await self.pacer.acquire(outcome.chat_id)

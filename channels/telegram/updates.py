@@ -16,11 +16,18 @@ def _attachments(message: TgMessage) -> tuple[Attachment, ...]:
     if message.photo:
         p = message.photo[-1]  # the largest size Telegram made
         return (Attachment(PHOTO, p.file_id, p.file_unique_id, None, p.file_size),)
-    for kind, media in ((DOCUMENT, message.document), (VOICE, message.voice), (VIDEO, message.video),
-                        (AUDIO, message.audio)):
+    for kind, media in (
+        (DOCUMENT, message.document),
+        (VOICE, message.voice),
+        (VIDEO, message.video),
+        (AUDIO, message.audio),
+    ):
         if media is not None:
-            return (Attachment(kind, media.file_id, media.file_unique_id, getattr(media, "file_name", None),
-                               media.file_size),)
+            return (
+                Attachment(
+                    kind, media.file_id, media.file_unique_id, getattr(media, "file_name", None), media.file_size
+                ),
+            )
     return ()
 
 
@@ -41,10 +48,16 @@ def to_event(update: Update, bot_username: str) -> Event | None:
     query = update.callback_query
     if query is not None:
         chat = query.message.chat if query.message is not None else None
-        return Event(CHANNEL, query.from_user.id, chat.id if chat else query.from_user.id,
-                     private=chat is None or chat.type == "private", user_name=query.from_user.full_name,
-                     first_name=query.from_user.first_name or "", chat_title=chat.title if chat else None,
-                     payload=query.data or "")
+        return Event(
+            CHANNEL,
+            query.from_user.id,
+            chat.id if chat else query.from_user.id,
+            private=chat is None or chat.type == "private",
+            user_name=query.from_user.full_name,
+            first_name=query.from_user.first_name or "",
+            chat_title=chat.title if chat else None,
+            payload=query.data or "",
+        )
     message = update.effective_message
     if message is None or message.from_user is None or update.effective_chat is None:
         return None
@@ -52,6 +65,16 @@ def to_event(update: Update, bot_username: str) -> Event | None:
     if command is None:
         return None
     chat, user = update.effective_chat, message.from_user
-    return Event(CHANNEL, user.id, chat.id, private=chat.type == "private", user_name=user.full_name,
-                 first_name=user.first_name or "", chat_title=chat.title, text=message.text or message.caption or "",
-                 command=command[0], args=command[1], attachments=_attachments(message))
+    return Event(
+        CHANNEL,
+        user.id,
+        chat.id,
+        private=chat.type == "private",
+        user_name=user.full_name,
+        first_name=user.first_name or "",
+        chat_title=chat.title,
+        text=message.text or message.caption or "",
+        command=command[0],
+        args=command[1],
+        attachments=_attachments(message),
+    )

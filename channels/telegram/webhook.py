@@ -8,6 +8,7 @@ DUBAN_WEBHOOK_LISTEN:DUBAN_WEBHOOK_PORT, on the path of the public URL.
 A request whose X-Telegram-Bot-Api-Secret-Token header is missing or wrong is answered 403 and dropped.
 An accepted update is answered 200 as soon as it is queued, as PTB's own server does.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -42,8 +43,10 @@ def webhook_config(url: str, listen: str, port: int, secret: str) -> WebhookConf
     """Check the public URL: Telegram delivers only to https, and never to a URL with a query."""
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.hostname:
-        raise ValueError(f"{url!r} is not an https URL; Telegram sends webhooks only to https, "
-                         "e.g. --webhook https://bot.example.gov.cn/duban/telegram")
+        raise ValueError(
+            f"{url!r} is not an https URL; Telegram sends webhooks only to https, "
+            "e.g. --webhook https://bot.example.gov.cn/duban/telegram"
+        )
     if parts.query or parts.fragment:
         raise ValueError(f"{url!r}: the webhook URL must not carry a query or fragment")
     return WebhookConfig(url, listen, port, secret)
@@ -61,8 +64,10 @@ class WebhookServer:
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.config.listen, self.config.port).start()
-        log.info("webhook server listening", extra={"listen": self.config.listen, "port": self.config.port,
-                                                    "path": self.config.path})
+        log.info(
+            "webhook server listening",
+            extra={"listen": self.config.listen, "port": self.config.port, "path": self.config.path},
+        )
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -72,8 +77,10 @@ class WebhookServer:
     async def _receive(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.config.secret.encode()):
-            log.warning("webhook request refused: secret token missing or wrong",
-                        extra={"remote": request.remote, "has_header": SECRET_HEADER in request.headers})
+            log.warning(
+                "webhook request refused: secret token missing or wrong",
+                extra={"remote": request.remote, "has_header": SECRET_HEADER in request.headers},
+            )
             return web.Response(status=403, text="forbidden")
         try:
             data = await request.json()
@@ -86,5 +93,6 @@ class WebhookServer:
 
     async def register(self, max_connections: int = 40) -> None:
         """Tell Telegram where to send updates (setWebhook), with the secret it must send back."""
-        await self.application.bot.set_webhook(url=self.config.url, secret_token=self.config.secret,
-                                               max_connections=max_connections)
+        await self.application.bot.set_webhook(
+            url=self.config.url, secret_token=self.config.secret, max_connections=max_connections
+        )

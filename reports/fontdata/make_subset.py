@@ -12,6 +12,7 @@ GB2312 and GBK's ideographs), every GB2312 character, full-width forms. The fami
 "Duban Noto Sans SC" (a Modified Version under the OFL; the Reserved Font Name "Source" is not used), so
 matplotlib resolves this file and no same-named system font.
 """
+
 from __future__ import annotations
 
 import sys
@@ -23,8 +24,18 @@ from fontTools.ttLib import TTCollection
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "DubanNotoSansSC-Regular.otf"
 FAMILY, POSTSCRIPT = "Duban Noto Sans SC", "DubanNotoSansSC-Regular"
-RANGES = [(0x20, 0x7E), (0xA0, 0xFF), (0x2010, 0x206F), (0x2100, 0x22FF), (0x2460, 0x24FF), (0x25A0, 0x25FF),
-          (0x3000, 0x303F), (0x3200, 0x32FF), (0x4E00, 0x9FA5), (0xFF00, 0xFFEF)]
+RANGES = [
+    (0x20, 0x7E),
+    (0xA0, 0xFF),
+    (0x2010, 0x206F),
+    (0x2100, 0x22FF),
+    (0x2460, 0x24FF),
+    (0x25A0, 0x25FF),
+    (0x3000, 0x303F),
+    (0x3200, 0x32FF),
+    (0x4E00, 0x9FA5),
+    (0xFF00, 0xFFEF),
+]
 
 
 def characters() -> str:

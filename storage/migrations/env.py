@@ -1,4 +1,5 @@
 """Alembic environment: the URL comes from the caller (storage/migrate.py), never from an ini file."""
+
 from alembic import context
 
 from storage.db import make_engine
