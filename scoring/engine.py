@@ -61,9 +61,9 @@ def _explain_scored(
     return reasons, (_line(s, notes + [explain.unverified(missing)], worst, secured),)
 
 
-def _scored(s: SubItem, values: Values | None, risky: bool) -> SubItemResult:
+def _scored(s: SubItem, values: Values | None, risky: bool, county: str) -> SubItemResult:
     if s.exempt:
-        texts = ((), (explain.exempt(s.id, s.name, s.points),))
+        texts = ((), (explain.exempt(s.id, s.name, s.points, county),))
         return SubItemResult(s.id, s.name, s.points, s.points, s.points, 0.0, False, None, lambda: texts)
     vals = values or {}
     best = worst = s.base
@@ -104,9 +104,9 @@ def _adjusted(s: SubItem, values: Values | None) -> SubItemResult:
     )
 
 
-def _indicator(ind: Indicator, facts: Facts, risky: frozenset[str]) -> IndicatorResult:
+def _indicator(ind: Indicator, facts: Facts, risky: frozenset[str], county: str) -> IndicatorResult:
     subs = tuple(
-        _adjusted(s, facts.get(s.id)) if s.adjustment else _scored(s, facts.get(s.id), s.id in risky)
+        _adjusted(s, facts.get(s.id)) if s.adjustment else _scored(s, facts.get(s.id), s.id in risky, county)
         for s in ind.subitems
     )
     totals = [sum(s.projected for s in subs), sum(s.secured for s in subs), sum(s.at_risk for s in subs)]
@@ -139,8 +139,8 @@ def _excellence(rubric: Rubric, facts: Facts, total: Totals) -> ExcellenceResult
     )
 
 
-def _section(sec: Section, facts: Facts, risky: frozenset[str]) -> SectionResult:
-    inds = tuple(_indicator(ind, facts, risky) for ind in sec.indicators)
+def _section(sec: Section, facts: Facts, risky: frozenset[str], county: str) -> SectionResult:
+    inds = tuple(_indicator(ind, facts, risky, county) for ind in sec.indicators)
     projected, secured = _r(sum(i.projected for i in inds)), _r(sum(i.secured for i in inds))
     return SectionResult(
         sec.no, sec.numeral, sec.title, sec.points, projected, secured, _r(sum(i.at_risk for i in inds)), inds
@@ -152,7 +152,7 @@ def evaluate(rubric: Rubric, facts: Facts | None = None, at_risk: Iterable[str] 
     overdue or unreported, computed by the caller from deadlines; their unsecured points are reported."""
     facts = facts if facts is not None else Facts()
     risky = rubric.expand(at_risk)
-    sections = [_section(sec, facts, risky) for sec in rubric.sections]
+    sections = [_section(sec, facts, risky, rubric.county) for sec in rubric.sections]
     # every deduction stops at zero, the whole score too (section 八 could in principle exceed it)
     total = Totals(
         _r(max(0.0, sum(s.projected for s in sections))),

@@ -146,8 +146,8 @@ def subitem_line(
     return f"{sid} {name}: " + "; ".join(notes) + ", " + ", ".join(tail)
 
 
-def exempt(sid: str, name: str, points: float) -> str:
-    return f"{sid} {name}: 本项点名其他区、县(市), 嵊州市自愿开展, 按满分{num(points)}分计"
+def exempt(sid: str, name: str, points: float, county: str) -> str:
+    return f"{sid} {name}: 本项点名其他区、县(市), {county or '本地'}自愿开展, 按满分{num(points)}分计"
 
 
 def no_facts(sid: str, name: str) -> str:
@@ -216,8 +216,8 @@ def has_parts(sid: str, parts: list[str]) -> str:
     return f"该项分为{'、'.join(parts)}, 请按子项给出"
 
 
-def not_applicable(sid: str) -> str:
-    return f"{sid}: 本项不适用于嵊州市(自愿开展, 按满分计), 不接受事实"
+def not_applicable(sid: str, county: str) -> str:
+    return f"{sid}: 本项不适用于{county or '本地'}(自愿开展, 按满分计), 不接受事实"
 
 
 def unknown_field(sid: str, name: str, allowed: list[str]) -> str:

@@ -147,7 +147,7 @@ def _accepting_specs(
         problems.append(Problem(sid, None, raw, explain.unknown_id(sid, hint)))
         return None
     if sid in rubric and rubric.subitem(sid).exempt:
-        problems.append(Problem(sid, None, raw, explain.not_applicable(sid)))
+        problems.append(Problem(sid, None, raw, explain.not_applicable(sid, rubric.county)))
         return None
     return specs
 
