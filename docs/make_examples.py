@@ -28,7 +28,7 @@ from services import audit  # noqa: E402
 from services.access import Identity  # noqa: E402
 from services.letter_file import read_letter  # noqa: E402
 from services.letters import load_letter  # noqa: E402
-from services.reports import review  # noqa: E402
+from services.review import review  # noqa: E402
 from services.snapshot import take  # noqa: E402
 from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402

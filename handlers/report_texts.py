@@ -6,7 +6,8 @@ from datetime import tzinfo
 
 from handlers.markup import esc
 from handlers.task_texts import clip, measure_text
-from services.reports import DraftView, PendingReport
+from services.reports import DraftView
+from services.review import PendingReport
 
 PICK_TASK = "请选择要上报的任务(第 {page}/{pages} 页):"
 NO_TASKS = "您的部门目前没有待上报的任务。"

@@ -11,7 +11,7 @@ from handlers.markup import esc
 from handlers.notify import notify_department
 from handlers.replies import ClearButtons, Message, Replies, Reply, Toast, Upload, keyboard
 from handlers.task_texts import day
-from services import reports
+from services import review
 
 SHOW_AT_ONCE = 10
 MAX_REASON = 500
@@ -37,7 +37,7 @@ def _evidence(report_id: int, item: dict) -> Upload:
 
 
 async def pending(turn: Turn) -> Replies:
-    shown, total = reports.pending_views(turn.ctx.db, turn.who, SHOW_AT_ONCE)
+    shown, total = review.pending_views(turn.ctx.db, turn.who, SHOW_AT_ONCE)
     if not shown:
         return [Message(rt.NO_PENDING)]
     answers: list[Reply] = []
@@ -56,9 +56,9 @@ async def on_button(turn: Turn) -> Replies:
         return [Toast(rt.STALE)]
     report_id, ctx = int(raw_id), turn.ctx
     if action == "no":  # ask for the reason first; the reply completes the rejection
-        code = reports.ask_reject_reason(ctx.db, ctx.clock, turn.who, report_id)
+        code = review.ask_reject_reason(ctx.db, ctx.clock, turn.who, report_id)
         return [Toast(""), Message(rt.ASK_REASON.format(id=report_id, code=esc(code)), typed=True)]
-    done = reports.review(ctx.db, ctx.clock, ctx.calendar, turn.who, report_id, approve=True)
+    done = review.review(ctx.db, ctx.clock, ctx.calendar, turn.who, report_id, approve=True)
     code = esc(done.code)
     facts = (
         rt.FACTS_RECORDED.format(facts=esc("; ".join(f"{k}: {v}" for k, v in done.facts.items())))
@@ -82,7 +82,7 @@ async def on_reason(turn: Turn) -> Replies:
     """The admin's reply after 退回: the rejection is recorded and the department told why."""
     ctx = turn.ctx
     reason = turn.event.text.strip()[:MAX_REASON]
-    done = reports.reject_with_reason(ctx.db, ctx.clock, ctx.calendar, turn.who, reason)
+    done = review.reject_with_reason(ctx.db, ctx.clock, ctx.calendar, turn.who, reason)
     if done is None:
         return []
     code = esc(done.code)

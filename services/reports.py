@@ -12,23 +12,19 @@ Each public function is one transaction and returns plain values (`DraftView`, .
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deadlines.clock import Clock
-from deadlines.workdays import WorkdayCalendar
 from services import audit
-from services.access import Denied, Identity, require_admin, require_bound, require_task_access
-from services.follow_ups import open_follow_ups
+from services.access import Denied, Identity, require_bound, require_task_access
 from services.intents import ReportIntent
 from services.occurrences import next_open_occurrence
 from services.quantities import Quantity, in_unit
-from services.scoring_facts import record_report_facts
 from services.tasks import current_letter
 from storage.db import Database
-from storage.models import Contact, Conversation, Department, Report, Task
+from storage.models import Conversation, Report, Task
 
 MEASURE, YES, NOTE, EVIDENCE, CONFIRM = "measure", "yes", "note", "evidence", "confirm"
 KIND = "report"
@@ -286,7 +282,7 @@ def _submit(session: Session, clock: Clock, identity: Identity, draft: _Draft) -
     report.occurrence_due = next_open_occurrence(session, current_letter(session), draft.task.id)
     session.delete(draft.conversation)
     session.flush()
-    audit.record(session, clock, identity.actor, "report.submit", "report", report.id, None, _snapshot(report))
+    audit.record(session, clock, identity.actor, "report.submit", "report", report.id, None, snapshot(report))
     return Submitted(report.id, draft.task.code, identity.department_name)
 
 
@@ -369,7 +365,7 @@ def record_progress(db: Database, clock: Clock, identity: Identity, code: str, q
         )
         session.add(report)
         session.flush()
-        audit.record(session, clock, identity.actor, "report.progress", "report", report.id, None, _snapshot(report))
+        audit.record(session, clock, identity.actor, "report.progress", "report", report.id, None, snapshot(report))
         return ProgressRecorded(report.id, task.code, measure)
 
 
@@ -385,175 +381,14 @@ def withdraw(db: Database, clock: Clock, identity: Identity, report_id: int | No
         report = session.scalars(query.order_by(Report.submitted_at.desc(), Report.id.desc())).first()
         if report is None:
             raise Denied("nothing_to_withdraw")
-        before = _snapshot(report)
+        before = snapshot(report)
         report.status = "withdrawn"
-        audit.record(session, clock, identity.actor, "report.withdraw", "report", report.id, before, _snapshot(report))
+        audit.record(session, clock, identity.actor, "report.withdraw", "report", report.id, before, snapshot(report))
         return report.id, report.task.code
 
 
-# -- the office's review ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reviewed:
-    """What a review did, for the answer to the office and the notice to the department."""
-
-    report_id: int
-    code: str
-    department_id: int | None
-    department: str | None  # None: reported by the office itself
-    facts: dict  # sub-item id -> the facts recorded from the report
-    follow_ups: list[tuple[str, str]]  # (phrase, ISO due date) of the deadlines the report opened
-
-
-def _review(
-    session: Session,
-    clock: Clock,
-    calendar: WorkdayCalendar,
-    identity: Identity,
-    report_id: int,
-    approve: bool,
-    reason: str | None,
-) -> Reviewed:
-    require_admin(identity)
-    report = reviewable(session, report_id)
-    before = _snapshot(report)
-    report.status = "verified" if approve else "rejected"
-    report.reviewed_by, report.reviewed_at, report.review_note = identity.user_id, clock.now(), reason
-    audit.record(
-        session,
-        clock,
-        identity.actor,
-        "report.verify" if approve else "report.reject",
-        "report",
-        report.id,
-        before,
-        _snapshot(report),
-    )
-    facts: dict = {}
-    follow_ups: list[tuple[str, str]] = []
-    if approve:
-        facts = record_report_facts(session, clock, identity, report)
-        follow_ups = [
-            (d.phrase or "", d.spec["date"]) for d in open_follow_ups(session, clock, calendar, identity, report)
-        ]
-    session.flush()
-    department = _department_name(session, report.department_id)
-    return Reviewed(report.id, report.task.code, report.department_id, department, facts, follow_ups)
-
-
-def review(
-    db: Database,
-    clock: Clock,
-    calendar: WorkdayCalendar,
-    identity: Identity,
-    report_id: int,
-    approve: bool,
-    reason: str | None = None,
-) -> Reviewed:
-    """通过 / 退回. Approving turns the report into scoring facts and opens follow-up deadlines."""
-    with db.session() as session:
-        return _review(session, clock, calendar, identity, report_id, approve, reason)
-
-
-def reviewable(session: Session, report_id: int) -> Report:
-    report = session.get(Report, report_id)
-    if report is None:
-        raise Denied("no_report", report_id=report_id)
-    if report.status != "submitted":
-        raise Denied("already_reviewed", status=report.status)
-    return report
-
-
-def ask_reject_reason(db: Database, clock: Clock, identity: Identity, report_id: int) -> str:
-    """退回 first asks why: the admin's next message completes the rejection. Returns the task's code."""
-    require_admin(identity)
-    with db.session() as session:
-        report = reviewable(session, report_id)
-        discard_draft(session, identity)
-        session.add(
-            Conversation(
-                chat_id=identity.chat_id,
-                user_id=identity.user_id,
-                kind="reject",
-                step="reason",
-                payload={"report_id": report_id},
-                updated_at=clock.now(),
-            )
-        )
-        return report.task.code
-
-
-def reject_with_reason(
-    db: Database, clock: Clock, calendar: WorkdayCalendar, identity: Identity, reason: str
-) -> Reviewed | None:
-    """The admin's reply after 退回: the rejection is recorded. None when no rejection was waiting."""
-    with db.session() as session:
-        conv = _conversation(session, identity)
-        if conv is None or conv.kind != "reject":
-            return None
-        report_id = int(conv.payload["report_id"])
-        session.delete(conv)
-        session.flush()
-        return _review(session, clock, calendar, identity, report_id, approve=False, reason=reason)
-
-
-@dataclass(frozen=True)
-class PendingReport:
-    """A report awaiting verification, with what the office needs to judge it."""
-
-    id: int
-    code: str
-    task_text: str
-    department: str | None
-    submitter: str
-    submitted_at: datetime
-    measures: tuple[dict, ...]
-    occurrence_due: date | None
-    note: str | None
-    evidence: tuple[dict, ...]
-
-
-def pending_views(db: Database, identity: Identity, limit: int) -> tuple[list[PendingReport], int]:
-    """The first `limit` reports awaiting verification (oldest first), and how many wait in all."""
-    require_admin(identity)
-    with db.session() as session:
-        letter = current_letter(session)
-        reports = list(
-            session.scalars(
-                select(Report)
-                .join(Task)
-                .where(Task.letter_id == letter.id, Report.status == "submitted")
-                .order_by(Report.submitted_at, Report.id)
-            )
-        )
-        shown = []
-        for r in reports[:limit]:
-            dep = _department_name(session, r.department_id)
-            who = session.scalar(select(Contact.display_name).where(Contact.id == r.contact_id)) or str(r.submitted_by)
-            shown.append(
-                PendingReport(
-                    r.id,
-                    r.task.code,
-                    r.task.text,
-                    dep,
-                    who,
-                    r.submitted_at,
-                    tuple(r.measures or ()),
-                    r.occurrence_due,
-                    r.note,
-                    tuple(r.evidence or ()),
-                )
-            )
-        return shown, len(reports)
-
-
-def _department_name(session: Session, department_id: int | None) -> str | None:
-    department = session.get(Department, department_id) if department_id else None
-    return department.name if department else None
-
-
-def _snapshot(report: Report) -> dict:
+def snapshot(report: Report) -> dict:
+    """A report as its audit rows record it."""
     return {
         "task_id": report.task_id,
         "kind": report.kind,

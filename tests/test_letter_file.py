@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
-from services.letter_file import LetterFileError, read_letter
+from services.letter_file import DEFAULT_OFFICE, LetterFileError, read_letter
 from storage.db import Database
 from storage.models import AuditEntry, Letter
 from tests.conftest import FIXTURES
@@ -22,6 +22,13 @@ def write(tmp_path, text: str):
 
 def line_of(text: str, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
+
+
+def test_the_letter_names_its_office_and_county_or_gets_a_plain_default(tmp_path):
+    named = read_letter(write(tmp_path, MINI.replace("  office: 美丽办\n", "  office: 美丽办\n  county: 测试县\n")))
+    assert (named.office, named.county) == ("美丽办", "测试县")
+    unnamed = read_letter(write(tmp_path, MINI.replace("  office: 美丽办\n", "")))
+    assert (unnamed.office, unnamed.county) == (DEFAULT_OFFICE, None) and DEFAULT_OFFICE == "牵头办公室"
 
 
 def test_unknown_department_names_the_line_and_the_closest_names(tmp_path):

@@ -17,7 +17,7 @@ from reports.workbook import build_workbook
 from services import audit
 from services.access import Identity
 from services.letters import load_letter
-from services.reports import review
+from services.review import review
 from services.snapshot import collect
 from services.tasks import current_letter, list_tasks
 from storage import migrate

@@ -15,7 +15,7 @@ from deadlines.policy import ReminderPolicy
 from deadlines.workdays import WorkdayCalendar
 from services import reminder_ledger, task_drafts
 from services.access import ADMIN, Identity
-from services.letter_file import DEFAULT_OFFICE, read_letter
+from services.letter_file import read_letter
 from services.letters import load_letter
 from services.replan import replan_task
 from services.task_edits import Edit, EditRefused, movable, office_spec, preview, search_rubric
@@ -289,8 +289,8 @@ def test_a_chat_draft_answers_only_its_latest_question(mini, clock):
     assert ask and ask.step == "confirm" and ask.preview and ask.preview.code == "27.1"
     assert views(mini).get("27.1") is None  # nothing written before 确认
     made = task_drafts.confirm(mini, clock, calendar, ReminderPolicy(), frozenset({999}), admin, ask.seq).made
-    assert made and made.code == "27.1" and made.office == DEFAULT_OFFICE and task_drafts.current(mini, admin) is None
-    with mini.session() as s:  # the letter names no office: the default one is the source and the title
-        assert s.scalar(select(Item).where(Item.no == 27)).section_title == DEFAULT_OFFICE + "新增任务"
+    assert made and made.code == "27.1" and made.office == "美丽办" and task_drafts.current(mini, admin) is None
+    with mini.session() as s:  # the office the letter names is the source and the title
+        assert s.scalar(select(Item).where(Item.no == 27)).section_title == "美丽办新增任务"
         task = s.scalar(select(Task).where(Task.code == "27.1"))
-        assert [d.source for d in task.deadlines] == [DEFAULT_OFFICE]
+        assert [d.source for d in task.deadlines] == ["美丽办"]
