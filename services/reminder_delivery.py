@@ -132,20 +132,7 @@ def claim(
     with db.session() as s:
         delivery = s.scalar(select(Delivery).where(Delivery.key == key))
         if delivery is None:
-            delivery = Delivery(
-                key=key,
-                kind=kind,
-                chat_id=chat_id,
-                contact_id=contact_id,
-                run_on=today,
-                status="sending",
-                parts=1,
-                message_ids=[],
-                attempts=1,
-                created_at=now,
-            )
-            s.add(delivery)
-            s.flush()
+            delivery = _new_delivery(s, key, kind, chat_id, contact_id, today, now, parts=1)
         else:
             delivery.status, delivery.attempts = "sending", delivery.attempts + 1
         ids = [*primary_ids, *collapsed_ids]
@@ -267,20 +254,7 @@ def claim_once(
                 return None
             existing.status, existing.attempts = "sending", existing.attempts + 1
             return Claim(existing.id, existing.parts, tuple(existing.message_ids or ()))
-        delivery = Delivery(
-            key=key,
-            kind=kind,
-            chat_id=chat_id,
-            contact_id=contact_id,
-            run_on=today,
-            status="sending",
-            parts=0,
-            message_ids=[],
-            attempts=1,
-            created_at=now,
-        )
-        s.add(delivery)
-        s.flush()
+        delivery = _new_delivery(s, key, kind, chat_id, contact_id, today, now, parts=0)
         return Claim(delivery.id, 0, ())
 
 
@@ -310,3 +284,24 @@ def finish_once(
             delivery.message_ids = list(message_ids)
         delivery.error = f"Forbidden: {error}" if status == BLOCKED else error
         delivery.sent_at = now if status == SENT else None
+
+
+def _new_delivery(
+    s: Session, key: str, kind: str, chat_id: int, contact_id: int | None, today: date, now: datetime, parts: int
+) -> Delivery:
+    """A delivery claimed before its first request ("sending"): its key makes it happen at most once."""
+    delivery = Delivery(
+        key=key,
+        kind=kind,
+        chat_id=chat_id,
+        contact_id=contact_id,
+        run_on=today,
+        status="sending",
+        parts=parts,
+        message_ids=[],
+        attempts=1,
+        created_at=now,
+    )
+    s.add(delivery)
+    s.flush()
+    return delivery
