@@ -237,6 +237,7 @@ class Delivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    receipt: Mapped[str | None] = mapped_column(String(128))  # the channel's handle for asking who read it
 
 
 class Reminder(Base):
@@ -268,6 +269,7 @@ class Reminder(Base):
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[int | None] = mapped_column(BigInteger)
     snoozed_until: Mapped[date | None]
+    read_at: Mapped[datetime | None]  # when the recipient read it, where the channel reports reading
 
     task: Mapped[Task] = relationship()
     deadline: Mapped[Deadline] = relationship()
@@ -373,3 +375,18 @@ class TypedChoices(Base):
     choices: Mapped[list[Any]] = mapped_column(default=list)  # [[label, payload], ...] in the order shown
     numbered: Mapped[bool] = mapped_column(Boolean, default=True)  # False: only the words select
     updated_at: Mapped[datetime]
+
+
+class ChannelAccount(Base):
+    """A person or a group on a channel whose own ids are not numbers (DingTalk's userId, a group's
+    openConversationId): the number duban knows it by everywhere else (contacts, conversations, the
+    reminder ledger). Users are BASE + id, groups -(BASE + id): past any Telegram id and the console's."""
+
+    __tablename__ = "channel_accounts"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))  # dingtalk
+    external_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(8))  # user | group
+    name: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]

@@ -24,6 +24,7 @@ from storage.models import (
     AuditEntry,
     Base,
     BotProcess,
+    ChannelAccount,
     Contact,
     Conversation,
     Deadline,
@@ -144,6 +145,7 @@ async def busy_world(database_url: str, evidence: Path) -> World:
                 updated_at=now,
             )
         )
+        s.add(ChannelAccount(channel="dingtalk", external_id="manager4220", kind="user", name="张三", created_at=now))
         s.add(SchedulerLease(name="reminders", holder="old:1:x", acquired_at=now, renewed_at=now, expires_at=now))
         s.add(
             BotProcess(id="old:1:x", host="old", pid=1, mode="polling", role="scheduler", started_at=now, seen_at=now)
