@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from deadlines import wording
+from deadlines import holiday_wording
 
 TOP_KEYS = {"year", "source", "holidays", "workdays"}
 ENTRY_KEYS = {"name", "date", "dates", "from", "to"}
@@ -58,7 +58,7 @@ def _as_date(value: object, where: str) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise HolidayFileError(wording.holiday_file_bad_date(where, value)) from None
+        raise HolidayFileError(holiday_wording.bad_date(where, value)) from None
 
 
 def _entry_days(entry: object, where: str) -> tuple[list[date], str | None]:
@@ -66,38 +66,38 @@ def _entry_days(entry: object, where: str) -> tuple[list[date], str | None]:
         return [_as_date(entry, where)], None
     unknown = sorted(set(entry) - ENTRY_KEYS)
     if unknown:
-        raise HolidayFileError(wording.holiday_file_unknown_keys(where, unknown))
+        raise HolidayFileError(holiday_wording.unknown_keys(where, unknown))
     name = str(entry["name"]).strip() if entry.get("name") else None
     if "date" in entry and not ({"dates", "from", "to"} & set(entry)):
         return [_as_date(entry["date"], where)], name
     if "dates" in entry and not ({"date", "from", "to"} & set(entry)):
         if not isinstance(entry["dates"], list) or not entry["dates"]:
-            raise HolidayFileError(wording.holiday_file_entry_shape(where))
+            raise HolidayFileError(holiday_wording.entry_shape(where))
         return [_as_date(v, where) for v in entry["dates"]], name
     if {"from", "to"} <= set(entry) and not ({"date", "dates"} & set(entry)):
         start, end = _as_date(entry["from"], where), _as_date(entry["to"], where)
         if end < start:
-            raise HolidayFileError(wording.holiday_file_bad_span(where, start, end))
+            raise HolidayFileError(holiday_wording.bad_span(where, start, end))
         span = (end - start).days + 1
         if span > MAX_SPAN_DAYS:
-            raise HolidayFileError(wording.holiday_file_long_span(where, span))
+            raise HolidayFileError(holiday_wording.long_span(where, span))
         return [start + timedelta(days=i) for i in range(span)], name
-    raise HolidayFileError(wording.holiday_file_entry_shape(where))
+    raise HolidayFileError(holiday_wording.entry_shape(where))
 
 
 def _collect(data: dict[str, Any], key: str, year: int) -> dict[date, str | None]:
     entries = data.get(key) or []
     if not isinstance(entries, list):
-        raise HolidayFileError(wording.holiday_file_not_list(key))
+        raise HolidayFileError(holiday_wording.not_list(key))
     days: dict[date, str | None] = {}
     for i, entry in enumerate(entries, 1):
         where = f"{key} 第{i}项"
         found, name = _entry_days(entry, where)
         for d in found:
             if d.year != year:
-                raise HolidayFileError(wording.holiday_file_wrong_year(where, d, year))
+                raise HolidayFileError(holiday_wording.wrong_year(where, d, year))
             if key == "workdays" and d.weekday() < 5:
-                raise HolidayFileError(wording.holiday_file_workday_not_weekend(where, d))
+                raise HolidayFileError(holiday_wording.workday_not_weekend(where, d))
             days[d] = name or days.get(d)
     return days
 
@@ -105,23 +105,23 @@ def _collect(data: dict[str, Any], key: str, year: int) -> dict[date, str | None
 def parse_schedule(data: object) -> HolidaySchedule:
     """Validate already-loaded YAML data (anything `yaml.load` returns) and return the schedule it describes."""
     if not isinstance(data, dict):
-        raise HolidayFileError(wording.holiday_file_not_mapping())
+        raise HolidayFileError(holiday_wording.not_mapping())
     unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
-        raise HolidayFileError(wording.holiday_file_unknown_keys("文件", unknown))
+        raise HolidayFileError(holiday_wording.unknown_keys("文件", unknown))
     for key in ("year", "holidays"):
         if key not in data:
-            raise HolidayFileError(wording.holiday_file_missing("文件", key))
+            raise HolidayFileError(holiday_wording.missing("文件", key))
     year = data["year"]
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 9998:
-        raise HolidayFileError(wording.holiday_file_bad_year(year))
+        raise HolidayFileError(holiday_wording.bad_year(year))
     holidays = _collect(data, "holidays", year)
     if not holidays:
-        raise HolidayFileError(wording.holiday_file_empty_holidays())
+        raise HolidayFileError(holiday_wording.empty_holidays())
     workdays = _collect(data, "workdays", year)
     both = sorted(set(holidays) & set(workdays))
     if both:
-        raise HolidayFileError(wording.holiday_file_both(both[0]))
+        raise HolidayFileError(holiday_wording.both(both[0]))
     source = str(data["source"]).strip() if data.get("source") else None
     return HolidaySchedule(year=year, holidays=holidays, workdays=workdays, source=source)
 
@@ -130,7 +130,7 @@ def parse_text(text: str) -> HolidaySchedule:
     try:
         data = yaml.load(text, Loader=_DatesAsText)
     except yaml.YAMLError as exc:
-        raise HolidayFileError(wording.holiday_file_unreadable(str(exc).replace("\n", " "))) from None
+        raise HolidayFileError(holiday_wording.unreadable(str(exc).replace("\n", " "))) from None
     return parse_schedule(data)
 
 
@@ -138,7 +138,7 @@ def load_file(path: Path) -> HolidaySchedule:
     """Read and validate one year file; its name must be `<year>.yaml` for the year it states."""
     schedule = parse_text(path.read_text(encoding="utf-8"))
     if path.stem != str(schedule.year):
-        raise HolidayFileError(wording.holiday_file_name_mismatch(path.name, schedule.year))
+        raise HolidayFileError(holiday_wording.name_mismatch(path.name, schedule.year))
     return schedule
 
 

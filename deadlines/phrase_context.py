@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import calendar as _cal
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import NoReturn
 
 from deadlines import wording
+from deadlines.due_days import shifted
+from deadlines.festivals import public_holiday_break
 from deadlines.readings import DeadlineParseError, ParsedDeadline
 from deadlines.specs import DeadlineSpec, SpecError, occurrences
-from deadlines.workdays import WorkdayCalendar
+from deadlines.workdays import AS_COUNTED, CIVIL_CODE, WorkdayCalendar
 
 
 def month_end(year: int, month: int) -> date:
@@ -37,6 +39,7 @@ class Context:
     today: date
     year: int | None  # the letter year, when reading the letter's own words
     calendar: WorkdayCalendar
+    shift: str | None = None  # "(遇节假日顺延)" / "(遇节假日提前)" in the phrase: next | previous
 
     def fail(self, message: str) -> NoReturn:
         raise DeadlineParseError(message)
@@ -70,6 +73,18 @@ class Context:
             notes.append(wording.NOTE_PASSED)
         return day, notes
 
+    def holiday_of(self, day: date) -> str:
+        """What makes `day` a day off, for a reading: the holiday's name, else its weekday."""
+        info = self.calendar.day_info(day)
+        return f"{info.holiday}假期" if info.holiday else wording.WEEKDAY_NAMES[day.weekday()]
+
+    def _shifted(self, kind: str, day: date) -> tuple[date, list[str]]:
+        """`day` moved by the phrase's own "遇节假日顺延/提前", with the note that says so."""
+        if self.shift is None or kind == "festival" or self.calendar.is_workday(day):
+            return day, []
+        moved = shifted(self.calendar, day, self.shift)
+        return moved, [wording.note_shifted(day, self.holiday_of(day), moved, self.shift)]
+
     def _day_notes(self, day: date) -> list[str]:
         info = self.calendar.day_info(day)
         if not info.workday:
@@ -89,12 +104,15 @@ class Context:
         counted_from: date | None = None,
     ) -> ParsedDeadline:
         """A reading with one due day. `agnostic` is the year-free spec, stored only in the letter year."""
-        notes = list(notes) + self._day_notes(day)
+        stated = day
+        day, moved = self._shifted(kind, day)
+        notes = list(notes) + moved + self._day_notes(day)
         years = range(counted_from.year, day.year + 1) if counted_from else [day.year]
+        shift = self.shift if kind != "festival" else None
         if agnostic is not None and self.year is not None and day.year == self.year:
-            spec = agnostic
+            spec = replace(agnostic, shift=self.shift) if self.shift and agnostic.kind != "festival" else agnostic
         else:
-            spec = DeadlineSpec(kind="absolute", date=day, phrase=self.text)
+            spec = DeadlineSpec(kind="absolute", date=stated, phrase=self.text, shift=shift)
         return ParsedDeadline(
             text=self.text,
             kind=kind,
@@ -104,15 +122,72 @@ class Context:
             warning=self.calendar.warning_for_years(years),
         )
 
-    def undated(self, kind: str, what: str, spec: DeadlineSpec) -> ParsedDeadline:
-        return ParsedDeadline(text=self.text, kind=kind, date=None, reading=wording.reading(what, kind, []), spec=spec)
+    def undated(self, kind: str, what: str, spec: DeadlineSpec, notes: Sequence[str] = ()) -> ParsedDeadline:
+        reading = wording.reading(what, kind, list(notes))
+        return ParsedDeadline(text=self.text, kind=kind, date=None, reading=reading, spec=spec)
+
+    def usual(self, main: ParsedDeadline, others: Sequence[ParsedDeadline]) -> ParsedDeadline:
+        """The usual reading, with the other readings offered as choices: `date` stays the usual one's."""
+        others = [o for o in others if o.date != main.date]
+        if not others:
+            return main
+        other_days = [o.date for o in others if o.date is not None]
+        return replace(main, reading=main.reading + wording.note_other_readings(other_days), choices=(main, *others))
+
+    def period_end(self, kind: str, day: date, words: str, counted_from: date) -> ParsedDeadline:
+        """A period counted in calendar days that ends on `day`: by the office's rule for a last day that is
+        a day off (WorkdayCalendar.holiday_rule), with the other reading as a choice when they differ."""
+        counted = self.dated(kind, day, words, counted_from=counted_from)
+        if self.shift is not None or self.calendar.is_workday(day):
+            return counted  # the phrase said itself where the day goes, or there is nothing to move
+        holiday = public_holiday_break(self.calendar, day)
+        law = self._moved(kind, day, words, counted_from, "holiday", holiday[0] if holiday else None)
+        rule = self.calendar.holiday_rule
+        if rule == AS_COUNTED:
+            return self.usual(counted, [law] if law else [])
+        if rule == CIVIL_CODE:
+            return self.usual(law, [counted]) if law else counted
+        rest = self._moved(kind, day, words, counted_from, "next", holiday[0] if holiday else None)
+        assert rest is not None  # a day off always has a next working day
+        return self.usual(rest, [counted])
+
+    def _moved(
+        self, kind: str, day: date, words: str, counted_from: date, shift: str, holiday: str | None
+    ) -> ParsedDeadline | None:
+        """The period's end moved off its day off by `shift` (None: the law does not move it)."""
+        moved = shifted(self.calendar, day, shift)
+        if moved == day:
+            return None
+        why = f"{holiday}假期" if holiday else self.holiday_of(day)
+        note = wording.note_period_end_moved(day, why, moved, shift)
+        return self.dated(kind, moved, words, notes=[note], counted_from=counted_from)
 
     def recurring(
-        self, phrase: str, every: str, rule: str, *, month: int | None = None, day: int | None = None
+        self,
+        phrase: str,
+        every: str,
+        rule: str,
+        *,
+        month: int | None = None,
+        day: int | None = None,
+        weekday: int | None = None,
+        anchor: date | None = None,
+        notes: Sequence[str] = (),
     ) -> ParsedDeadline:
-        """A recurring reading; its date is the next due day on or after today."""
+        """A recurring reading; its date is the next due day on or after today. `anchor` (a day of the week
+        to count from) makes a weekly duty every other week."""
         try:
-            spec = DeadlineSpec(kind="recurring", every=every, month=month, day=day, phrase=self.text)
+            spec = DeadlineSpec(
+                kind="recurring",
+                every=every,
+                month=month,
+                day=day,
+                weekday=weekday,
+                interval=2 if anchor else None,
+                date=anchor,
+                phrase=self.text,
+                shift=self.shift,
+            )
         except SpecError:
             self._recurring_day_refused(phrase, every, month, day)
         year = self.year if self.year is not None else self.today.year
@@ -123,12 +198,15 @@ class Context:
             days = self._occurrences(phrase, spec, year)
             upcoming = days
         next_due = upcoming[0] if upcoming else None
-        notes = self._day_notes(next_due) if next_due else []
+        if self.shift is not None and every != "week":
+            notes = [*notes, wording.note_recurring_shift(self.shift)]
+        notes = list(notes) + (self._day_notes(next_due) if next_due else [])
+        what = wording.what_recurring(wording.period_label(every, anchor is not None), rule, days, next_due)
         return ParsedDeadline(
             text=self.text,
             kind="recurring",
             date=next_due,
-            reading=wording.reading(wording.what_recurring(every, rule, days, next_due), "recurring", notes),
+            reading=wording.reading(what, "recurring", notes),
             spec=spec,
             occurrences=tuple(days),
             warning=self.calendar.warning_for_years([next_due.year]) if next_due else None,
@@ -145,7 +223,7 @@ class Context:
 
     def _occurrences(self, phrase: str, spec: DeadlineSpec, year: int) -> list[date]:
         try:
-            return occurrences(spec, year)
+            return occurrences(spec, year, self.calendar)
         except (ValueError, SpecError):  # e.g. 每季度末月31日: June has no 31st
             assert spec.day is not None  # a month end always exists; only a stated day can be missing
             due_months: dict[str | None, tuple[int, ...]] = {"quarter": (3, 6, 9, 12), "year": (spec.month or 12,)}

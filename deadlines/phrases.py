@@ -7,7 +7,10 @@ result naming a single day is taken. Numeric dates with a year (2022-10-15, 2022
 grammar itself: dateparser answers None for "2022-02-30", and such a date must be refused by name.
 
 Several different deadlines in one text, or a phrase that can mean two days ("周五" said on a Friday),
-give `choices` instead of a guess. `today` is always passed in: nothing here reads the clock.
+give `choices` instead of a guess. A phrase with a usual reading and another one ("劳动节前": before the
+holiday, or before 1 May itself) answers the usual one in `date` and offers both in `choices`.
+"(遇节假日顺延)" / "(遇节假日提前)" anywhere in the text moves a due day that is a day off.
+`today` is always passed in: nothing here reads the clock.
 """
 
 from __future__ import annotations
@@ -18,11 +21,23 @@ from datetime import date, datetime
 from deadlines import wording
 from deadlines.cn_text import normalize, normalize_spaced
 from deadlines.phrase_context import Context
-from deadlines.phrase_rules import RULES
+from deadlines.phrase_duties import DUTY_RULES
+from deadlines.phrase_festivals import FESTIVAL_RULES
+from deadlines.phrase_periods import PERIOD_RULES
+from deadlines.phrase_rules import DAY_RULES
 from deadlines.readings import DeadlineParseError, ParsedDeadline
 from deadlines.workdays import WorkdayCalendar, default_calendar
 
 __all__ = ["DeadlineParseError", "ParsedDeadline", "parse_deadline"]
+
+RULES = DAY_RULES + PERIOD_RULES + FESTIVAL_RULES + DUTY_RULES
+
+# "(遇节假日顺延)", "如遇法定节假日则提前": where a due day on a day off goes.
+_SHIFT = re.compile(
+    r"[(\[【]?(?:如|若)?(?:遇|逢)(?:法定)?(?:节假日|节日|假日|休息日|双休日|周末|节假日或周末)(?:则|就)?"
+    r"(?P<way>顺延|后延|延后|提前)[)\]】]?"
+)
+_SHIFTS = {"顺延": "next", "后延": "next", "延后": "next", "提前": "previous"}
 
 # English words, or numbers joined like a date (15/10/2022, 10-15): what dateparser is trusted with.
 _DATEPARSER_WORTHY = re.compile(r"[a-z]{3}|\d{1,4}\s*[-/.]\s*\d{1,2}", re.IGNORECASE)
@@ -47,12 +62,15 @@ def parse_deadline(
     original = (text or "").strip()
     if not original:
         raise DeadlineParseError(wording.empty_phrase())
+    s = normalize(original)
+    marker = _SHIFT.search(s)
     ctx = Context(
         text=original,
-        s=normalize(original),
+        s=_SHIFT.sub("", s),
         today=today,
         year=year,
         calendar=calendar if calendar is not None else default_calendar(),
+        shift=_SHIFTS[marker["way"]] if marker else None,
     )
     try:
         readings = _scan(ctx)
@@ -131,6 +149,9 @@ def _identity(reading: ParsedDeadline) -> _Identity:
 
 
 def _combine(ctx: Context, readings: list[ParsedDeadline]) -> ParsedDeadline:
+    distinct = {tuple(_identity(o) for o in (r.choices or (r,))): r for r in readings}
+    if len(distinct) == 1:  # one deadline (said once or more): as read, with its own choices if any
+        return readings[0]
     options: dict[_Identity, ParsedDeadline] = {}
     for reading in readings:
         for option in reading.choices or (reading,):

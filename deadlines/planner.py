@@ -3,6 +3,12 @@
 A stage is one reminder of an occurrence: `lead` N working days before the (effective) due day, `due` on
 it, `overdue` on each working day after it, `escalation` to the office once it is N working days
 overdue. Keys are stable strings, so the ledger can hold each planned reminder at most once.
+
+The ladder scales with how often a deadline comes round (`Occurrence.period`, policy.leads_for): a
+weekly or fortnightly duty has one lead, on the last working day before its week begins, so one
+message that day carries all of a person's duties of the coming week, and then the due-day reminder.
+A missed weekly round is reminded daily only until the next round is due (the office has had its
+escalation by then): a duty added in September does not bring thirty overdue weeks along.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from deadlines.policy import ReminderPolicy, effective_due
+from deadlines.policy import WEEKLY_PERIODS, ReminderPolicy, effective_due, leads_for, week_preview_day
 
 if TYPE_CHECKING:  # for annotations only, as in policy.py
     from deadlines.workdays import WorkdayCalendar
@@ -27,6 +33,8 @@ class Occurrence:
     task_id: int
     deadline_id: int
     due: date
+    period: str | None = None  # how often its deadline comes round (specs.period_of); None: due once
+    next_due: date | None = None  # the deadline's next round, for a recurring one
 
 
 @dataclass(frozen=True)
@@ -60,10 +68,31 @@ def reminder_key(occ: Occurrence, stage: Stage, recipient: Recipient) -> str:
     return f"d{occ.deadline_id}|{occ.due.isoformat()}|{stage.kind}|{stage.lead}|{recipient.tag}"
 
 
-def stages(due: date, policy: ReminderPolicy, calendar: WorkdayCalendar, start: date, until: date) -> list[Stage]:
+def _leads(eff: date, policy: ReminderPolicy, calendar: WorkdayCalendar, period: str | None) -> list[Stage]:
+    if period in WEEKLY_PERIODS:
+        preview = week_preview_day(eff, calendar)
+        return [Stage(LEAD, calendar.workdays_between(preview, eff), preview)]
+    return [
+        Stage(LEAD, n, calendar.add_workdays(eff, -n)) for n in sorted(set(leads_for(policy, period)), reverse=True)
+    ]
+
+
+def stages(
+    due: date,
+    policy: ReminderPolicy,
+    calendar: WorkdayCalendar,
+    start: date,
+    until: date,
+    period: str | None = None,
+    next_due: date | None = None,
+) -> list[Stage]:
     """Every stage of an occurrence sent on a working day in [start, until]."""
     eff = effective_due(due, calendar)
-    found = [Stage(LEAD, n, calendar.add_workdays(eff, -n)) for n in sorted(set(policy.lead_workdays), reverse=True)]
+    if period in WEEKLY_PERIODS and next_due is not None:  # overdue only until the next round is due
+        until_overdue = min(until, calendar.add_workdays(effective_due(next_due, calendar), -1))
+    else:
+        until_overdue = until
+    found = _leads(eff, policy, calendar, period)
     found.append(Stage(DUE, 0, eff))
     if policy.escalate_after_workdays > 0:
         found.append(
@@ -76,7 +105,7 @@ def stages(due: date, policy: ReminderPolicy, calendar: WorkdayCalendar, start: 
         # pass only looks at the days since the last one, however long ago the task fell overdue.
         day = max(calendar.add_workdays(due, 1), calendar.next_workday(start, inclusive=True))
         k = calendar.workdays_between(due, day)
-        while day <= until:
+        while day <= until_overdue:
             found.append(Stage(OVERDUE, -k, day))
             day, k = calendar.add_workdays(day, 1), k + 1
     return [s for s in found if start <= s.send_on <= until]
@@ -96,11 +125,12 @@ def plan(
     `recipients_of(occurrence)` names the department's chats; escalations go to `office`.
     """
     planned: list[Planned] = []
-    by_due: dict[date, list[Stage]] = {}
+    by_due: dict[tuple[date, str | None, date | None], list[Stage]] = {}
     for occ in occurrences:
-        if occ.due not in by_due:  # many tasks share a due date: work its stages out once
-            by_due[occ.due] = stages(occ.due, policy, calendar, start, today)
-        for stage in by_due[occ.due]:
+        when = (occ.due, occ.period, occ.next_due)
+        if when not in by_due:  # many tasks share a due date: work its stages out once
+            by_due[when] = stages(occ.due, policy, calendar, start, today, occ.period, occ.next_due)
+        for stage in by_due[when]:
             targets: Iterable[Recipient] = office if stage.kind == ESCALATION else recipients_of(occ)
             for recipient in targets:
                 planned.append(Planned(reminder_key(occ, stage, recipient), occ, stage, recipient))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # for annotations only: importing the calendar loads chinese_calendar and the holiday table
@@ -27,6 +27,28 @@ class ReminderPolicy:
     digest_at: time = time(9, 0)  # the office's morning digest, working days only
     digest_enabled: bool = True
     lead_kinds: tuple[str, ...] = field(default=("lead", "due", "repeat"), repr=False)
+
+
+# Working days in one round of a recurring deadline, roughly: what the reminder ladder scales with.
+PERIOD_WORKDAYS = {"week": 5, "fortnight": 10, "month": 21, "quarter": 62, "half_year": 125, "year": 250}
+# Duties this short are reminded once the working day before their week, all of a person's in one message.
+WEEKLY_PERIODS = ("week", "fortnight")
+
+
+def leads_for(policy: ReminderPolicy, period: str | None) -> tuple[int, ...]:
+    """The lead reminders (working days before the due day) for a deadline that comes round every
+    `period` (None: due once): only leads shorter than half the period, so a round's reminders never
+    start before the previous round is due (a monthly report gets 7, 3, 1; a quarterly one 30, 7, 3, 1)."""
+    if period is None or period not in PERIOD_WORKDAYS:
+        return policy.lead_workdays
+    return tuple(n for n in policy.lead_workdays if n * 2 < PERIOD_WORKDAYS[period])
+
+
+def week_preview_day(due: date, calendar: WorkdayCalendar) -> date:
+    """The day a weekly duty is announced: the last working day before the first working day of the
+    week it is due in (the Friday before, usually; 30 September for the National Day week of 2022)."""
+    monday = due - timedelta(days=due.weekday())
+    return calendar.previous_workday(calendar.next_workday(monday, inclusive=True))
 
 
 def effective_due(due: date, calendar: WorkdayCalendar) -> date:

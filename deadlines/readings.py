@@ -25,7 +25,10 @@ class ParsedDeadline:
       letter year passed in; an ``absolute`` `date` when the phrase pins a day by today ("下周五",
       "10个工作日内") or by another year, since a year-free spec would lose that.
     - `reading`: the Chinese explanation ("读作: 2022年9月30日(9月底), 月末").
-    - `choices`: the possible readings when the phrase is ambiguous; then `date` is None.
+    - `choices`: the possible readings when the phrase is ambiguous; then `date` is None, unless one
+      reading is the usual one ("劳动节前": before the holiday; a period's end moved out of a holiday by
+      the Civil Code): then `date`, `spec` and `reading` are the usual reading's, and `choices` holds it
+      first and the others after it, for the chat to offer as buttons.
     - `occurrences`: a recurring deadline's due days in the year read.
     - `warning`: set when the working-day calendar fell back to weekends only for a year it used.
     """

@@ -16,13 +16,14 @@ KIND_LABELS = {
     "month_end": "月末",
     "year_end": "年末",
     "recurring": "周期性",
+    "festival": "节假日前后",
     "relative": "相对期限",
     "duration": "最短期限",
 }
 
-PERIOD_LABELS = {"month": "每月", "quarter": "每季度", "year": "每年"}
+PERIOD_LABELS = {"week": "每周", "month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年"}
 
-EXAMPLES = "9月30日、9月底前、下周五、10个工作日内、每季度末月25日前"
+EXAMPLES = "9月30日、9月底前、下周五、10个工作日内、每季度末月25日前、每周四前、国庆节前"
 
 COVERAGE_LABELS = {
     "official": "官方安排(chinesecalendar)",
@@ -83,6 +84,64 @@ def words_calendar_days(start: date, n: int, unit: str) -> str:
     return f"自{cn_date(start)}起{n}{unit}, 起算当日不计"
 
 
+def words_half_year(year: int, first: bool) -> str:
+    return f"{year}年{'上' if first else '下'}半年, 取{'6月底' if first else '年底'}"
+
+
+def words_first_quarters(quarters: int) -> str:
+    return f"前{quarters}季度, 取第{quarters}季度末"
+
+
+def words_week_end(prefix: str) -> str:
+    return f"{prefix}周末, 周末按周日计"
+
+
+def words_week_last_workday(prefix: str) -> str:
+    return f"{prefix}周内, 取该周最后一个工作日"
+
+
+def note_week_without_workday() -> str:
+    return "该周没有工作日, 取此前最后一个工作日"
+
+
+def words_hours(n: int) -> str:
+    return f"{n}小时, 即{n // 24}天, 自现在起算"
+
+
+def words_half_period(start: date, whole: int, year: bool) -> str:
+    if year:
+        counted = f"{whole}年半" if whole else "半年"
+        return f"自{cn_date(start)}起{counted}(按{whole * 12 + 6}个月计), 起算当日不计"
+    counted = f"{whole}个半月" if whole else "半个月"
+    months = f"{whole}个月又15天" if whole else "15天"
+    return f"自{cn_date(start)}起{counted}(按{months}计), 起算当日不计"
+
+
+def words_festival(festival: str, side: str, n: int) -> str:
+    if side == "on":
+        return f"{festival}当天"
+    if side == "before":
+        nth = "最后一个工作日" if n == 1 else f"倒数第{n}个工作日"
+        return f"{festival}前, 取放假前{nth}"
+    return f"{festival}后, 取节后第{n}个工作日(调休上班日算工作日)"
+
+
+def words_festival_own_day(festival: str, own: date) -> str:
+    return f"{festival}({own.month}月{own.day}日)当天之前, 取前一天"
+
+
+def note_festival_break(festival: str, year: int, first: date, last: date) -> str:
+    def day(d: date) -> str:
+        return f"{d.year}年{d.month}月{d.day}日" if d.year != year else f"{d.month}月{d.day}日"
+
+    span = day(first) if first == last else f"{day(first)}至{day(last)}"
+    return f"{year}年{festival}按国务院放假安排连休{span}"
+
+
+def note_nearest_festival(festival: str) -> str:
+    return f"未写节日名, 取最近的{festival}"
+
+
 def words_workdays(start: date, n: int) -> str:
     return f"自{cn_date(start)}起第{n}个工作日, 起算当日不计"
 
@@ -95,9 +154,13 @@ def what_duration(subject: str, days: int) -> str:
     return f"{subject}不少于{days}日(时长要求, 不是截止日)"
 
 
-def what_recurring(every: str, rule: str, days: list[date], next_due: date | None) -> str:
+def period_label(every: str, every_other: bool = False) -> str:
+    return "每两周" if every_other else PERIOD_LABELS[every]
+
+
+def what_recurring(label: str, rule: str, days: list[date], next_due: date | None) -> str:
     listed = cn_dates(days) if len(days) <= 4 else f"{cn_dates(days[:2])}……共{len(days)}次"
-    head = f"{PERIOD_LABELS[every]}{rule}({listed})"
+    head = f"{label}{rule}({listed})"
     if next_due is None:
         return head + ", 本年度各期均已过"
     return head + f", 下一次 {cn_date(next_due)}"
@@ -109,6 +172,24 @@ def rule_month(day: int | None) -> str:
 
 def rule_quarter(day: int | None) -> str:
     return f"末月{day}日前" if day else "末前"
+
+
+def rule_month_xun(part: str, day: int | None) -> str:
+    return f"{part}旬前(取{part}旬最后一天: {f'{day}日' if day else '月底'})"
+
+
+def note_time_of_day(words: str) -> str:
+    return f"“{words}”不单独计时, 按当天计"
+
+
+def rule_week(weekday: int | None) -> str:
+    if weekday is None:
+        return "最后一个工作日前"
+    return f"{'一二三四五六日'[weekday]}前"
+
+
+def rule_half_year() -> str:
+    return "末前(6月底、12月底)"
 
 
 def rule_year(month: int | None, day: int | None) -> str:
@@ -137,6 +218,45 @@ def note_day_off(d: date, holiday: str | None) -> str:
 
 def note_makeup_workday(d: date, holiday: str | None) -> str:
     return f"当天是{WEEKDAY_NAMES[d.weekday()]}, 但为{holiday or '节假日'}调休上班日"
+
+
+def note_shifted(day: date, why: str, moved: date, shift: str) -> str:
+    way = "提前至前一个工作日" if shift == "previous" else "顺延至下一个工作日"
+    return f"{day.month}月{day.day}日是{why}, 按原文“遇节假日{way[:2]}”, {way}{moved.month}月{moved.day}日"
+
+
+def note_period_end_moved(day: date, why: str, moved: date, shift: str) -> str:
+    if shift == "holiday":
+        rule = "按民法典第二百零三条, 期间最后一日是法定休假日的, 以休假日结束的次日为最后一日"
+    else:
+        rule = "按本办规则, 期间最后一日遇休息日顺延至下一个工作日"
+    return f"期间最后一日{day.month}月{day.day}日是{why}; {rule}: {moved.month}月{moved.day}日"
+
+
+def note_event_period_end(shift: str) -> str:
+    if shift == "holiday":
+        return "最后一日若在法定节假日, 顺延至节后第一个工作日(民法典第二百零三条)"
+    if shift == "previous":
+        return "最后一日若不是工作日, 提前至前一个工作日"
+    return "最后一日若不是工作日, 顺延至下一个工作日"
+
+
+def note_other_readings(days: list[date]) -> str:
+    return "; 另一种读法: " + "、".join(cn_date(d) for d in days) + ", 见选项"
+
+
+def note_recurring_shift(shift: str) -> str:
+    way = "提前至前一个工作日" if shift == "previous" else "顺延至下一个工作日"
+    return f"落在休息日的一期{way}"
+
+
+def note_weekly_day_off(shift: str | None) -> str:
+    way = "前一个工作日" if shift == "previous" else "下一个工作日"
+    return f"遇放假的一周, 改在本周{way}(本周没有就往另一边找; 整周放假则该周不报)"
+
+
+def note_every_other_week(anchor: date) -> str:
+    return f"从{cn_date(anchor)}所在的这一周起算, 隔一周一次"
 
 
 def choices_reading(count: int) -> str:
@@ -190,11 +310,25 @@ def recurring_day_missing(phrase: str, detail: str) -> str:
 
 
 def unsupported_period(phrase: str) -> str:
-    return f"“{phrase}”: 暂不支持这种周期, 只支持每月、每季度、每年(例如: 每季度末月25日前)。"
+    return (
+        f"“{phrase}”: 暂不支持这种周期, 只支持每周、每两周、每月、每季度、每半年、每年"
+        "(例如: 每周四前、每月10日前、每季度末月25日前)。"
+    )
 
 
 def unsupported_event_months(phrase: str) -> str:
     return f"“{phrase}”: 事件后的期限请写成天数或工作日(例如: 名单确定后10个工作日内)。"
+
+
+def festival_unknown(phrase: str, festival: str, year: int) -> str:
+    return (
+        f"“{phrase}”: 还不知道{year}年{festival}的放假安排, 无法推算日期。"
+        "可用 duban holidays import FILE 导入国务院公布的安排, 或直接写日期(例如: 9月30日前)。"
+    )
+
+
+def hours_not_whole_days(phrase: str) -> str:
+    return f"“{phrase}”: 不满整天的小时数要看现在几点, 请写成天数或具体日期(例如: 3天内、9月30日前)。"
 
 
 def out_of_range(phrase: str) -> str:
@@ -203,69 +337,6 @@ def out_of_range(phrase: str) -> str:
 
 def too_many_days(phrase: str, n: int) -> str:
     return f"“{phrase}”: {n} 太大了, 期限请在 1–3660 天之内。"
-
-
-# --- holiday files ------------------------------------------------------------------------------------
-
-
-def holiday_file_unreadable(problem: str) -> str:
-    return f"不是有效的 YAML: {problem}"
-
-
-def holiday_file_not_mapping() -> str:
-    return "文件应是一个映射, 至少含 year 和 holidays"
-
-
-def holiday_file_unknown_keys(where: str, keys: list[str]) -> str:
-    return f"{where}: 不认识的字段 {', '.join(keys)}"
-
-
-def holiday_file_missing(where: str, key: str) -> str:
-    return f"{where}: 缺少 {key}"
-
-
-def holiday_file_bad_year(value: object) -> str:
-    return f"year: “{value}”不是年份(例如 2027)"
-
-
-def holiday_file_not_list(key: str) -> str:
-    return f"{key}: 应是列表"
-
-
-def holiday_file_empty_holidays() -> str:
-    return "holidays: 至少要有一项(元旦、春节、清明、劳动节、端午、中秋、国庆)"
-
-
-def holiday_file_bad_date(where: str, value: object) -> str:
-    return f"{where}: “{value}”不是日期, 请写成 YYYY-MM-DD"
-
-
-def holiday_file_wrong_year(where: str, d: date, year: int) -> str:
-    return f"{where}: {d.isoformat()} 不在 {year} 年"
-
-
-def holiday_file_bad_span(where: str, start: date, end: date) -> str:
-    return f"{where}: to {end.isoformat()} 早于 from {start.isoformat()}"
-
-
-def holiday_file_long_span(where: str, days: int) -> str:
-    return f"{where}: 一次放假 {days} 天, 超过 31 天, 请检查 from/to"
-
-
-def holiday_file_entry_shape(where: str) -> str:
-    return f"{where}: 应写一个日期, 或含 date、dates 或 from+to 的映射"
-
-
-def holiday_file_both(d: date) -> str:
-    return f"{d.isoformat()} 同时列在 holidays 和 workdays 中"
-
-
-def holiday_file_workday_not_weekend(where: str, d: date) -> str:
-    return f"{where}: {d.isoformat()} 是{WEEKDAY_NAMES[d.weekday()]}, 调休上班日应是周六或周日"
-
-
-def holiday_file_name_mismatch(name: str, year: int) -> str:
-    return f"文件名 {name} 与 year: {year} 不一致, 应命名为 {year}.yaml"
 
 
 # --- CLI ----------------------------------------------------------------------------------------------

@@ -21,19 +21,22 @@ import logging
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from itertools import accumulate
 from pathlib import Path
 
 from chinese_calendar import constants as _cc
 
 from deadlines import holiday_files, wording
-from deadlines.specs import DeadlineSpec, SpecError
 
 log = logging.getLogger(__name__)
 
 OFFICIAL, FILE, WEEKENDS_ONLY = "official", "file", "weekends-only"
 COVERAGES = (OFFICIAL, FILE, WEEKENDS_ONLY)
+
+# The rule for a calendar-day period whose last day is a day off (see WorkdayCalendar).
+CIVIL_CODE, REST_DAY, AS_COUNTED = "civil-code", "rest-day", "as-counted"
+HOLIDAY_RULES = (CIVIL_CODE, REST_DAY, AS_COUNTED)
 
 # chinese_calendar has no type hints: its values are typed where they enter.
 OFFICIAL_FIRST: int = min(_cc.holidays).year
@@ -112,10 +115,19 @@ class _YearTable:
 
 
 class WorkdayCalendar:
-    """Working days of mainland China. `holiday_dir` holds `<year>.yaml` files (None: no files)."""
+    """Working days of mainland China. `holiday_dir` holds `<year>.yaml` files (None: no files).
 
-    def __init__(self, holiday_dir: Path | str | None = DEFAULT_HOLIDAY_DIR):
+    `holiday_rule` is the office's rule for a period counted in calendar days ("10日内", "1个月内") whose
+    last day is a day off (DUBAN_HOLIDAY_RULE): ``civil-code`` moves a last day inside a public holiday
+    to the first working day after it (Civil Code art. 203), ``rest-day`` also a last day on a weekend,
+    ``as-counted`` keeps the day. The phrase reader answers by it and offers the other reading.
+    """
+
+    def __init__(self, holiday_dir: Path | str | None = DEFAULT_HOLIDAY_DIR, holiday_rule: str = CIVIL_CODE):
+        if holiday_rule not in HOLIDAY_RULES:
+            raise ValueError(f"holiday_rule: {holiday_rule!r} is not one of {', '.join(HOLIDAY_RULES)}")
         self.holiday_dir = Path(holiday_dir) if holiday_dir is not None else None
+        self.holiday_rule = holiday_rule
         self._tables: dict[int, _YearTable] = {}
 
     def reload(self) -> None:
@@ -239,14 +251,10 @@ class WorkdayCalendar:
             return d
         return self.add_workdays(d, -1)
 
-    def due_after_event(self, spec: DeadlineSpec, event_day: date) -> WorkdayResult:
-        """The due date of a ``relative`` spec once its event happened on `event_day` (not counted)."""
-        if spec.kind != "relative":
-            raise SpecError(f"due_after_event needs a relative deadline, not {spec.kind}")
-        if spec.workdays is not None:
-            return self.add_workdays_checked(event_day, spec.workdays)
-        assert spec.days is not None  # validate(): a relative spec counts workdays or days
-        return WorkdayResult(event_day + timedelta(days=spec.days))
+    def holidays_named(self, year: int) -> dict[date, str | None]:
+        """The public-holiday days off of `year` and the holiday each belongs to (empty: weekends only)."""
+        schedule = self._table(year).schedule
+        return dict(schedule.holidays) if schedule is not None else {}
 
     def days_off(self, year: int) -> list[date]:
         """Every non-working day of `year`, weekends included (for status and tests)."""

@@ -3,9 +3,12 @@ reads them back (and the plainer forms an office types by hand).
 
 - deadlines, one a line: `3月底 「于3月底前确定名单」 〔正文 26.3〕`: the rule, then the letter's words in
   「」 and where they stand in 〔〕 (both optional). Rules: `M月D日`, `YYYY-MM-DD`, `M月底`, `年底`,
-  `每月D日`, `每月底`, `每季度末月D日`, `每季度末`, `每年M月D日`, `每年M月底`, `每年`,
-  `<事件>后N个工作日`, `<事件>后N日`, `不少于N日`; a trailing 前 or 内 is allowed; a spec no rule can say
-  exactly is written as its JSON (`{"kind": ...}`), which is read back as is.
+  `每周一`..`每周日`, `每周` (the week's last working day), `每月D日`, `每月底`, `每季度末月D日`,
+  `每季度末`, `每半年`, `每年M月D日`, `每年M月底`, `每年`, `国庆节前`, `国庆节后`, `国庆节后第N个工作日`,
+  `国庆节当天` (any festival: 元旦 春节 清明节 劳动节 端午节 中秋节 国庆节), `<事件>后N个工作日`,
+  `<事件>后N日`, `不少于N日`; a trailing 前 or 内 is allowed, and `(遇节假日顺延)`, `(遇节假日提前)` or
+  `(遇法定节假日顺延)` after a rule moves a due day that is a day off; a spec no rule can say exactly is
+  written as its JSON (`{"kind": ...}`), which is read back as is.
 - targets, one a line: `盘活存量建设用地:≥958亩 〔3.1.1〕` (≥ at least, ≤ at most, = equal; a note in 「」).
 - departments: separated by 、 , ; or new lines; rubric ids by commas or spaces.
 """
@@ -17,6 +20,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 
+from deadlines.festivals import FESTIVALS
 from deadlines.specs import DeadlineSpec, SpecError
 from services.letter_file import Target
 
@@ -77,8 +81,40 @@ def number_text(x: float) -> str:
 # ---- deadlines -----------------------------------------------------------------------------------
 
 
+WEEKDAY_WORDS = "一二三四五六日"
+SHIFT_WORDS = {"next": "(遇节假日顺延)", "previous": "(遇节假日提前)", "holiday": "(遇法定节假日顺延)"}
+SIDE_WORDS = {"before": "前", "on": "当天"}
+
+
 def _rule(spec: DeadlineSpec) -> str | None:
+    rule = _plain_rule(spec)
+    return rule + SHIFT_WORDS[spec.shift] if rule is not None and spec.shift else rule
+
+
+def _festival_rule(spec: DeadlineSpec) -> str:
+    if spec.side == "after":
+        return f"{spec.festival}后" + (f"第{spec.workdays}个工作日" if spec.workdays else "")
+    return f"{spec.festival}{SIDE_WORDS[spec.side or 'before']}"
+
+
+def _recurring_rule(spec: DeadlineSpec) -> str:
+    if spec.every == "week":
+        return "每周" + (WEEKDAY_WORDS[spec.weekday] if spec.weekday is not None else "")
+    if spec.every == "half_year":
+        return "每半年"
+    if spec.every == "month":
+        return f"每月{spec.day}日" if spec.day else "每月底"
+    if spec.every == "quarter":
+        return f"每季度末月{spec.day}日" if spec.day else "每季度末"
+    if spec.month and spec.day:
+        return f"每年{spec.month}月{spec.day}日"
+    return f"每年{spec.month}月底" if spec.month else "每年"
+
+
+def _plain_rule(spec: DeadlineSpec) -> str | None:
     k = spec.kind
+    if k == "festival":
+        return _festival_rule(spec)
     if k == "absolute":
         return spec.date.isoformat() if spec.date else f"{spec.month}月{spec.day}日"
     if k == "month_end":
@@ -86,13 +122,7 @@ def _rule(spec: DeadlineSpec) -> str | None:
     if k == "year_end":
         return "年底"
     if k == "recurring":
-        if spec.every == "month":
-            return f"每月{spec.day}日" if spec.day else "每月底"
-        if spec.every == "quarter":
-            return f"每季度末月{spec.day}日" if spec.day else "每季度末"
-        if spec.month and spec.day:
-            return f"每年{spec.month}月{spec.day}日"
-        return f"每年{spec.month}月底" if spec.month else "每年"
+        return _recurring_rule(spec)
     if k == "relative":
         return f"{spec.event}后{spec.workdays}个工作日" if spec.workdays else f"{spec.event}后{spec.days}日"
     if k == "duration":
@@ -131,6 +161,12 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], dict]]] = [
     (re.compile(r"^(\d{1,2})月(\d{1,2})日$"), lambda m: {"kind": "absolute", "month": int(m[1]), "day": int(m[2])}),
     (re.compile(r"^(\d{1,2})月[底末]$"), lambda m: {"kind": "month_end", "month": int(m[1])}),
     (re.compile(r"^(?:年[底末]|年度?末)$"), lambda m: {"kind": "year_end"}),
+    (
+        re.compile(r"^每周([一二三四五六日])$"),
+        lambda m: {"kind": "recurring", "every": "week", "weekday": _weekday(m[1])},
+    ),
+    (re.compile(r"^每周$"), lambda m: {"kind": "recurring", "every": "week"}),
+    (re.compile(r"^每半年[底末]?$"), lambda m: {"kind": "recurring", "every": "half_year"}),
     (re.compile(r"^每月(\d{1,2})日$"), lambda m: {"kind": "recurring", "every": "month", "day": int(m[1])}),
     (re.compile(r"^每月[底末]?$"), lambda m: {"kind": "recurring", "every": "month"}),
     (re.compile(r"^每季度?末月(\d{1,2})日$"), lambda m: {"kind": "recurring", "every": "quarter", "day": int(m[1])}),
@@ -150,6 +186,23 @@ _RULES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], dict]]] = [
 ]
 
 
+_FESTIVAL = re.compile(rf"^({'|'.join(FESTIVALS)})(?:(之?前|以前)|(当天)|后(?:第(\d+)个工作日)?)$")
+_SHIFT = re.compile(r"[(（](遇法定节假日顺延|遇节假日顺延|遇节假日提前)[)）]$")
+_SHIFT_OF = {"遇节假日顺延": "next", "遇节假日提前": "previous", "遇法定节假日顺延": "holiday"}
+
+
+def _weekday(word: str) -> int:
+    return WEEKDAY_WORDS.index(word)
+
+
+def _festival(m: re.Match[str]) -> dict:
+    side = "before" if m[2] else "on" if m[3] else "after"
+    found: dict = {"kind": "festival", "festival": m[1], "side": side}
+    if m[4] and int(m[4]) > 1:
+        found["workdays"] = int(m[4])
+    return found
+
+
 def _date(y: str, m: str, d: str) -> str:
     try:
         return date(int(y), int(m), int(d)).isoformat()
@@ -167,14 +220,20 @@ def _parse_rule(rule: str) -> DeadlineSpec:
         if not isinstance(data, dict):
             raise SpecError(f"'{rule}' is not a JSON object")
         return DeadlineSpec.from_dict(data)
+    shift = _SHIFT.search(text)
+    extra = {"shift": _SHIFT_OF[shift[1]]} if shift else {}
+    text = text[: shift.start()].strip() if shift else text
+    festival = _FESTIVAL.match(text)
+    if festival:
+        return DeadlineSpec.from_dict(_festival(festival) | extra)
     text = re.sub(r"(?:之?前|以前|内)$", "", text).strip()
     for pattern, build in _RULES:
         m = pattern.match(text)
         if m:
-            return DeadlineSpec.from_dict(build(m))
+            return DeadlineSpec.from_dict(build(m) | extra)
     raise SpecError(
-        f"'{rule}' is not a deadline rule; examples: 3月底, 6月30日, 年底, 每季度末月25日, 每月底, "
-        "企业名单确定后10个工作日, 不少于10日"
+        f"'{rule}' is not a deadline rule; examples: 3月底, 6月30日, 年底, 每周四, 每季度末月25日, 每月底, 每半年, "
+        "国庆节前, 清明节后第1个工作日, 6月30日(遇节假日顺延), 企业名单确定后10个工作日, 不少于10日"
     )
 
 

@@ -97,6 +97,27 @@ def test_deadline_ambiguous_gives_choices(capsys, tmp_path):
     assert code == 0 and "1. 2022-09-09" in out and "2. 2022-09-16" in out
 
 
+def test_deadline_usual_reading_with_another_keeps_the_json_shape(capsys, tmp_path):
+    data = run_json(capsys, "deadline", "劳动节前", "--today", "2022-01-04", "--holiday-dir", str(tmp_path))
+    assert set(data) >= {"date", "kind", "reading", "choices"}
+    assert data["date"] == "2022-04-29" and data["kind"] == "festival"
+    assert [c["date"] for c in data["choices"]] == ["2022-04-29", "2022-04-30"]
+    assert "劳动节按国务院放假安排连休4月30日至5月4日" in data["reading"]
+    code, out, _ = run(capsys, "deadline", "劳动节前", "--today", "2022-01-04", "--holiday-dir", str(tmp_path))
+    assert code == 0 and out.splitlines()[0] == "2022-04-29" and "2. 2022-04-30" in out
+
+
+def test_deadline_reads_periods_by_the_offices_holiday_rule(capsys, tmp_path, monkeypatch):
+    args = ("deadline", "10天之内", "--today", "2022-09-21", "--holiday-dir", str(tmp_path))
+    assert run_json(capsys, *args)["date"] == "2022-10-08"  # civil-code: out of National Day
+    monkeypatch.setenv("DUBAN_HOLIDAY_RULE", "as-counted")
+    data = run_json(capsys, *args)
+    assert data["date"] == "2022-10-01" and [c["date"] for c in data["choices"]] == ["2022-10-01", "2022-10-08"]
+    monkeypatch.setenv("DUBAN_HOLIDAY_RULE", "sometimes")
+    code, _, err = run(capsys, *args)
+    assert code == 2 and "DUBAN_HOLIDAY_RULE" in err and "civil-code" in err
+
+
 def test_deadline_without_a_date(capsys, tmp_path):
     data = run_json(capsys, "deadline", "公示期不得少于10日", "--today", "2022-09-05", "--holiday-dir", str(tmp_path))
     assert data["date"] is None and data["kind"] == "duration"

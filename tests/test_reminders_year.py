@@ -24,6 +24,19 @@ from tests.reminder_world import ADMIN, World, days, reminder_ids
 REPORTERS = {"发改局", "住建局"}  # report every occurrence on its (effective) due day, after the reminder
 QUIET = "生态环境分局"  # never presses 收到: gets the next-working-day repeats
 LAST_DAY = date(2023, 1, 31)
+PERIOD_WORKDAYS = {"month": 21, "quarter": 62, "half_year": 125, "year": 250}
+
+
+def lead_counts_by_due(view, policy) -> dict[date, set[int]]:
+    """A due day's leads, of each deadline due that day. The ladder scales with the period: only leads
+    shorter than half of it (a month has about 21 working days: 7, 3, 1)."""
+    found: dict[date, set[int]] = {}
+    for dl in view.deadlines:
+        every = dl.spec.get("every") if dl.spec.get("kind") == "recurring" else None
+        kept = {n for n in policy.lead_workdays if every is None or n * 2 < PERIOD_WORKDAYS[every]}
+        for due in dl.dates:
+            found.setdefault(due, set()).update(kept)
+    return found
 
 
 def expected(world: World, chats: dict[str, int]) -> Counter:
@@ -35,9 +48,9 @@ def expected(world: World, chats: dict[str, int]) -> Counter:
     want: Counter = Counter()
     for view in views:
         reported_any = bool(REPORTERS & set(view.departments))
-        for due in {d for dl in view.deadlines for d in dl.dates}:
+        for due, lead_counts in lead_counts_by_due(view, policy).items():
             eff = cal.previous_workday(due, inclusive=True)
-            leads = {cal.add_workdays(eff, -n) for n in policy.lead_workdays} | {eff}
+            leads = {cal.add_workdays(eff, -n) for n in lead_counts} | {eff}
             overdue, day = set(), cal.add_workdays(due, 1)
             while day <= until:
                 overdue.add(day)

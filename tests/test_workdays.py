@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import chinese_calendar
 import pytest
 
 from deadlines import holiday_files, workdays
-from deadlines.specs import DeadlineSpec, SpecError
+from deadlines.specs import DeadlineSpec, SpecError, due_after_event
 from deadlines.workdays import FILE, OFFICIAL, WEEKENDS_ONLY, WorkdayCalendar
 from storage.paths import DATA_DIR
 
@@ -134,11 +135,20 @@ def test_day_info_names_holidays_and_makeup_days(cal):
 
 def test_due_after_event(cal):
     spec = DeadlineSpec(kind="relative", event="企业名单确定", workdays=10)
-    assert cal.due_after_event(spec, D("2022-09-28")).date == D("2022-10-17")
+    assert due_after_event(spec, D("2022-09-28"), cal).date == D("2022-10-17")
     by_days = DeadlineSpec(kind="relative", event="收到通知", days=10)
-    assert cal.due_after_event(by_days, D("2022-09-28")).date == D("2022-10-08")
+    assert due_after_event(by_days, D("2022-09-28"), cal).date == D("2022-10-08")
     with pytest.raises(SpecError):
-        cal.due_after_event(DeadlineSpec(kind="year_end"), D("2022-09-28"))
+        due_after_event(DeadlineSpec(kind="year_end"), D("2022-09-28"), cal)
+
+
+def test_due_after_event_moves_a_last_day_out_of_a_holiday_when_the_spec_says_so(cal):
+    # 9 days after 28 Sep 2022 is 7 Oct, the last day of National Day: art. 203 moves it to 8 Oct.
+    by_days = DeadlineSpec(kind="relative", event="收到通知", days=9, shift="holiday")
+    assert due_after_event(by_days, D("2022-09-28"), cal).date == D("2022-10-08")
+    assert due_after_event(replace(by_days, shift=None), D("2022-09-28"), cal).date == D("2022-10-07")
+    weekend = DeadlineSpec(kind="relative", event="收到通知", days=4, shift="holiday")
+    assert due_after_event(weekend, D("2022-09-13"), cal).date == D("2022-09-17")  # a plain Saturday stays
 
 
 # --- coverage and the weekends-only fallback ----------------------------------------------------------
