@@ -40,6 +40,8 @@ ACTION = {
     "group.bind": "绑定工作群",
     "invite.create": "生成邀请码",
     "remind.manual": "人工催办",
+    "notice.issue": "发出督办单",
+    "notice.ack": "签收督办单",
 }
 
 LETTER_FIELDS = [
