@@ -3,7 +3,7 @@ the movable FakeClock live in deadlines/clock.py."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -49,3 +49,24 @@ class FileClock:
 def make_clock(tz: ZoneInfo, clock_file: Path | str | None = None) -> Clock:
     """The process's clock: the system clock, or the testing clock file when one is configured."""
     return FileClock(clock_file, tz) if clock_file else SystemClock(tz)
+
+
+class ShiftedClock:
+    """Another clock moved by whole days (`duban console --today 2022-09-05`): the office rehearses a day of
+    a letter's year while the time of day runs on as usual."""
+
+    def __init__(self, inner: Clock, days: int):
+        self.inner, self.days = inner, days
+        self.tz = inner.tz
+
+    def now(self) -> datetime:
+        return self.inner.now() + timedelta(days=self.days)
+
+    def today(self) -> date:
+        return self.now().date()
+
+
+def shifted_to(clock: Clock, day: date) -> Clock:
+    """`clock`, moved so that its today is `day` (the same clock when it already is)."""
+    days = (day - clock.today()).days
+    return ShiftedClock(clock, days) if days else clock

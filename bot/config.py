@@ -24,6 +24,7 @@ from pydantic import TypeAdapter, ValidationError, ValidationInfo, create_model,
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from deadlines.policy import ReminderPolicy
+from deadlines.workdays import HOLIDAY_RULES, WorkdayCalendar
 
 
 class SettingsError(ValueError):
@@ -60,16 +61,33 @@ class Settings:
     token: str | None = _env("TELEGRAM_BOT_TOKEN", None)
     api_base_url: str | None = _env("TELEGRAM_API_BASE_URL", None, example="http://127.0.0.1:8081/bot")
     file_base_url: str | None = _env("TELEGRAM_FILE_BASE_URL", None, example="http://127.0.0.1:8081/file/bot")
+    # DingTalk (钉钉): an enterprise internal app's robot in Stream mode; all three or none (README "DingTalk").
+    dingtalk_client_id: str | None = _env("DINGTALK_CLIENT_ID", None)
+    dingtalk_client_secret: str | None = _env("DINGTALK_CLIENT_SECRET", None)
+    dingtalk_robot_code: str | None = _env("DINGTALK_ROBOT_CODE", None)
+    dingtalk_card_template_id: str | None = _env("DINGTALK_CARD_TEMPLATE_ID", None)  # None: typed choices
+    dingtalk_api_base_url: str = _env(
+        "DINGTALK_API_BASE_URL", "https://api.dingtalk.com", example="http://127.0.0.1:8090"
+    )
+    dingtalk_oapi_base_url: str = _env(
+        "DINGTALK_OAPI_BASE_URL", "https://oapi.dingtalk.com", example="http://127.0.0.1:8090"
+    )
+    dingtalk_read_poll_seconds: int = _env("DINGTALK_READ_POLL_SECONDS", 300, between=(1, 3600))
     database_url: str = _env("DATABASE_URL", DEFAULT_DATABASE_URL)
     timezone: ZoneInfo = _env("DUBAN_TIMEZONE", ZoneInfo("Asia/Shanghai"))
-    admins: frozenset[int] = _env("DUBAN_ADMINS", frozenset())
+    admins: frozenset[int] = _env("DUBAN_ADMINS", frozenset())  # the Telegram user ids in DUBAN_ADMINS
+    admin_accounts: tuple[str, ...] = _env("DUBAN_ADMINS", ())  # its "dingtalk:USERID" entries
     log_level: str = _env("DUBAN_LOG_LEVEL", "INFO")
     remind_lead_days: tuple[int, ...] = _env("DUBAN_REMIND_LEAD_DAYS", (30, 7, 3, 1))
     remind_at: time = _env("DUBAN_REMIND_AT", time(9, 0))
     escalate_after: int = _env("DUBAN_ESCALATE_AFTER", 3, between=(1, 60))
+    # A period counted in calendar days whose last day is a day off: civil-code | rest-day | as-counted.
+    holiday_rule: str = _env("DUBAN_HOLIDAY_RULE", "civil-code")
     digest_at: time | None = _env("DUBAN_DIGEST_AT", time(9, 0), can_be_off=True)
     reminders_enabled: bool = _env("DUBAN_REMINDERS", True)
     evidence_dir: Path = _env("DUBAN_EVIDENCE_DIR", Path("evidence"))
+    # The office's rule for reports: False lets a report be confirmed without a photo or file.
+    evidence_required: bool = _env("DUBAN_EVIDENCE_REQUIRED", False)
     # Deployment (README "Deployment"): webhook mode, the scheduler lease, the testing clock.
     webhook_listen: str = _env("DUBAN_WEBHOOK_LISTEN", "127.0.0.1")
     webhook_port: int = _env("DUBAN_WEBHOOK_PORT", 8443, between=(1, 65535))
@@ -79,10 +97,25 @@ class Settings:
     clock_file: Path | None = _env("DUBAN_CLOCK_FILE", None)  # testing aid only: the time is read from this file
     # The office's weekly report (reports/weekly.py): (weekday 0=Monday, local time), or None when off.
     weekly_at: tuple[int, time] | None = _env("DUBAN_WEEKLY_AT", (0, time(9, 0)))
+    # The office's own .docx templates (circular.docx, notice.docx) in place of data/templates/'s.
+    template_dir: Path | None = _env("DUBAN_TEMPLATE_DIR", None, example="/srv/duban/templates")
 
     @property
     def timezone_name(self) -> str:
         return self.timezone.key
+
+    @property
+    def dingtalk_configured(self) -> bool:
+        return bool(self.dingtalk_client_id and self.dingtalk_client_secret and self.dingtalk_robot_code)
+
+    def dingtalk_missing(self) -> list[str]:
+        """The DingTalk variables still empty when some are set: all three are needed."""
+        given = {
+            "DINGTALK_CLIENT_ID": self.dingtalk_client_id,
+            "DINGTALK_CLIENT_SECRET": self.dingtalk_client_secret,
+            "DINGTALK_ROBOT_CODE": self.dingtalk_robot_code,
+        }
+        return [name for name, value in given.items() if not value] if any(given.values()) else []
 
     def effective_webhook_secret(self) -> str:
         """The X-Telegram-Bot-Api-Secret-Token Telegram must send: the setting, else one derived from the
@@ -92,6 +125,10 @@ class Settings:
         if not self.token:
             raise SettingsError("DUBAN_WEBHOOK_SECRET: no secret and no TELEGRAM_BOT_TOKEN to derive one from")
         return hmac.new(self.token.encode(), b"duban webhook secret", hashlib.sha256).hexdigest()
+
+    def calendar(self) -> WorkdayCalendar:
+        """China's working-day calendar (data/holidays/), reading periods by the office's DUBAN_HOLIDAY_RULE."""
+        return WorkdayCalendar(holiday_rule=self.holiday_rule)
 
     def reminder_policy(self) -> ReminderPolicy:
         return ReminderPolicy(
@@ -113,7 +150,7 @@ class Settings:
             )
         return raw
 
-    @field_validator("api_base_url", "file_base_url")
+    @field_validator("api_base_url", "file_base_url", "dingtalk_api_base_url", "dingtalk_oapi_base_url")
     @classmethod
     def _url(cls, raw: str, info: ValidationInfo) -> str:
         if not raw.startswith(("http://", "https://")):
@@ -145,17 +182,33 @@ class Settings:
     @classmethod
     def _admins(cls, raw: str) -> frozenset[int]:
         ids = set()
-        for part in raw.replace(";", ",").split(","):
-            if not part.strip():
-                continue
+        for part in _admin_entries(raw):
+            if part.startswith(_ACCOUNT_PREFIXES):
+                continue  # read by admin_accounts
             try:
                 ids.add(int(part))
             except ValueError:
                 raise SettingsError(
-                    f"DUBAN_ADMINS: {part.strip()!r} is not a Telegram user id; "
-                    "expected comma-separated numbers, e.g. DUBAN_ADMINS=123456789,987654321"
+                    f"DUBAN_ADMINS: {part!r} is neither a Telegram user id nor dingtalk:USERID; "
+                    "expected comma-separated entries, e.g. DUBAN_ADMINS=123456789,dingtalk:manager4711"
                 ) from None
         return frozenset(ids)
+
+    @field_validator("admin_accounts", mode="before")
+    @classmethod
+    def _admin_accounts(cls, raw: str) -> tuple[str, ...]:
+        found = []
+        for part in _admin_entries(raw):
+            channel, colon, external_id = part.partition(":")
+            if not colon:
+                continue  # a Telegram id, read by admins
+            if not part.startswith(_ACCOUNT_PREFIXES) or not external_id.strip():
+                raise SettingsError(
+                    f"DUBAN_ADMINS: {part!r} is not dingtalk:USERID (the person's userId in DingTalk's "
+                    "address book); example: DUBAN_ADMINS=dingtalk:manager4711"
+                )
+            found.append(f"{channel.lower()}:{external_id.strip()}")
+        return tuple(sorted(set(found)))
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -164,6 +217,16 @@ class Settings:
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError(f"DUBAN_LOG_LEVEL: {level!r} is not a level; example: DUBAN_LOG_LEVEL=INFO")
         return level
+
+    @field_validator("holiday_rule", mode="before")
+    @classmethod
+    def _holiday_rule(cls, raw: str) -> str:
+        if raw.lower() not in HOLIDAY_RULES:
+            raise SettingsError(
+                f"DUBAN_HOLIDAY_RULE: {raw!r} is not one of {', '.join(HOLIDAY_RULES)}; "
+                "example: DUBAN_HOLIDAY_RULE=civil-code"
+            )
+        return raw.lower()
 
     @field_validator("remind_lead_days", mode="before")
     @classmethod
@@ -192,7 +255,12 @@ class Settings:
             raise SettingsError(f"{name}: {raw!r} is not a time of day; example: {name}=09:00{extra}") from None
 
     @field_validator(
-        "escalate_after", "webhook_port", "scheduler_lease_seconds", "scheduler_tick_seconds", mode="before"
+        "escalate_after",
+        "webhook_port",
+        "scheduler_lease_seconds",
+        "scheduler_tick_seconds",
+        "dingtalk_read_poll_seconds",
+        mode="before",
     )
     @classmethod
     def _whole_number(cls, raw: str, info: ValidationInfo) -> int:
@@ -207,6 +275,16 @@ class Settings:
     def _on_off(cls, raw: str) -> bool:
         return raw.lower() not in _OFF  # only an explicit off stops them: reminders are the point of the bot
 
+    @field_validator("evidence_required", mode="before")
+    @classmethod
+    def _yes_no(cls, raw: str, info: ValidationInfo) -> bool:
+        if raw.lower() in ("on", "yes", "true", "1"):
+            return True
+        if raw.lower() in _OFF:
+            return False
+        name = _field(info).metadata["env"]
+        raise SettingsError(f"{name}: {raw!r} is neither yes nor no; example: {name}=no")
+
     @field_validator("webhook_secret")
     @classmethod
     def _webhook_secret(cls, raw: str) -> str:
@@ -216,6 +294,14 @@ class Settings:
                 "example: DUBAN_WEBHOOK_SECRET=Xk3_long-random-string (or leave it empty)"
             )
         return raw
+
+    @field_validator("template_dir", mode="before")
+    @classmethod
+    def _folder(cls, raw: str, info: ValidationInfo) -> Path:
+        if not Path(raw).is_dir():
+            name, example = _field(info).metadata["env"], _field(info).metadata["example"]
+            raise SettingsError(f"{name}: {raw!r} is not a folder; example: {name}={example}")
+        return Path(raw)
 
     @field_validator("weekly_at", mode="before")
     @classmethod
@@ -232,6 +318,13 @@ class Settings:
         raise SettingsError(
             f"DUBAN_WEEKLY_AT: {raw!r} is not a weekday and a time; example: DUBAN_WEEKLY_AT=mon 09:00 (or off)"
         )
+
+
+_ACCOUNT_PREFIXES = ("dingtalk:", "DingTalk:", "DINGTALK:")
+
+
+def _admin_entries(raw: str) -> list[str]:
+    return [part.strip() for part in raw.replace(";", ",").split(",") if part.strip()]
 
 
 def _clock_time(text: str) -> time:

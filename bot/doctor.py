@@ -15,6 +15,8 @@ from sqlalchemy import inspect, text
 
 from bot.clock import make_clock
 from bot.config import Settings, SettingsError, load_settings
+from channels.dingtalk.api import CredentialsRefused, DingTalkApi
+from channels.dingtalk.probe import probe as dingtalk_probe
 from channels.telegram.probe import DEFAULT_API, TokenRefused, probe
 from deadlines.workdays import WEEKENDS_ONLY, WorkdayCalendar
 from services.lease import read_lease, recent_processes
@@ -45,7 +47,10 @@ def run_checks(env: dict[str, str] | None = None) -> list[Check]:
         checks.append(reachable)
         if reachable.status != FAIL:
             checks.append(check_schema(db))
-        checks.append(check_telegram(cfg))
+        if cfg.token is not None or not (cfg.dingtalk_configured or cfg.dingtalk_missing()):
+            checks.append(check_telegram(cfg))
+        if cfg.dingtalk_configured or cfg.dingtalk_missing():
+            checks.append(check_dingtalk(cfg))
         checks.append(check_calendar(cfg))
         checks.append(check_evidence(cfg.evidence_dir))
         if reachable.status != FAIL:
@@ -59,15 +64,25 @@ def check_settings(cfg: Settings) -> Check:
     found = [
         f"DATABASE_URL={_safe_url(cfg.database_url)}",
         f"time zone {cfg.timezone_name}",
-        f"{len(cfg.admins)} admin(s)",
+        f"{len(cfg.admins) + len(cfg.admin_accounts)} admin(s)",
+        "channels: "
+        + (", ".join(n for n, on in (("telegram", cfg.token), ("dingtalk", cfg.dingtalk_configured)) if on) or "none"),
         f"reminders {'on' if cfg.reminders_enabled else 'off'}",
     ]
-    if cfg.token is None:
+    if cfg.dingtalk_missing():
         return Check(
             "settings",
             FAIL,
-            "no TELEGRAM_BOT_TOKEN; " + ", ".join(found),
-            "get a token from @BotFather (/newbot) and set TELEGRAM_BOT_TOKEN in .env",
+            f"DingTalk is half set up: {', '.join(cfg.dingtalk_missing())} missing; " + ", ".join(found),
+            'set DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET and DINGTALK_ROBOT_CODE (README "DingTalk")',
+        )
+    if cfg.token is None and not cfg.dingtalk_configured:
+        return Check(
+            "settings",
+            FAIL,
+            "no TELEGRAM_BOT_TOKEN and no DingTalk robot (DINGTALK_CLIENT_ID...); " + ", ".join(found),
+            'set up DingTalk (README "DingTalk") or get a token from @BotFather (/newbot) and set '
+            "TELEGRAM_BOT_TOKEN in .env",
         )
     if cfg.clock_file is not None:
         return Check(
@@ -76,12 +91,12 @@ def check_settings(cfg: Settings) -> Check:
             f"DUBAN_CLOCK_FILE={cfg.clock_file}: time comes from a file",
             "DUBAN_CLOCK_FILE is a testing aid: remove it in production",
         )
-    if not cfg.admins:
+    if not cfg.admins and not cfg.admin_accounts:
         return Check(
             "settings",
             WARN,
             "DUBAN_ADMINS is empty: nobody gets escalations and the daily digest; " + ", ".join(found),
-            "set DUBAN_ADMINS to the Telegram user ids of the coordinating office",
+            "set DUBAN_ADMINS to the coordinating office's Telegram user ids or dingtalk:USERID entries",
         )
     return Check("settings", OK, ", ".join(found))
 
@@ -169,6 +184,45 @@ def check_telegram(cfg: Settings) -> Check:
             "check that the webhook URL reaches `duban run --webhook` through your proxy",
         )
     return Check("telegram", OK, said)
+
+
+def check_dingtalk(cfg: Settings) -> Check:
+    """The credentials (an access token) and the stream connection (opened and closed again)."""
+    if not cfg.dingtalk_configured:
+        return Check("dingtalk", FAIL, "not every DingTalk setting is set", "see the settings check")
+    api = DingTalkApi(
+        cfg.dingtalk_client_id or "",
+        cfg.dingtalk_client_secret or "",
+        cfg.dingtalk_robot_code or "",
+        cfg.dingtalk_api_base_url,
+        cfg.dingtalk_oapi_base_url,
+    )
+    where = cfg.dingtalk_api_base_url
+    try:
+        found = asyncio.run(dingtalk_probe(api))
+    except CredentialsRefused as exc:
+        return Check(
+            "dingtalk",
+            FAIL,
+            f"DingTalk refused DINGTALK_CLIENT_ID / DINGTALK_CLIENT_SECRET at {where}: {exc.status} {exc.code}: "
+            f"{exc.message}",
+            "copy the Client ID and Client Secret again from the app's 凭证与基础信息 page in DingTalk's developer "
+            "console; check that the robot's message receiving mode is Stream",
+        )
+    except Exception as exc:  # whatever went wrong reaching DingTalk is the finding
+        return Check(
+            "dingtalk",
+            FAIL,
+            f"cannot reach DingTalk at {where}: {type(exc).__name__}: {exc}",
+            "check the network or proxy (outbound HTTPS and websockets to DingTalk), and DINGTALK_API_BASE_URL",
+        )
+    cards = f"cards from template {cfg.dingtalk_card_template_id}" if cfg.dingtalk_card_template_id else "typed choices"
+    return Check(
+        "dingtalk",
+        OK,
+        f"robot {cfg.dingtalk_robot_code}: credentials accepted, stream connection opened ({found.endpoint}); "
+        f"buttons as {cards}",
+    )
 
 
 def check_calendar(cfg: Settings) -> Check:

@@ -2,7 +2,8 @@
 
 Stop order, so nothing acknowledged is lost and the process exits 0 within seconds:
   1. the reminder duty winds down (no new send starts; in-flight sends get a short grace);
-  2. updates stop coming in (the poll is cancelled, or the webhook server closes);
+  2. updates stop coming in (the poll is cancelled, or the webhook server closes; DingTalk's stream takes
+     no new frame, so DingTalk gives what is not acknowledged to another connection);
   3. the updates already received are answered and the reminder run ends;
   4. the scheduler lease is released, so another process takes over at once.
 A second signal while stopping is ignored (logged): stopping is already under way.

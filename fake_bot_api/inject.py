@@ -126,16 +126,38 @@ class InjectionMixin:
             return dict(stored.json)
 
     def inject_photo(
-        self, user_id: int, data: bytes, caption: str | None = None, chat_id: int | None = None, **who: Any
+        self,
+        user_id: int,
+        data: bytes,
+        caption: str | None = None,
+        chat_id: int | None = None,
+        media_group_id: str | None = None,
+        **who: Any,
     ) -> dict[str, Any]:
-        """A user sends a photo; its bytes are downloadable through getFile."""
+        """A user sends a photo; its bytes are downloadable through getFile. `reply_to_message_id=` makes
+        it a reply; `media_group_id` a part of an album (see inject_album)."""
         width, height = image_size(data)
         with self._state.lock:
             stored = self._state.add_file(data, "photo", width=width, height=height)
         body = message_media(stored, "photo")
         if caption:
             body["caption"] = caption
+        if media_group_id:
+            body["media_group_id"] = media_group_id
         return self._user_message(user_id, chat_id, body, **who)
+
+    def inject_album(
+        self, user_id: int, photos: list[bytes], caption: str | None = None, chat_id: int | None = None, **who: Any
+    ) -> list[dict[str, Any]]:
+        """A user sends several photos at once. Like Telegram: one message per photo, each with the same
+        media_group_id, the caption on the first; a reply (`reply_to_message_id=`) is on every part."""
+        if not 2 <= len(photos) <= 10:
+            raise ValueError("an album has 2 to 10 items")
+        group = str(10_000_000_000_000_000 + self._state.next_id())
+        return [
+            self.inject_photo(user_id, data, caption if i == 0 else None, chat_id, media_group_id=group, **who)
+            for i, data in enumerate(photos)
+        ]
 
     def inject_document(
         self,

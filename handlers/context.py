@@ -27,6 +27,8 @@ class Context:
     admins: frozenset[int]
     evidence_dir: Path
     sender: Sender  # messages to chats other than the one being answered (the office, departments)
+    evidence_required: bool = False  # DUBAN_EVIDENCE_REQUIRED: no report is submitted without a photo or file
+    templates: Path | None = None  # DUBAN_TEMPLATE_DIR: the office's own .docx templates, if any
 
 
 @dataclass(frozen=True)

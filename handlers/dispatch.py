@@ -5,7 +5,8 @@ it returns.
 Routing, in order: a pressed button goes by its payload's prefix; a command by its name; a photo or a
 document in a private chat is evidence; any other private text goes to the exchange in progress (a
 report being written, a rejection's reason, an office edit), else is read as a report sentence.
-Group messages that are not commands are not the bot's business.
+Group messages that are not commands are not the bot's business. On a channel without command menus
+(`typed_commands`, DingTalk) a typed `/tasks`, `tasks` or 任务 is the command (handlers/words.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from handlers import choices, texts
+from handlers import choices, texts, words
 from handlers.context import Context, Turn
 from handlers.events import DOCUMENT, PHOTO, Event
 from handlers.ports import Channel
@@ -53,6 +54,8 @@ class Dispatcher:
             office = where.office
             if not channel.buttons and event.payload is None and event.command is None:
                 event = choices.read(self.ctx.db, event)
+            if _reads_words(channel, event):  # no command menus: "/tasks", "tasks" and 任务 are typed
+                event = words.as_command(event, self.routes.commands, in_exchange=where.who.flow is not None)
             turn = Turn(event, where.who, self.ctx, where.office, channel)
             try:
                 replies = await self._route(turn)
@@ -86,8 +89,15 @@ class Dispatcher:
         if any(a.kind in (PHOTO, DOCUMENT) for a in event.attachments):
             return await routes.evidence(turn) if routes.evidence else []
         if not event.text:
-            return []
+            # A voice message, a video...: say what the bot can read rather than stay silent.
+            return [Message(texts.UNUSABLE_MESSAGE)] if event.attachments else []
         flow = routes.flows.get(turn.who.flow or "")
         if flow is not None:
             return await flow(turn)
         return await routes.sentence(turn) if routes.sentence else []
+
+
+def _reads_words(channel: Channel, event: Event) -> bool:
+    """A channel without command menus (`typed_commands`), a text with no command, button or file."""
+    typed = getattr(channel, "typed_commands", False)
+    return typed and event.command is None and event.payload is None and not event.attachments and bool(event.text)

@@ -35,7 +35,8 @@ class Event:
     command: str | None = None  # "done" for "/done 14.2" (lower case, no slash, no @bot)
     args: tuple[str, ...] = ()
     payload: str | None = None  # the data of a pressed button
-    attachments: tuple[Attachment, ...] = ()
+    attachments: tuple[Attachment, ...] = ()  # several at once: an album, sent as one message
+    reply_to: int | None = None  # the channel's id of the message this one replies to (a reminder...)
 
     @property
     def pressed(self) -> bool:

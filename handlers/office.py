@@ -6,12 +6,14 @@ from collections.abc import Callable
 
 import scoring
 from handlers import office_texts as ot
+from handlers import year_texts as yt
 from handlers.context import Turn
 from handlers.dispatch import Routes
 from handlers.markup import esc
 from handlers.notify import notify_department
 from handlers.replies import Message, Replies
 from handlers.task_texts import clip
+from handlers.tasks import split_year
 from services.access import require_admin
 from services.contacts import contact_lines
 from services.nudges import nudge
@@ -23,15 +25,23 @@ CONTACTS_WINDOW_WORKDAYS = 5
 
 
 async def score(turn: Turn) -> Replies:
+    """/score [YEAR] [N]: this year's letter (or YEAR's); once its year is over, its final standing."""
     ctx = turn.ctx
-    state = score_standing(ctx.db, turn.who, ctx.clock.today(), ctx.calendar, ctx.policy, tz=ctx.clock.tz)
-    if turn.args:
+    year, args = split_year(turn.args)
+    state = score_standing(ctx.db, turn.who, ctx.clock.today(), ctx.calendar, ctx.policy, ctx.clock.tz, year)
+    if args:
         try:
-            indicator = state.result.indicator(turn.args[0])
+            indicator = state.result.indicator(args[0])
         except scoring.UnknownIdError:
-            return [Message(ot.SCORE_UNKNOWN.format(no=esc(turn.args[0])))]
+            return [Message(ot.SCORE_UNKNOWN.format(no=esc(args[0])))]
         return [Message(ot.indicator_detail(indicator, state.sources))]
-    return [Message(ot.score_overview(state.result, ctx.clock.today()))]
+    assert state.year is not None
+    if state.ended is not None:
+        text = ot.final_standing(state.result, state.year, state.ended)
+    else:
+        text = ot.score_overview(state.result, ctx.clock.today(), state.year.year)
+    extra = [yt.other_years(state.year, "score"), yt.next_year_hint(state.year) if turn.who.is_admin else ""]
+    return [Message("\n\n".join([text, *[x for x in extra if x]]))]
 
 
 def _value(raw: str) -> object:

@@ -9,11 +9,12 @@ def n(x: float) -> str:
     return f"{round(x, 2):g}"
 
 
-def score_overview(result, day, top: int = 6) -> str:
+def score_overview(result, day, year: int | None = None, top: int = 6) -> str:
     t = result.total
     ok = "达到" if result.excellent.projected else "未达到"
+    which = f"{year}年度" if year else ""
     lines = [
-        f"📊 <b>考核得分</b>(截至{day.month}月{day.day}日,满分1000)",
+        f"📊 <b>{which}考核得分</b>(截至{day.month}月{day.day}日,满分1000)",
         f"预计 <b>{n(t.projected)}</b> 分 · 已确认 {n(t.secured)} 分 · 风险 {n(t.at_risk)} 分",
         f"优秀标准(≥950分且无重大问题):按预计{ok}",
         "",
@@ -35,6 +36,29 @@ def score_overview(result, day, top: int = 6) -> str:
         lines += ["", "<b>风险最大</b>(任务逾期未报)"]
         lines += [f"· {esc(s.id)} {esc(s.name)} {n(s.at_risk)}分" for s in risky]
     lines += ["", "发送 /score 指标序号 查看明细,例如 /score 14"]
+    return "\n".join(lines)
+
+
+def final_standing(result, state, ended, top: int = 6) -> str:
+    """/score once the letter's year is over: where it ended, and the points of what was never reported."""
+    t = result.total
+    missing = ended.of("missing")
+    ok = "达到" if result.excellent.secured else "未达到"
+    lines = [
+        f"📊 <b>{state.year}年度考核最终情况</b>(年度已于{state.year}年12月31日结束,满分1000)",
+        f"已确认 <b>{n(t.secured)}</b> 分(经审核的上报和录入的考核事实);预计 {n(t.projected)} 分",
+        f"未上报任务 {len(missing)} 项,涉及 {n(t.at_risk)} 分未能确认",
+        f"优秀标准(≥950分且无重大问题):按已确认{ok}",
+        "",
+    ]
+    for sec in result.sections:
+        if sec.weight:
+            lines.append(f"{sec.numeral}、{esc(sec.title)} 已确认 {n(sec.secured)}/{n(sec.weight)}")
+    risky = sorted((s for s in result.subitems.values() if s.at_risk > 0), key=lambda s: -s.at_risk)[:top]
+    if risky:
+        lines += ["", "<b>未上报而未能确认最多</b>"]
+        lines += [f"· {esc(s.id)} {esc(s.name)} {n(s.at_risk)}分" for s in risky]
+    lines += ["", f"发送 /score {state.year} 指标序号 查看明细;/tasks {state.year} 查看各任务的完成情况。"]
     return "\n".join(lines)
 
 
@@ -99,5 +123,7 @@ def contacts(lines) -> str:
             if c.kind == "group"
             else {"contact": "联络员", "viewer": "查看人员", "admin": "管理员"}.get(c.role, c.role)
         )
-        out.append(f"· {esc(c.name)}({kind}){reach};提醒 {c.sent} 条,已确认 {c.acknowledged} 条")
+        where = "钉钉" if c.channel == "dingtalk" else ""
+        read = f",已读 {c.read} 条" if c.reads_reported else ""
+        out.append(f"· {esc(c.name)}({where}{kind}){reach};提醒 {c.sent} 条,已确认 {c.acknowledged} 条{read}")
     return "\n".join(out)

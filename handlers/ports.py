@@ -28,6 +28,7 @@ class Outcome:
     error: str | None = None
     retries: int = 0
     migrated_from: int | None = None
+    receipt: str | None = None  # the channel's handle for asking who read it (DingTalk's processQueryKey)
 
     @property
     def sent(self) -> bool:

@@ -12,8 +12,9 @@ from handlers import texts
 from handlers.context import Turn
 from handlers.dispatch import Routes
 from handlers.replies import Replies, Toast
-from handlers.report_flow import begin
+from handlers.report_flow import prompt
 from services.reminder_ledger import answer_reminder
+from services.report_drafts import start_from_reminder
 
 log = logging.getLogger("duban.handlers.reminders")
 PATTERN = re.compile(r"^r:([ads]):(\d{1,12})$")
@@ -63,8 +64,9 @@ async def on_button(turn: Turn) -> Replies:
                 else texts.ALREADY_SNOOZED.format(code=code)
             )
         ]
-    assert code is not None
-    return [Toast(""), begin(turn, code)]  # 已完成: acknowledged above, and the report starts right here
+    # 已完成: acknowledged above, and the report of the reminder's own task (of its year's letter) starts here;
+    # a task without a quantity goes straight to the confirmation, where the photo is asked for.
+    return [Toast(""), prompt(turn, start_from_reminder(ctx.db, ctx.clock, turn.who, reminder_id))]
 
 
 def routes(r: Routes) -> None:

@@ -1,8 +1,9 @@
-"""Writing a report from a phone: /done (or a button, or a sentence), the questions the task needs,
-evidence, confirm. Also /progress, /withdraw and /cancel. State lives in the database (services/reports).
+"""Writing a report from a phone: /done (or 已完成 under a reminder, or a sentence), the quantities the task
+needs, then the confirmation, where photos and a note are added, until 确认上报. Also /progress, /withdraw
+and /cancel. State lives in the database (services/report_drafts). Files: handlers/report_files.py.
 
 Button payloads: "rp:<action>:<key>" for the questions of a draft (key: which question of which draft),
-"rp:t:<code>" to pick a task, "rp:pg:<page>" to page through them.
+"rp:t:<code>" to pick a task, "rp:pg:<page>" to page through them (and "rf:..." in report_files.py).
 """
 
 from __future__ import annotations
@@ -13,50 +14,47 @@ from handlers import report_texts as rt
 from handlers import texts
 from handlers.context import Turn
 from handlers.dispatch import Routes
-from handlers.events import Attachment
 from handlers.markup import esc
 from handlers.notify import notify_office
-from handlers.ports import ChannelError
 from handlers.replies import ClearButtons, Message, Replies, Reply, Toast, keyboard
 from handlers.task_texts import clip, measure_text
-from services import evidence, reports
+from services import report_drafts as drafts
+from services import reports
 from services.access import require_reporter
 from services.intents import ReportIntent, read_intent
 from services.quantities import parse_quantity
-from services.reports import DraftView
+from services.report_drafts import DraftView, PickView
 from services.task_views import statuses_for
 
 log = logging.getLogger("duban.handlers.reports")
 PAGE = 6
 
 
-def prompt(draft: DraftView) -> Message:
+def prompt(turn: Turn, draft: DraftView) -> Message:
     """The question the draft's step asks, with the buttons that answer it."""
     seq = draft.key
     cancel = ("取消", f"rp:x:{seq}")
-    if draft.step == reports.MEASURE and draft.target is not None:
-        t = draft.target
-        return Message(
-            rt.ASK_MEASURE.format(
-                code=esc(draft.code),
-                name=esc(t["name"]),
-                unit=esc(t["unit"]),
-                target=f"{t['value']:g}",
-                example=f"{t['value']:g}",
-            ),
-            keyboard([cancel]),
-            typed=True,
-        )
-    if draft.step == reports.YES:
-        return Message(
-            rt.ASK_YES.format(code=esc(draft.code), text=esc(clip(draft.task_text, 80))),
-            keyboard([("是,已完成", f"rp:yes:{seq}"), cancel]),
-        )
-    if draft.step == reports.NOTE:
-        return Message(rt.ASK_NOTE, keyboard([("跳过", f"rp:skip:{seq}"), cancel]), typed=True)
-    if draft.step == reports.EVIDENCE:
-        return Message(rt.ASK_EVIDENCE, keyboard([("完成上传", f"rp:fin:{seq}"), cancel]))
-    return Message(rt.summary(draft), keyboard([("✅ 确认上报", f"rp:ok:{seq}"), ("✖ 取消", f"rp:x:{seq}")]))
+    if draft.step == drafts.MEASURE and draft.targets:
+        return Message(rt.measures_question(draft), keyboard([cancel]), typed=True)
+    lines = [rt.summary(draft), ""]
+    if draft.evidence:
+        lines.append(rt.MORE_FILES)
+        ok: list[tuple[str, str]] = [("✅ 确认上报", f"rp:ok:{seq}")]
+    elif turn.ctx.evidence_required:
+        lines += [rt.ASK_FILES, rt.FILES_REQUIRED.format(office=turn.office)]
+        ok = []
+    else:
+        lines += [rt.ASK_FILES, rt.OR_WITHOUT_FILES]
+        ok = [("✅ 确认上报(无佐证)", f"rp:ok:{seq}")]
+    return Message("\n".join(lines), keyboard([*ok, ("✖ 取消", f"rp:x:{seq}")]))
+
+
+def pick_prompt(pick: PickView) -> Message:
+    """Files in reply to a reminder of several tasks: which one they are for."""
+    rows = [[(f"{code} {clip(text, 16)}", f"rf:{pick.seq}.{task_id}")] for task_id, code, text in pick.tasks]
+    return Message(
+        rt.PICK_FOR_FILES.format(n=pick.evidence, k=len(pick.tasks)), keyboard(*rows, [("取消", f"rp:x:{pick.key}")])
+    )
 
 
 def _picker(turn: Turn, page: int) -> Message | None:
@@ -80,7 +78,7 @@ def _picker(turn: Turn, page: int) -> Message | None:
 def begin(turn: Turn, code: str, intent: ReportIntent | None = None) -> Message:
     """Start a report on `code` (a refusal is raised, and answered by the dispatcher)."""
     ctx = turn.ctx
-    return prompt(reports.start(ctx.db, ctx.clock, turn.who, code, intent))
+    return prompt(turn, drafts.start(ctx.db, ctx.clock, turn.who, code, intent))
 
 
 async def done(turn: Turn) -> Replies:
@@ -111,9 +109,11 @@ async def on_button(turn: Turn) -> Replies:
     if action == "t":
         return [Toast(""), begin(turn, arg)]
     ctx = turn.ctx
-    pressed = reports.press(ctx.db, ctx.clock, turn.who, action, arg)
+    pressed = drafts.press(ctx.db, ctx.clock, turn.who, action, arg, ctx.evidence_required)
     if pressed.stale:
         return [Toast(rt.STALE)]
+    if pressed.needs_evidence:
+        return [Toast(rt.NEEDS_FILES, alert=True)]
     answers: list[Reply] = [Toast(""), ClearButtons()]  # the buttons of an answered step go away
     if pressed.cancelled:
         return [*answers, Message(rt.CANCELLED)]
@@ -128,77 +128,36 @@ async def on_button(turn: Turn) -> Replies:
         )
         return [*answers, Message(rt.SUBMITTED.format(id=s.report_id, office=turn.office))]
     assert pressed.draft is not None
-    return [*answers, prompt(pressed.draft)]
+    return [*answers, prompt(turn, pressed.draft)]
+
+
+def _not_numbers(draft: DraftView) -> Message:
+    if len(draft.targets) == 1:
+        t = draft.targets[0]
+        return Message(rt.NOT_A_NUMBER.format(example=f"{t['value']:g}", unit=esc(t["unit"])))
+    return Message(rt.NOT_NUMBERS.format(example=" ".join(f"{t['value']:g}" for t in draft.targets)))
 
 
 async def on_text_step(turn: Turn) -> Replies:
-    """A typed answer while a report is being written: a quantity, a note, or a nudge to the buttons."""
+    """A typed answer while a report is being written: the quantities, or at the confirmation the note.
+    A text that reads as a report on another task ("14.2 已完成") starts that one instead."""
     ctx, text = turn.ctx, turn.event.text
-    draft = reports.current(ctx.db, turn.who)
-    if draft is None:
+    state = drafts.current(ctx.db, turn.who)
+    if state is None:
         return await sentence(turn)
-    if draft.step == reports.MEASURE and draft.target is not None:
-        quantity = parse_quantity(text)
-        if quantity is None:
-            t = draft.target
-            return [Message(rt.NOT_A_NUMBER.format(example=f"{t['value']:g}", unit=esc(t["unit"])))]
-        answered = reports.answer_measure(ctx.db, ctx.clock, turn.who, quantity)
-    elif draft.step == reports.NOTE:
-        answered = reports.set_note(ctx.db, ctx.clock, turn.who, text)
+    intent = read_intent(text)
+    if isinstance(state, PickView):
+        return [begin(turn, intent.code, intent)] if intent else [pick_prompt(state)]
+    if state.step == drafts.MEASURE:
+        quantities = drafts.read_measures(text)
+        if quantities is None:
+            return [begin(turn, intent.code, intent)] if intent else [_not_numbers(state)]
+        answered = drafts.answer_measures(ctx.db, ctx.clock, turn.who, quantities)
+    elif intent is not None and intent.code != state.code:
+        return [begin(turn, intent.code, intent)]
     else:
-        return [Message(rt.PRESS_BUTTONS)]
-    return [prompt(answered)] if answered else [Message(rt.PRESS_BUTTONS)]
-
-
-def _item(attachment: Attachment) -> dict:
-    return {
-        "file_id": attachment.ref,
-        "file_unique_id": attachment.unique_id,
-        "kind": attachment.kind,
-        "name": attachment.name,
-        "size": attachment.size,
-        "path": None,
-        "channel": None,
-    }
-
-
-async def on_evidence(turn: Turn) -> Replies:
-    """A photo or document: evidence for the report being written (kept, then downloaded if it may be)."""
-    ctx, event = turn.ctx, turn.event
-    attachment = event.attachments[0]
-    item = dict(_item(attachment), channel=turn.channel.name)
-    added = reports.add_evidence(ctx.db, ctx.clock, turn.who, item, event.text or None)
-    if added is None:
-        return [Message(rt.NO_DRAFT_FOR_FILE)]
-    too_big = (attachment.size or 0) > turn.channel.download_limit
-    if not too_big:
-        await _download(turn, added.report_id, added.letter_id, added.draft.code, attachment)
-    note = rt.EVIDENCE_TOO_BIG.format(office=turn.office) + "\n" if too_big else ""
-    seq = added.draft.key
-    return [
-        Message(
-            note + rt.EVIDENCE_ADDED.format(n=added.count),
-            keyboard([("完成上传", f"rp:fin:{seq}"), ("取消", f"rp:x:{seq}")]),
-        )
-    ]
-
-
-async def _download(turn: Turn, report_id: int, letter_id: int, code: str, attachment: Attachment) -> None:
-    """Keep a copy on disk; the file reference is already saved, so a failed download loses nothing."""
-    try:
-        fetched = await turn.channel.fetch(attachment)
-        evidence.keep(
-            turn.ctx.db,
-            turn.ctx.evidence_dir,
-            letter_id,
-            code,
-            report_id,
-            attachment.unique_id,
-            fetched.data,
-            fetched.suffix or (".jpg" if attachment.kind == "photo" else ""),
-        )
-    except (ChannelError, OSError) as exc:
-        log.warning("evidence of report %s not downloaded (file reference kept): %s", report_id, exc)
+        answered = drafts.set_note(ctx.db, ctx.clock, turn.who, text)
+    return [prompt(turn, answered)] if answered else [Message(rt.PRESS_BUTTONS)]
 
 
 async def progress(turn: Turn) -> Replies:
@@ -233,6 +192,5 @@ def routes(r: Routes) -> None:
     r.command("progress", progress)
     r.command("withdraw", withdraw)
     r.buttons["rp"] = on_button
-    r.flows[reports.KIND] = on_text_step
-    r.evidence = on_evidence
+    r.flows[drafts.KIND] = on_text_step
     r.sentence = sentence

@@ -6,7 +6,7 @@ from datetime import tzinfo
 
 from handlers.markup import esc
 from handlers.task_texts import clip, measure_text
-from services.reports import DraftView
+from services.report_drafts import DraftView
 from services.review import PendingReport
 
 PICK_TASK = "请选择要上报的任务(第 {page}/{pages} 页):"
@@ -15,12 +15,20 @@ ASK_MEASURE = (
     "任务 <b>{code}</b>:<b>{name}</b> 完成了多少{unit}?(目标 {target}{unit})\n"
     "直接回复数字,例如 <code>{example}{unit}</code>"
 )
-ASK_YES = "任务 <b>{code}</b>:{text}\n确认这项工作已经完成了吗?"
-ASK_NOTE = "可补充一句说明(可选):直接回复文字;没有说明请点“跳过”。"
-ASK_EVIDENCE = "请发送佐证材料:照片或文件(可多份,单个文件不超过20MB)。\n发完请点“完成上传”;没有材料也可以直接点。"
-EVIDENCE_ADDED = "已收到第 {n} 份佐证材料。可以继续发送,或点“完成上传”。"
+ASK_MEASURES = (
+    "任务 <b>{code}</b> 完成了多少?\n{lines}\n"
+    "按顺序回复 {n} 个数字,用空格隔开,例如 <code>{example}</code>(单位可省略;也可以先只回复第一项)"
+)
+FILES_SO_FAR = "已收到佐证材料 {n} 份。"
+ASK_FILES = "📷 请发送现场照片或文件作为佐证(可一次发多张),照片的说明文字即为备注。"
+OR_WITHOUT_FILES = "没有材料也可以直接点“确认上报”。"
+FILES_REQUIRED = "{office}要求上报须附佐证材料:收到照片或文件后即可确认上报。"
+MORE_FILES = "还可以继续发送照片或文件;回复文字可补充说明。"
+NEEDS_FILES = "请先发送照片或文件作为佐证,再确认上报。"
+PICK_FOR_FILES = "已收到 {n} 份佐证材料。这条提醒有 {k} 项任务,请选择材料对应的任务:"
 EVIDENCE_TOO_BIG = "这个文件超过20MB,机器人无法下载保存;已记下文件,审核时{office}仍可查看。"
 NOT_A_NUMBER = "请回复一个数字,例如 <code>{example}{unit}</code>(单位可省略)。"
+NOT_NUMBERS = "请按顺序回复数字,用空格隔开,例如 <code>{example}</code>(单位可省略)。"
 PRESS_BUTTONS = "请点上面的按钮继续,或发送 /cancel 放弃本次上报。"
 SUBMITTED = "✅ 已上报(第 {id} 号),等待{office}审核,结果会通知您。\n如需撤回,发送 /withdraw。"
 CANCELLED = "已取消,本次填写的内容没有上报。"
@@ -28,7 +36,10 @@ NOTHING_TO_CANCEL = "当前没有正在填写的上报。"
 PROGRESS_RECORDED = "✅ 已记录进度:任务 <b>{code}</b> {measure}(第 {id} 号)。完成后请发送 /done {code}。"
 PROGRESS_USAGE = "用法:<code>/progress 任务编号 数量</code>,例如 <code>/progress 3.1 600亩</code>"
 WITHDRAWN = "已撤回第 {id} 号上报(任务 {code})。"
-NO_DRAFT_FOR_FILE = "如需上传佐证材料,请先发送 <code>/done 任务编号</code> 开始上报,再发送照片或文件。"
+NO_DRAFT_FOR_FILE = (
+    "这份材料还没有对应的上报。请长按提醒消息选“回复”,把照片发给那条提醒;"
+    "或先发送 <code>/done 任务编号</code>,再发送照片或文件。"
+)
 STALE = "这个按钮已失效,请按最新的提示操作。"
 
 NEW_REPORT = "📥 <b>新上报待审核</b>:第 {id} 号,任务 <b>{code}</b>({department})\n发送 /pending 查看并审核。"
@@ -45,15 +56,34 @@ PENDING_MORE = "另有 {n} 份待审核,处理完后再发送 /pending 查看。
 
 
 def summary(draft: DraftView) -> str:
+    """Everything 确认上报 records: the task, what was done, the note, the files, the deadline it answers."""
     lines = ["请确认上报内容:", f"任务 <b>{esc(draft.code)}</b>:{esc(clip(draft.task_text, 60))}"]
     if draft.measures:
         lines.append("完成情况:" + ";".join(measure_text(m) for m in draft.measures))
     else:
         lines.append("完成情况:已完成")
+    if draft.occurrence_due:
+        lines.append(f"对应截止日:{draft.occurrence_due.month}月{draft.occurrence_due.day}日")
     if draft.note:
         lines.append(f"说明:{esc(draft.note)}")
     lines.append(f"佐证材料:{draft.evidence} 份")
     return "\n".join(lines)
+
+
+def measures_question(draft: DraftView) -> str:
+    """The open quantities: one asked on its own, several in one question answered in one message."""
+    code, targets = esc(draft.code), draft.targets
+    if len(targets) == 1:
+        t = targets[0]
+        value, unit = f"{t['value']:g}", esc(t["unit"])
+        text = ASK_MEASURE.format(code=code, name=esc(t["name"]), unit=unit, target=value, example=value)
+    else:
+        lines = "\n".join(
+            f"{i}. {esc(t['name'])}(目标 {t['value']:g}{esc(t['unit'])})" for i, t in enumerate(targets, 1)
+        )
+        example = " ".join(f"{t['value']:g}" for t in targets)
+        text = ASK_MEASURES.format(code=code, lines=lines, n=len(targets), example=example)
+    return text + (("\n" + FILES_SO_FAR.format(n=draft.evidence)) if draft.evidence else "")
 
 
 def pending_item(report: PendingReport, department: str, tz: tzinfo) -> str:

@@ -64,7 +64,10 @@ def join(turn: Turn, code: str) -> Replies:
 
 
 async def help_command(turn: Turn) -> Replies:
-    return [Message(HELP.get(turn.who.role, texts.HELP_UNBOUND).format(office=turn.office))]
+    text = HELP.get(turn.who.role, texts.HELP_UNBOUND).format(office=turn.office)
+    if turn.who.bound and getattr(turn.channel, "typed_commands", False):  # no menus: say what may be typed
+        text += texts.HELP_WORDS + (texts.HELP_WORDS_ADMIN if turn.who.is_admin else "")
+    return [Message(text)]
 
 
 async def invite(turn: Turn) -> Replies:

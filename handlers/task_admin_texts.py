@@ -133,7 +133,10 @@ def n(value: float) -> str:
 def deadline(shape) -> str:
     """9月30日(周五)「9月底前」; a recurrence lists its dates; a relative deadline says it waits for the event."""
     if shape.kind == "recurring":
-        dates = "、".join(f"{d.month}月{d.day}日" for d in shape.dates)
+        shown = shape.dates if len(shape.dates) <= 12 else shape.dates[:3]  # a weekly duty: 52 dates
+        dates = "、".join(f"{d.month}月{d.day}日" for d in shown) + (
+            "" if shown == shape.dates else f"……共{len(shape.dates)}次"
+        )
     elif shape.dates:
         dates = "、".join(day(d) for d in shape.dates)
     else:
@@ -160,6 +163,7 @@ KIND_NAMES = {
     "month_end": "月末",
     "year_end": "年底",
     "recurring": "周期性",
+    "festival": "节假日前后",
     "relative": "事件后起算",
 }
 
@@ -244,7 +248,7 @@ def _shape_json(data: dict | None) -> str:
     return f"{when}「{esc(data['phrase'])}」" if data.get("phrase") else when
 
 
-EVERY = {"month": "每月", "quarter": "每季度", "year": "每年"}
+EVERY = {"week": "每周", "month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年"}
 
 
 def _when(spec: dict) -> str:
@@ -258,6 +262,8 @@ def _when(spec: dict) -> str:
         return f"{spec.get('month')}月底"
     if kind == "recurring":
         return EVERY.get(str(spec.get("every")), "") + (f"{spec['day']}日" if spec.get("day") else "末")
+    if kind == "festival":
+        return f"{spec.get('festival')}" + {"before": "前", "after": "后", "on": "当天"}.get(str(spec.get("side")), "")
     if kind == "relative":
         return "事件后起算"
     if kind == "duration":
@@ -271,6 +277,10 @@ def _spec_text(snapshot: dict | None) -> str:
     phrase = snapshot.get("phrase") or snapshot["spec"].get("phrase")
     when = _when(snapshot["spec"])
     return esc(f"{when}「{phrase}」" if phrase else when)
+
+
+def _iso_day(value: str | None) -> str:
+    return day(date.fromisoformat(value)) if value else "(无)"
 
 
 def describe(entry) -> str:
@@ -291,6 +301,11 @@ def describe(entry) -> str:
         "deadline.create": lambda: f"载入截止时间 {_spec_text(a)}",
         "deadline.update": lambda: f"责任书更新了截止时间 {_spec_text(b)} → {_spec_text(a)}",
         "deadline.retire": lambda: f"截止时间已不在责任书中 {_spec_text(b)}",
+        "notice.issue": lambda: (
+            f"发出督办单 {esc(a.get('notice', ''))},办结时限 {_iso_day(a.get('reply_by'))},"
+            f"送{departments(a.get('departments'))}"
+        ),
+        "notice.ack": lambda: f"{esc(a.get('department', ''))}签收督办单 {esc(a.get('notice', ''))}",
         "deadline.follow_up": lambda: (
             f"上报审核通过后新增截止时间 {esc(a.get('date', ''))}「{esc(a.get('phrase', ''))}」"
         ),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from handlers.markup import esc
+from services.year_end import LATE, MISSING, ON_TIME, TaskOutcome
 
 COLOUR = {"red": ("🔴", "逾期"), "yellow": ("🟡", "临近或待审核"), "green": ("🟢", "正常"), "done": ("✅", "已完成")}
+OUTCOME = {ON_TIME: ("✅", "按时完成"), LATE: ("⏱", "逾期完成"), MISSING: ("❌", "未上报")}  # how a year ended
 WEEKDAYS = "一二三四五六日"
 STATUS_NAMES = {"submitted": "待审核", "verified": "已通过", "rejected": "已退回", "withdrawn": "已撤回"}
 KIND_NAMES = {"completion": "完成上报", "progress": "进度上报"}
@@ -18,6 +20,24 @@ def clip(text: str, limit: int = 40) -> str:
 
 def day(d: date) -> str:
     return f"{d.month}月{d.day}日(周{WEEKDAYS[d.weekday()]})"
+
+
+def md(d: date) -> str:
+    return f"{d.month}月{d.day}日"
+
+
+def outcome_text(t: TaskOutcome) -> str:
+    """How one task's year ended, in a few words."""
+    if t.outcome == MISSING:
+        more = f",共 {t.missing} 次未报" if t.missing > 1 else ""
+        return f"截止{md(t.due)},始终未上报{more}"
+    reported = md(t.reported_on) if t.reported_on else ""
+    if t.outcome == LATE:
+        late = f"晚{t.late_workdays}个工作日" if t.late_workdays else "晚于截止日"
+        text = f"截止{md(t.due)},{reported}上报({late})"
+    else:
+        text = f"{reported}上报,按时" if reported else "按时上报"
+    return text + ("" if t.verified else ",待审核")
 
 
 def status_list(title: str, statuses) -> str:
@@ -47,7 +67,7 @@ def measure_text(m: dict) -> str:
 def task_detail(detail, tz) -> str:
     v = detail.view
     lines = [
-        f"📌 <b>任务 {esc(v.id)}</b> · {esc(v.item_title)}",
+        f"📌 <b>任务 {esc(v.id)}</b> · {esc(v.item_title)}({detail.year.year}年度)",
         esc(v.text),
         "",
         f"责任部门:{esc('、'.join(v.departments))}",
@@ -57,13 +77,18 @@ def task_detail(detail, tz) -> str:
         lines.append("量化目标:" + ";".join(f"{esc(t['name'])} {t['value']:g}{esc(t['unit'])}" for t in v.targets))
     lines.append("截止时间:")
     for d in v.deadlines:
-        dates = "、".join(f"{x.month}月{x.day}日" for x in d.dates) or (
+        shown = d.dates if len(d.dates) <= 12 else d.dates[:3]  # a weekly duty has 52
+        more = "" if len(shown) == len(d.dates) else f"……共{len(d.dates)}次"
+        dates = "、".join(f"{x.month}月{x.day}日" for x in shown) + more or (
             "(最短期限,不是截止日)" if d.kind == "duration" else "(事件发生后起算)"
         )
         phrase = f"「{esc(d.phrase)}」" if d.phrase else "(未写明,按年底)"
         source = f" 〔{esc(d.source)}〕" if d.source else ""
         lines.append(f"· {dates} {phrase}{source}")
-    if detail.status:
+    if detail.outcome is not None:  # the year is over: how it ended, not days overdue ever since
+        mark, name = OUTCOME[detail.outcome.outcome]
+        lines.append(f"年度结果({detail.year.year}年度已结束):{mark}{name},{outcome_text(detail.outcome)}")
+    elif detail.status:
         mark, name = COLOUR[detail.status.colour]
         lines.append(f"当前状态:{mark}{name}。{esc(detail.status.reason)}")
     if detail.rubric:

@@ -24,12 +24,16 @@ NO_LETTER = "尚未载入责任书。请管理员在服务器上运行:<code>dub
 INTERNAL_ERROR = "抱歉,处理您的消息时出错了,已记录。请稍后再试,或联系{office}。"
 UNKNOWN_DEPARTMENT = "没有找到部门“{name}”。您是不是要找:{hint}"
 UNKNOWN_COMMAND = "没有这个命令。发送 /help 查看可用命令。"
+UNUSABLE_MESSAGE = "暂时只能处理文字、照片和文件。上报佐证请发送照片或文件;发送 /help 查看可用命令。"
 NOT_UNDERSTOOD = (
     "没看懂这条消息。上报完成情况可以这样写:\n"
     "<code>3.1 完成 900亩</code> 或 <code>14.2 已完成</code>\n"
     "也可以发送 /done 任务编号,按提示一步步上报。发送 /help 查看全部命令。"
 )
 
+# Appended to /help where commands are typed (DingTalk: no command menus; handlers/words.py).
+HELP_WORDS = "\n\n命令前的 / 可以省略,也可以直接发送中文:任务、任务 14.2、上报 3.1、到期、得分、帮助、取消。"
+HELP_WORDS_ADMIN = "\n管理员还可以发送:待审核、联络员、催办 发改局、邀请 发改局。"
 HELP_UNBOUND = "请向{office}管理员索取邀请码,然后发送 <code>/start 邀请码</code> 绑定您的部门。"
 HELP_CONTACT = (
     "<b>联络员可用命令</b>\n"
@@ -37,6 +41,7 @@ HELP_CONTACT = (
     "/task 14.2 查看一项任务的全部内容\n"
     "/due 未来30天到期的任务\n"
     "/done 14.2 上报完成情况(可附照片、文件)\n"
+    "收到提醒后:点“已完成”,或长按提醒选“回复”发一张现场照片,即可上报\n"
     "/progress 3.1 600亩 上报阶段进度\n"
     "/withdraw 撤回尚未审核的上报\n"
     "/cancel 放弃正在填写的上报\n"
@@ -53,7 +58,7 @@ HELP_VIEWER = (
 )
 HELP_ADMIN = (
     "<b>{office}管理员命令</b>\n"
-    "/score 得分总览;/score 14 单项指标及失分原因\n"
+    "/score 得分总览;/score 14 单项指标及失分原因;/score 2022 某一年度\n"
     "/whatif 3.1.1 958亩 假设情况下的得分变化\n"
     "/overdue 逾期任务;/dept 发改局 部门情况\n"
     "/pending 待审核的上报(通过 / 退回)\n"
@@ -66,7 +71,8 @@ HELP_ADMIN = (
     "/deadline 14.2 10月15日 修改截止时间;/recur 22.3 每季度末月25日前 设置周期\n"
     "/assign 14.2 住建局 综合执法局 调整责任部门\n"
     "/close 14.2 关闭任务;/reopen 14.2 重新打开;/history 14.2 修改记录\n"
-    "/export 导出Excel(任务、得分表、修改记录);/chart 统计图;/template 任务表模板"
+    "/export 导出Excel(任务、得分表、修改记录);/chart 统计图;/template 任务表模板\n"
+    "/circular 2022-09 月度通报(Word);/notice 14.2 [10月20日前] 督办单(预览后发给责任部门)"
 )
 
 DENIED = {
@@ -88,7 +94,8 @@ DENIED = {
     "negative": "数量不能是负数,请重新输入。",
     "no_target": "任务 {code} 没有量化目标,无需上报进度。完成后请发送 /done {code}。",
     "nothing_to_withdraw": "没有可以撤回的上报(只有尚未审核的上报可以撤回)。",
-    "too_much_evidence": "每份上报最多附 {limit} 个文件。请点“完成上传”继续。",
+    "too_much_evidence": "每份上报最多附 {limit} 个文件,这次的没有加上。请点“确认上报”继续。",
+    "too_many_numbers": "这项任务还剩 {n} 个数量要填,数字多了。请按提示的顺序回复 {n} 个数字。",
 }
 
 # Reminder buttons (answers to a button press are shown as a short toast; plain text, no HTML).

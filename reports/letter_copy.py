@@ -25,6 +25,7 @@ from services.letter_copy import LetterSource, SourceItem, SourceLine
 from services.letter_file import read_letter
 
 DEADLINE_KEYS = ["kind", "date", "every", "month", "day", "event", "workdays", "days", "phrase", "source"]
+DEADLINE_KEYS += ["weekday", "interval", "festival", "side", "own_day", "shift"]
 
 
 class CopyError(ValueError):

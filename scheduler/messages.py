@@ -11,6 +11,7 @@ from datetime import date
 from html import escape
 
 from deadlines.planner import DUE, ESCALATION, LEAD, OVERDUE, REPEAT
+from handlers import year_texts
 from handlers.markup import split_lines, utf16_len
 from handlers.reminder_buttons import ACK, DONE, SNOOZE, payload
 from handlers.replies import Button, Keyboard, Message
@@ -127,7 +128,10 @@ def reminder_parts(
     for line in lines:
         counts[line.colour] = counts.get(line.colour, 0) + 1
     header += f"\n共 {len(lines)} 项:🔴逾期 {counts['red']} · 🟡临近 {counts['yellow']} · 🟢正常 {counts['green']}"
-    footer = "请点按钮:<b>收到</b>确认已阅;<b>已完成</b>上报完成情况;<b>推迟提醒</b>下一个工作日再提醒。"
+    footer = (
+        "请点按钮:<b>收到</b>确认已阅;<b>已完成</b>上报完成情况;<b>推迟提醒</b>下一个工作日再提醒。\n"
+        "也可以直接<b>回复</b>这条提醒,发一张现场照片上报。"
+    )
     return _split(header, [(line, _block(line)) for line in lines], footer, escalation=False)
 
 
@@ -151,7 +155,10 @@ def _names(items: list[str], limit: int = 12) -> str:
 
 
 def digest_parts(board: Board) -> list[Message]:
-    """The office's morning digest: red and yellow by department, waiting reports, silent contacts."""
+    """The office's morning digest: red and yellow by department, waiting reports, silent contacts; once
+    the letter's year is over, how it ended (and, from December on, how to start the next year)."""
+    if board.year is not None and board.ended is not None:
+        return [Message(piece) for piece in split_lines(year_texts.ended_digest(board.year, board.ended))]
     red, yellow = board.by_colour("red"), board.by_colour("yellow")
     green, done = board.by_colour("green"), board.by_colour("done")
     lines = [
@@ -177,6 +184,8 @@ def digest_parts(board: Board) -> list[Message]:
     if board.unacknowledged:
         silent = " · ".join(f"{escape(dep)} {n}人" for dep, n in board.unacknowledged.items())
         lines += [f"🙈 近5个工作日有提醒未确认:{silent}"]
+    if board.year is not None and board.year.next_year_due:
+        lines += ["", year_texts.next_year_hint(board.year)]
     return [Message(piece) for piece in split_lines("\n".join(lines))]
 
 

@@ -201,7 +201,7 @@ class ReminderRunner:
             await self._send_office(f"notice|blocked|{chat_id}|{today.isoformat()}", "notice", parts, today, report)
 
     async def send_digest(self, today: date, report: RunReport) -> None:
-        state = digest_board(self.db, today, self.calendar, self.policy)
+        state = digest_board(self.db, today, self.calendar, self.policy, self.clock.tz)
         if state is None:  # no letter loaded
             return
         await self._send_office(f"digest|{today.isoformat()}", "digest", messages.digest_parts(state), today, report)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services import accounts
 from services.letter_file import DEFAULT_OFFICE
 from storage.db import Database
 from storage.models import Contact, Conversation, Department, Letter, Task, task_departments
@@ -31,11 +32,12 @@ class Identity:
     department_name: str | None = None
     contact_id: int | None = None
     flow: str | None = None  # the kind of multi-step exchange in progress in this chat (report, task_edit...)
+    account: str | None = None  # "dingtalk:USERID" for a person on a channel of string ids
 
     @property
     def actor(self) -> str:
-        """Who did it, as the audit log names people: "tg:123456" (the chat platform's user id)."""
-        return f"tg:{self.user_id}"
+        """Who did it, as the audit log names people: "tg:123456", or "dingtalk:USERID"."""
+        return self.account or f"tg:{self.user_id}"
 
     @property
     def is_admin(self) -> bool:
@@ -75,8 +77,9 @@ def identify(session: Session, admins: frozenset[int], user_id: int, chat_id: in
     In a group chat bound to a department, a member who is not bound personally acts for that department
     only if they are its contact; the group binding itself is for reminders.
     """
+    account = accounts.actor(session, user_id) if accounts.is_account_number(user_id) else None
     if user_id in admins:
-        return Identity(user_id, chat_id, ADMIN)
+        return Identity(user_id, chat_id, ADMIN, account=account)
     row = session.execute(
         select(Contact, Department.name)
         .join(Department, Department.id == Contact.department_id, isouter=True)
@@ -84,9 +87,9 @@ def identify(session: Session, admins: frozenset[int], user_id: int, chat_id: in
         .order_by(Contact.id)
     ).first()
     if row is None:
-        return Identity(user_id, chat_id, NONE)
+        return Identity(user_id, chat_id, NONE, account=account)
     contact, name = row
-    return Identity(user_id, chat_id, contact.role, contact.department_id, name, contact.id)
+    return Identity(user_id, chat_id, contact.role, contact.department_id, name, contact.id, account=account)
 
 
 def require_admin(identity: Identity) -> None:

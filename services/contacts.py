@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services import accounts
 from services.reminder_ledger import office_recipients, recipients_by_department
 from storage.db import Database
 from storage.models import Contact, Department, Reminder
@@ -45,6 +46,9 @@ class ContactLine:
     reason: str | None
     sent: int  # reminders sent in the window
     acknowledged: int
+    read: int = 0  # of those, read by the recipient (where the channel reports reading: DingTalk)
+    reads_reported: bool = False  # a DingTalk person: DingTalk says who read a 1:1 message
+    channel: str = "telegram"  # telegram | console | dingtalk
 
 
 def contact_lines(db: Database, since: date, office: str) -> list[ContactLine]:
@@ -55,27 +59,49 @@ def contact_lines(db: Database, since: date, office: str) -> list[ContactLine]:
 def _contact_lines(session: Session, since: date, office: str) -> list[ContactLine]:
     deps = {d.id: d.name for d in session.scalars(select(Department))}
     counts = {
-        cid: (sent, acked)
-        for cid, sent, acked in session.execute(
-            select(Reminder.contact_id, func.count(Reminder.id), func.count(Reminder.acknowledged_at))
+        cid: (sent, acked, read)
+        for cid, sent, acked, read in session.execute(
+            select(
+                Reminder.contact_id,
+                func.count(Reminder.id),
+                func.count(Reminder.acknowledged_at),
+                func.count(Reminder.read_at),
+            )
             .where(Reminder.status.in_(("sent", "collapsed")), Reminder.send_on >= since)
             .group_by(Reminder.contact_id)
         )
     }
     lines = []
     for c in session.scalars(select(Contact).order_by(Contact.department_id, Contact.id)):
-        sent, acked = counts.get(c.id, (0, 0))
+        sent, acked, read = counts.get(c.id, (0, 0, 0))
         dep = deps.get(c.department_id, office) if c.department_id is not None else office
+        name = c.display_name or str(c.chat_id)
+        on_account = accounts.is_account_number(c.chat_id)  # DingTalk: the only channel of string ids yet
+        channel = (
+            accounts.DINGTALK if on_account else ("telegram" if accounts.is_telegram_number(c.chat_id) else "console")
+        )
         lines.append(
             ContactLine(
-                dep, c.display_name or str(c.chat_id), c.kind, c.role, c.reachable, c.unreachable_reason, sent, acked
+                dep,
+                name,
+                c.kind,
+                c.role,
+                c.reachable,
+                c.unreachable_reason,
+                sent,
+                acked,
+                read,
+                reads_reported=on_account and c.kind == "user",
+                channel=channel,
             )
         )
     return lines
 
 
 def menu_roles(db: Database, admins: frozenset[int]) -> list[tuple[int, str]]:
-    """(chat, role) of every person with a menu of their own: the admins, and each bound person."""
+    """(chat, role) of every Telegram person with a menu of their own: the admins, and each bound person
+    (DingTalk has no command menus; the console's and DingTalk's numbers are no Telegram chat)."""
     with db.session() as session:
         people = [(c.chat_id, c.role) for c in session.scalars(select(Contact).where(Contact.kind == "user"))]
-    return [(admin, "admin") for admin in sorted(admins)] + people
+    everyone = [(admin, "admin") for admin in sorted(admins)] + people
+    return [(chat, role) for chat, role in everyone if accounts.is_telegram_number(chat)]

@@ -3,13 +3,11 @@ report that the list was fixed is verified, counted (as the Civil Code counts) f
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deadlines.clock import Clock
-from deadlines.specs import DeadlineSpec
+from deadlines.specs import DeadlineSpec, due_after_event
 from deadlines.workdays import WorkdayCalendar
 from services import audit
 from services.access import Identity
@@ -25,11 +23,7 @@ def open_follow_ups(
             continue
         spec = DeadlineSpec.from_dict(parent.spec)
         event_day = report.submitted_at.astimezone(clock.tz).date()
-        due = (
-            calendar.add_workdays(event_day, spec.workdays)
-            if spec.workdays
-            else event_day + timedelta(days=spec.days or 0)
-        )
+        due = due_after_event(spec, event_day, calendar).date  # a holiday shift applies, as read
         count = f"{spec.workdays}个工作日" if spec.workdays else f"{spec.days}日"
         phrase = f"{spec.event}(第{report.id}号上报,{event_day.month}月{event_day.day}日)后{count}内"
         child = DeadlineSpec(kind="absolute", date=due, phrase=phrase, source=f"上报 {report.id}")

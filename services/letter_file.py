@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from deadlines.phrases import DeadlineParseError, parse_deadline
 from deadlines.specs import DeadlineSpec, SpecError
 from services.yaml_lines import LineDict, YamlFileError, line_of, load_yaml
 
@@ -105,6 +106,8 @@ class _Reader:
     def __init__(self, path: Path):
         self.path = path
         self.problems: list[tuple[int | None, str]] = []
+        self.year: int | None = None  # the letter year, for deadlines given only as a phrase
+        self.read_on: date | None = None  # the day such a phrase is read on: the letter's issue date
 
     def problem(self, node: object, key: str | None, message: str) -> None:
         self.problems.append((line_of(node, key), message))
@@ -171,6 +174,11 @@ class _Reader:
             if not isinstance(d, dict):
                 self.problem(d, None, f"{where} deadlines[{i}]: expected a mapping")
                 continue
+            if "kind" not in d and isinstance(d.get("phrase"), str):
+                read = self.from_phrase(d, f"{where} deadlines[{i}]")
+                if read is not None:
+                    result.append(read)
+                continue
             try:
                 result.append(DeadlineSpec.from_dict(dict(d)))
             except (SpecError, TypeError) as exc:
@@ -179,6 +187,30 @@ class _Reader:
         for dup in sorted({k for k in keys if keys.count(k) > 1}):
             self.problem(node, "deadlines", f"{where}: deadline '{dup}' is stated twice")
         return tuple(result)
+
+    def from_phrase(self, d: dict, where: str) -> DeadlineSpec | None:
+        """A deadline given only as the letter's words (`{phrase: 每周四前报送周报}`), read in the letter year
+        as the chat reads it; a phrase with more than one reading is a problem naming them, never a guess."""
+        if self.year is None:
+            return None  # the missing year is already a problem
+        phrase = d["phrase"]
+        try:
+            parsed = parse_deadline(phrase, self.read_on or date(self.year, 1, 1), year=self.year)
+        except DeadlineParseError as exc:
+            self.problem(d, "phrase", f"{where}: {exc}")
+            return None
+        if parsed.choices or parsed.spec is None:
+            shown = "; ".join(str(c.spec.to_dict()) for c in parsed.choices if c.spec is not None)
+            self.problem(d, "phrase", f"{where}: '{phrase}' reads more than one way ({shown}); write its kind")
+            return None
+        extra = {k: v for k, v in d.items() if k not in ("phrase", "source")}
+        if extra:
+            self.problem(d, None, f"{where}: a deadline given as a phrase takes only phrase and source")
+            return None
+        source = d.get("source")
+        return DeadlineSpec.from_dict(
+            parsed.spec.to_dict() | {"phrase": phrase} | ({"source": source} if source else {})
+        )
 
 
 def read_letter(path: Path) -> LetterData:
@@ -198,6 +230,8 @@ def read_letter(path: Path) -> LetterData:
     issued_on = r.field(meta, "issued_on", date, "letter", required=False)
     if year is not None and not 2000 <= year <= 2100:
         r.problem(meta, "year", f"letter: year {year} is out of range 2000..2100")
+    elif year is not None:
+        r.year, r.read_on = year, issued_on
 
     departments = r.departments(doc, "departments")
     recognizing = r.departments(doc, "recognizing_departments")

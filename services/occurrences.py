@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deadlines.planner import Occurrence
-from deadlines.specs import DeadlineSpec, occurrences
+from deadlines.specs import DeadlineSpec, occurrences, period_of
 from storage.models import Deadline, Department, Letter, Report, Task, task_departments
 
 OPEN_REPORT_STATES = ("submitted", "verified")
@@ -36,20 +36,26 @@ class OccurrenceFacts:
     phrase: str | None
     reported: bool  # a completion report (submitted or verified) answers it
     verified: bool
+    answered_at: datetime | None = None  # when the first report answering it was submitted (on time or late)
+    verified_at: datetime | None = None  # when the first verified report answering it was submitted
 
 
-def _coverage(session: Session, task_ids) -> dict[int, list[tuple[int, date | None, str]]]:
-    """Per task: (report id, occurrence_due or None for "the whole task", status) of live completion reports."""
-    found: dict[int, list[tuple[int, date | None, str]]] = defaultdict(list)
+Covering = tuple[int, date | None, str, datetime]
+
+
+def _coverage(session: Session, task_ids) -> dict[int, list[Covering]]:
+    """Per task: (report id, occurrence_due or None for "the whole task", status, submitted at) of live
+    completion reports."""
+    found: dict[int, list[Covering]] = defaultdict(list)
     wanted = set(task_ids)
     rows = session.execute(
-        select(Report.task_id, Report.id, Report.occurrence_due, Report.status).where(
+        select(Report.task_id, Report.id, Report.occurrence_due, Report.status, Report.submitted_at).where(
             Report.kind == "completion", Report.status.in_(OPEN_REPORT_STATES)
         )
     )
-    for task_id, report_id, due, status in rows:
+    for task_id, report_id, due, status, at in rows:
         if task_id in wanted:
-            found[task_id].append((report_id, due, status))
+            found[task_id].append((report_id, due, status, at))
     return found
 
 
@@ -73,7 +79,7 @@ def letter_occurrences(session: Session, letter: Letter, task_ids: list[int] | N
         departments[task_id].append((dep_id, name))
     coverage = _coverage(session, tasks)
     facts_of: dict[int, TaskFacts] = {}
-    specs: dict[str, list[date]] = {}  # many tasks share a deadline wording: expand each once
+    specs: dict[str, tuple[list[date], str | None]] = {}  # many tasks share a deadline wording: expand each once
     result = []
     for task_id, deadline_id, spec, phrase, after_report in session.execute(
         select(Deadline.task_id, Deadline.id, Deadline.spec, Deadline.phrase, Deadline.triggered_by_report_id)
@@ -90,21 +96,21 @@ def letter_occurrences(session: Session, letter: Letter, task_ids: list[int] | N
             )
         key = repr(sorted(spec.items()))
         if key not in specs:
-            specs[key] = occurrences(DeadlineSpec.from_dict(spec), letter.year)
-        reports = [
-            (rid, covered, status)
-            for rid, covered, status in coverage.get(task_id, [])
-            if after_report is None or rid > after_report
-        ]
-        for due in specs[key]:
-            states = [status for _, covered, status in reports if covered is None or covered == due]
+            stated = DeadlineSpec.from_dict(spec)
+            specs[key] = (occurrences(stated, letter.year), period_of(stated))
+        dues, period = specs[key]
+        reports = [r for r in coverage.get(task_id, []) if after_report is None or r[0] > after_report]
+        for i, due in enumerate(dues):
+            answering = [(status, at) for _, covered, status, at in reports if covered is None or covered == due]
             result.append(
                 OccurrenceFacts(
-                    Occurrence(task_id, deadline_id, due),
+                    Occurrence(task_id, deadline_id, due, period, dues[i + 1] if i + 1 < len(dues) else None),
                     facts_of[task_id],
                     phrase,
-                    reported=bool(states),
-                    verified="verified" in states,
+                    reported=bool(answering),
+                    verified=any(status == "verified" for status, _ in answering),
+                    answered_at=min((at for _, at in answering), default=None),
+                    verified_at=min((at for status, at in answering if status == "verified"), default=None),
                 )
             )
     return result

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deadlines.clock import Clock
-from services import audit
+from services import accounts, audit
 from services.access import CONTACT, VIEWER, Denied, Identity, require_admin
 from services.tasks import find_department
 from storage.db import Database
@@ -112,7 +112,7 @@ def _redeem(session: Session, clock: Clock, code: str, user_id: int, display_nam
     audit.record(
         session,
         clock,
-        f"tg:{user_id}",
+        accounts.actor(session, user_id),
         "contact.bind",
         "contact",
         existing.id,

@@ -1,14 +1,18 @@
-"""A one-glance summary of the loaded letter."""
+"""A one-glance summary of the loaded letter, and of where the current year's letter stands."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from deadlines.workdays import WorkdayCalendar
 from services.letter_file import DEFAULT_OFFICE
+from services.letter_year import YearState, letter_for, year_state
 from services.tasks import NoLetter, current_letter
+from services.year_end import YearEnd, year_end
 from storage.db import Database
 from storage.models import Item, Letter, Task, task_departments
 
@@ -53,3 +57,23 @@ def office_name(db: Database) -> str:
     with db.session() as session:
         office = session.scalar(select(Letter.office).order_by(Letter.year.desc(), Letter.id.desc()).limit(1))
     return office or DEFAULT_OFFICE
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    """The current year's letter on a day: where its year stands and, once it is over, how it ended."""
+
+    title: str
+    state: YearState
+    ended: YearEnd | None
+
+
+def year_summary(db: Database, today: date, calendar: WorkdayCalendar, tz: tzinfo | None) -> YearSummary | None:
+    with db.session() as session:
+        try:
+            letter = letter_for(session, today)
+        except NoLetter:
+            return None
+        state = year_state(session, letter, today)
+        ended = year_end(session, letter, calendar, tz) if state.ended else None
+        return YearSummary(letter.title, state, ended)

@@ -51,6 +51,9 @@ class SendResult(Protocol):
     @property
     def migrated_from(self) -> int | None: ...
 
+    @property
+    def receipt(self) -> str | None: ...  # the channel's handle for asking who read it
+
 
 @dataclass(frozen=True)
 class DueReminder:
@@ -167,6 +170,7 @@ def record(
             delivery.chat_id, delivery.message_ids, delivery.error = outcome.chat_id, outcome.message_ids, outcome.error
             delivery.attempts += outcome.retries
             delivery.sent_at = now if outcome.status == SENT else None
+            delivery.receipt = outcome.receipt
 
 
 def _follow_migration(s: Session, old: int, new: int) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deadlines.planner import Occurrence, Recipient, plan
@@ -22,9 +23,8 @@ from deadlines.policy import ReminderPolicy, active_until
 from deadlines.workdays import WorkdayCalendar
 from services import reminder_ledger as ledger
 from services.occurrences import OccurrenceFacts, letter_occurrences
-from services.tasks import NoLetter, current_letter
 from storage.db import Database
-from storage.models import Contact, Letter
+from storage.models import Contact, Letter, Reminder, Task
 
 
 @dataclass(frozen=True)
@@ -43,18 +43,52 @@ def plan_day(
     policy: ReminderPolicy,
     calendar: WorkdayCalendar,
 ) -> DayPlan:
-    """Plan the current letter's reminders due by `today`, once a day (see above). `now` is aware, in the
-    bot's time zone: the local day the letter was loaded on is where planning starts."""
+    """Plan the reminders due by `today` of every letter still in its year (or its grace after it: a letter
+    for next year loaded in December reminds of January's deadlines while this year's goes on), once a day
+    (see above). `now` is aware, in the bot's time zone: the local day a letter was loaded on is where its
+    planning starts. A letter whose year and grace are over plans nothing, and what it left planned is
+    withdrawn: its reminders stop; with no letter in its year the day is skipped (no digest either)."""
     with db.session() as s:
-        try:
-            letter = current_letter(s)
-        except NoLetter:
+        letters = list(s.scalars(select(Letter).order_by(Letter.year, Letter.id)))
+        if not letters:
             return DayPlan(skipped="no letter loaded")
-        day_name = f"reminders.planned_on.{letter.id}"
-        if ledger.get_state(s, day_name) == today.isoformat():
+        active = [x for x in letters if today <= active_until(x.year, policy, calendar)]
+        for letter in letters:
+            if letter not in active:
+                _withdraw_planned(s, letter)
+        if not active:
+            return DayPlan(skipped="no letter in its year")
+        due = [x for x in active if ledger.get_state(s, f"reminders.planned_on.{x.id}") != today.isoformat()]
+        if not due:
             return DayPlan()  # planned earlier today
-        ledger.set_state(s, day_name, today.isoformat(), now)
-        return _plan_letter(s, letter, today, now, admin_ids, policy, calendar)
+        planned, repeats = 0, 0
+        keys: set[tuple[int, date]] = set()
+        for letter in active:
+            if letter not in due:  # planned earlier today: only its open occurrences are needed
+                keys |= _open_keys(letter_occurrences(s, letter))
+                continue
+            ledger.set_state(s, f"reminders.planned_on.{letter.id}", today.isoformat(), now)
+            new, again, open_keys = _plan_letter(s, letter, today, now, admin_ids, policy, calendar)
+            planned, repeats, keys = planned + new, repeats + again, keys | open_keys
+        # Once per day, over every letter at once: a planned row of any of them may have been answered.
+        return DayPlan(None, planned, repeats, ledger.supersede_answered(s, keys))
+
+
+def _open_keys(facts: list[OccurrenceFacts]) -> set[tuple[int, date]]:
+    return {(f.occurrence.deadline_id, f.occurrence.due) for f in facts if not f.reported}
+
+
+def _withdraw_planned(s: Session, letter: Letter) -> None:
+    """The reminders a finished letter still had planned are not sent (kept in the ledger, saying why)."""
+    stale = list(
+        s.scalars(
+            select(Reminder.id)
+            .join(Task, Task.id == Reminder.task_id)
+            .where(Task.letter_id == letter.id, Reminder.status == "planned")
+        )
+    )
+    if stale:
+        ledger.supersede(s, stale, "the letter's year is over")
 
 
 def _plan_letter(
@@ -65,10 +99,11 @@ def _plan_letter(
     admin_ids: frozenset[int],
     policy: ReminderPolicy,
     calendar: WorkdayCalendar,
-) -> DayPlan:
+) -> tuple[int, int, set[tuple[int, date]]]:
+    """New rows and repeats of one letter, and its open occurrences."""
     facts = letter_occurrences(s, letter)
     open_facts = [f for f in facts if not f.reported]
-    open_keys = {(f.occurrence.deadline_id, f.occurrence.due) for f in open_facts}
+    open_keys = _open_keys(facts)
     through_name = f"reminders.planned_through.{letter.id}"
     through = ledger.get_state(s, through_name)
     start = letter.loaded_at.astimezone(now.tzinfo).date()
@@ -82,10 +117,9 @@ def _plan_letter(
         rows = plan([f.occurrence for f in open_facts], recipients_of, office, policy, calendar, start, until)
         planned = ledger.record_planned(s, rows, now)
     repeats = ledger.plan_repeats(s, today, calendar, open_keys, now) if policy.repeat_unacknowledged else 0
-    superseded = ledger.supersede_answered(s, open_keys)
     if through is None or date.fromisoformat(through) < until:
         ledger.set_state(s, through_name, until.isoformat(), now)
-    return DayPlan(None, planned, repeats, superseded)
+    return planned, repeats, open_keys
 
 
 def _department_chats(

@@ -1,5 +1,8 @@
 """Scoring facts in the database: made from verified reports or entered by the office, and the score
-they give. Every fact remembers its source, so every lost point can name the report behind it."""
+they give. Every fact remembers its source, so every lost point can name the report behind it. Facts
+belong to a letter: a report's to its task's, the office's to this year's; the score is of this year's
+letter unless a year is given, and once a year is over its final standing counts as at risk what was
+never reported rather than what is overdue today."""
 
 from __future__ import annotations
 
@@ -16,11 +19,13 @@ from deadlines.workdays import WorkdayCalendar
 from services import audit
 from services.access import Denied, Identity, require_admin
 from services.letter_file import DEFAULT_OFFICE
+from services.letter_year import YearState, letter_for, year_state
 from services.occurrences import letter_occurrences
 from services.status_board import task_statuses
 from services.tasks import current_letter
+from services.year_end import MISSING, YearEnd, year_end
 from storage.db import Database
-from storage.models import Fact, Report, Task
+from storage.models import Fact, Letter, Report, Task
 
 
 def _measure_fact(m: dict, fields: set[str]) -> dict | None:
@@ -85,11 +90,10 @@ def record_report_facts(
     rubric = rubric or scoring.load_rubric()
     facts, _ = facts_from_report(rubric, report.task, report)
     scoring.Facts.from_mapping(facts, rubric)  # refuse anything the engine would refuse, before writing
-    letter = current_letter(session)
     for sid, values in facts.items():
         session.add(
             Fact(
-                letter_id=letter.id,
+                letter_id=report.task.letter_id,  # the report's own year, whichever letter is current
                 subitem_id=sid,
                 values=values,
                 source="report",
@@ -117,7 +121,7 @@ def set_office_fact(
     require_admin(identity)
     rubric = rubric or scoring.load_rubric()
     scoring.Facts.from_mapping({sid: values}, rubric)  # raises FactsError with the id, value and what is allowed
-    letter = current_letter(session)
+    letter = letter_for(session, clock.today())
     session.add(
         Fact(
             letter_id=letter.id,
@@ -134,9 +138,9 @@ def set_office_fact(
     audit.record(session, clock, identity.actor, "facts.set", "fact", sid, None, values)
 
 
-def database_facts(session: Session, rubric: scoring.Rubric) -> scoring.Facts:
-    """The active facts of the current letter, later ones overriding earlier ones field by field."""
-    letter = current_letter(session)
+def database_facts(session: Session, rubric: scoring.Rubric, letter: Letter | None = None) -> scoring.Facts:
+    """The active facts of `letter` (default: the latest), later ones overriding earlier ones field by field."""
+    letter = letter or current_letter(session)
     merged: dict[str, dict] = {}
     for fact in session.scalars(
         select(Fact).where(Fact.letter_id == letter.id, Fact.active.is_(True)).order_by(Fact.set_at, Fact.id)
@@ -145,9 +149,9 @@ def database_facts(session: Session, rubric: scoring.Rubric) -> scoring.Facts:
     return scoring.Facts.from_mapping(merged, rubric)
 
 
-def fact_sources(session: Session, tz=None) -> dict[str, list[str]]:
+def fact_sources(session: Session, tz=None, letter: Letter | None = None) -> dict[str, list[str]]:
     """Per sub-item, where its facts came from, in Chinese: "第12号上报(3.1,9月28日审核通过)"."""
-    letter = current_letter(session)
+    letter = letter or current_letter(session)
     sources: dict[str, list[str]] = {}
     for fact in session.scalars(
         select(Fact).where(Fact.letter_id == letter.id, Fact.active.is_(True)).order_by(Fact.set_at, Fact.id)
@@ -165,17 +169,28 @@ def fact_sources(session: Session, tz=None) -> dict[str, list[str]]:
 
 
 def at_risk_ids(
-    session: Session, rubric: scoring.Rubric, today: date, calendar, policy: ReminderPolicy
+    session: Session,
+    rubric: scoring.Rubric,
+    today: date,
+    calendar,
+    policy: ReminderPolicy,
+    letter: Letter | None = None,
+    ended: YearEnd | None = None,
 ) -> frozenset[str]:
-    """Sub-items whose tasks are overdue and unreported today (red)."""
-    letter = current_letter(session)
-    red = {
-        s.code for s in task_statuses(letter_occurrences(session, letter), today, calendar, policy) if s.colour == RED
-    }
+    """Sub-items whose tasks are overdue and unreported today (red); once the letter's year is over, whose
+    tasks were never reported in it. `letter`: default the latest."""
+    letter = letter or current_letter(session)
+    if ended is None and today > date(letter.year, 12, 31):
+        ended = year_end(session, letter, calendar, None)
+    if ended is not None:
+        codes = {t.code for t in ended.of(MISSING)}
+    else:
+        facts = letter_occurrences(session, letter)
+        codes = {s.code for s in task_statuses(facts, today, calendar, policy) if s.colour == RED}
     ids = [
         rid
         for code, ids in session.execute(select(Task.code, Task.rubric_ids).where(Task.letter_id == letter.id))
-        if code in red
+        if code in codes
         for rid in (ids or [])
     ]
     return rubric.expand(ids) if ids else frozenset()
@@ -188,18 +203,31 @@ class Standing:
     at_risk: frozenset[str]
     result: scoring.ScoreResult
     sources: dict[str, list[str]]
+    year: YearState | None = None
+    ended: YearEnd | None = None  # how the letter's year ended: the score is its final standing
 
 
 def standing(
-    session: Session, today: date, calendar, policy: ReminderPolicy, overlay: dict | None = None, tz=None
+    session: Session,
+    today: date,
+    calendar,
+    policy: ReminderPolicy,
+    overlay: dict | None = None,
+    tz=None,
+    year: int | None = None,
 ) -> Standing:
-    """Where the county stands today: database facts (plus an optional file overlay), at-risk tasks, score."""
+    """Where the county stands today (this year's letter, or `year`'s): database facts (plus an optional
+    file overlay), at-risk tasks, score; once the year is over, its final standing."""
     rubric = scoring.load_rubric()
-    facts = database_facts(session, rubric)
+    letter = letter_for(session, today, year)
+    state = year_state(session, letter, today)
+    ended = year_end(session, letter, calendar, tz) if state.ended else None
+    facts = database_facts(session, rubric, letter)
     if overlay:
         facts = scoring.merge(facts, scoring.Facts.from_mapping(overlay, rubric))
-    risk = at_risk_ids(session, rubric, today, calendar, policy)
-    return Standing(rubric, facts, risk, scoring.evaluate(rubric, facts, risk), fact_sources(session, tz))
+    risk = at_risk_ids(session, rubric, today, calendar, policy, letter, ended)
+    result = scoring.evaluate(rubric, facts, risk)
+    return Standing(rubric, facts, risk, result, fact_sources(session, tz, letter), state, ended)
 
 
 def score_standing(
@@ -209,12 +237,13 @@ def score_standing(
     calendar: WorkdayCalendar,
     policy: ReminderPolicy,
     tz: tzinfo | None = None,
+    year: int | None = None,
 ) -> Standing:
     """/score and /whatif: for the office and viewers."""
     if not identity.reads_everything:
         raise Denied("admin_only") if identity.bound else Denied("unbound")
     with db.session() as session:
-        return standing(session, today, calendar, policy, tz=tz)
+        return standing(session, today, calendar, policy, tz=tz, year=year)
 
 
 def record_office_fact(

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from deadlines.policy import ReminderPolicy
 from deadlines.workdays import WorkdayCalendar
+from services.letter_year import letter_for
 from services.occurrences import OccurrenceFacts, letter_occurrences
 from services.scoring_facts import Standing, standing
 from services.status_board import TaskStatus, task_statuses
-from services.tasks import TaskView, current_letter, departments, list_tasks
+from services.tasks import TaskView, departments, list_tasks
 from storage.db import Database
 from storage.models import AuditEntry, Contact, Department, Item, Letter, Report, Task
 
@@ -164,11 +165,13 @@ def collect(
     audit_from: date | None = None,
     audit_to: date | None = None,
 ) -> Snapshot:
-    """The current letter as the office sees it today; the audit log from `audit_from` to `audit_to`
-    (inclusive, local days; default: the letter year). Raises services.tasks.NoLetter."""
-    letter = current_letter(session)
+    """Today's letter (services/letter_year.py) as the office sees it today; the audit log from `audit_from`
+    to `audit_to` (inclusive, local days; default: the letter year). Raises services.tasks.NoLetter."""
+    letter = letter_for(session, today)
     facts = letter_occurrences(session, letter)
-    statuses = {s.code: s for s in task_statuses(facts, today, calendar, policy)}
+    # once the year is over nothing is counted overdue past its last day, as in /tasks and /score
+    counted_on = min(today, date(letter.year, 12, 31))
+    statuses = {s.code: s for s in task_statuses(facts, counted_on, calendar, policy)}
     latest = _latest_reports(session, letter, tz)
     rows = tuple(TaskRow(v, statuses.get(v.id), latest.get(v.id)) for v in list_tasks(session, letter))
     start = audit_from or date(letter.year, 1, 1)

@@ -1,10 +1,11 @@
-"""Where every task stands today (三色预警), who has reports waiting, who is unreachable or silent."""
+"""Where every task stands today (三色预警), who has reports waiting, who is unreachable or silent; once
+the letter's year is over, how it ended."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,8 +13,10 @@ from sqlalchemy.orm import Session
 from deadlines.policy import DONE, GREEN, RED, YELLOW, ReminderPolicy, status_colour, workdays_overdue
 from deadlines.workdays import WorkdayCalendar
 from services.letter_file import DEFAULT_OFFICE
+from services.letter_year import YearState, letter_for, year_state
 from services.occurrences import OccurrenceFacts, letter_occurrences
-from services.tasks import NoLetter, current_letter
+from services.tasks import NoLetter
+from services.year_end import YearEnd, year_end
 from storage.db import Database
 from storage.models import Contact, Department, Reminder, Report, Task
 
@@ -39,6 +42,8 @@ class Board:
     unreachable: list[tuple[str, str, str]] = field(default_factory=list)  # (department, name, reason)
     unacknowledged: dict[str, int] = field(default_factory=dict)  # department -> contacts not confirming
     acknowledged: dict[str, int] = field(default_factory=dict)
+    year: YearState | None = None
+    ended: YearEnd | None = None  # how the letter's year ended, once it has
 
     def by_colour(self, colour: str) -> list[TaskStatus]:
         return [t for t in self.tasks if t.colour == colour]
@@ -91,11 +96,18 @@ def task_statuses(facts: list[OccurrenceFacts], today: date, calendar, policy: R
 
 
 def board(
-    session: Session, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy, ack_window_workdays: int = 5
+    session: Session,
+    today: date,
+    calendar: WorkdayCalendar,
+    policy: ReminderPolicy,
+    ack_window_workdays: int = 5,
+    tz: tzinfo | None = None,
 ) -> Board:
-    letter = current_letter(session)
-    statuses = task_statuses(letter_occurrences(session, letter), today, calendar, policy)
-    result = Board(today, statuses)
+    letter = letter_for(session, today)
+    state = year_state(session, letter, today)
+    statuses = task_statuses(letter_occurrences(session, letter), state.day, calendar, policy)
+    ended = year_end(session, letter, calendar, tz) if state.ended else None
+    result = Board(today, statuses, year=state, ended=ended)
     result.pending_reports = (
         session.scalar(
             select(func.count(Report.id)).join(Task).where(Task.letter_id == letter.id, Report.status == "submitted")
@@ -122,10 +134,12 @@ def board(
     return result
 
 
-def digest_board(db: Database, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy) -> Board | None:
+def digest_board(
+    db: Database, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy, tz: tzinfo | None = None
+) -> Board | None:
     """The board for the office's morning digest; None when no letter is loaded."""
     with db.session() as session:
         try:
-            return board(session, today, calendar, policy)
+            return board(session, today, calendar, policy, tz=tz)
         except NoLetter:
             return None

@@ -50,7 +50,7 @@ ACTIONS = {
     "close": "task.close",
     "reopen": "task.reopen",
 }
-MOVABLE = ("absolute", "month_end", "year_end", "recurring", "relative")  # not "duration": a minimum period
+MOVABLE = ("absolute", "month_end", "year_end", "recurring", "festival", "relative")  # not "duration": a minimum period
 MAX_TEXT = 500
 
 

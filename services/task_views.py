@@ -1,9 +1,11 @@
-"""What people ask about tasks: mine by colour, one task whole, what is due soon, what is overdue."""
+"""What people ask about tasks: mine by colour, one task whole, what is due soon, what is overdue; and
+once a letter's year is over, how it ended. Views are of the current year's letter unless a year is given
+(services/letter_year.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,29 +14,60 @@ import scoring
 from deadlines.policy import ReminderPolicy
 from deadlines.workdays import WorkdayCalendar
 from services.access import Denied, Identity, require_bound, require_task_access
+from services.letter_year import YearState, find_task, letter_for, year_state
 from services.occurrences import letter_occurrences
-from services.reports import find_task
 from services.status_board import TaskStatus, task_statuses
-from services.tasks import TaskView, current_letter, find_department, list_tasks
+from services.tasks import TaskView, find_department, list_tasks
+from services.year_end import TaskOutcome, YearEnd, year_end
 from storage.db import Database
-from storage.models import Report
+from storage.models import Letter, Report
+
+
+@dataclass(frozen=True)
+class TaskBoard:
+    """What /tasks, /dept and /overdue show: each task's colour on the day, counted no later than the
+    letter's last day; once the year is over, how it ended."""
+
+    year: YearState
+    statuses: list[TaskStatus]
+    ended: YearEnd | None
+
+
+def _department(identity: Identity, department: str | None) -> str | None:
+    return identity.department_name if department is None and identity.role == "contact" else department
 
 
 def _statuses(
+    session: Session,
+    letter: Letter,
+    identity: Identity,
+    day: date,
+    calendar: WorkdayCalendar,
+    policy: ReminderPolicy,
+    department: str | None = None,
+) -> list[TaskStatus]:
+    facts = letter_occurrences(session, letter)
+    department = _department(identity, department)
+    if department is not None:
+        facts = [f for f in facts if department in f.task.department_names]
+    return task_statuses(facts, day, calendar, policy)
+
+
+def _board(
     session: Session,
     identity: Identity,
     today: date,
     calendar: WorkdayCalendar,
     policy: ReminderPolicy,
+    tz: tzinfo | None,
+    year: int | None = None,
     department: str | None = None,
-) -> list[TaskStatus]:
-    letter = current_letter(session)
-    facts = letter_occurrences(session, letter)
-    if department is None and identity.role == "contact":
-        department = identity.department_name
-    if department is not None:
-        facts = [f for f in facts if department in f.task.department_names]
-    return task_statuses(facts, today, calendar, policy)
+) -> TaskBoard:
+    letter = letter_for(session, today, year)
+    state = year_state(session, letter, today)
+    statuses = _statuses(session, letter, identity, state.day, calendar, policy, department)
+    ended = year_end(session, letter, calendar, tz, _department(identity, department)) if state.ended else None
+    return TaskBoard(state, statuses, ended)
 
 
 def statuses_for(
@@ -43,7 +76,24 @@ def statuses_for(
     """The colour of every task the identity may see (a contact: their department's; others: all)."""
     require_bound(identity)
     with db.session() as session:
-        return _statuses(session, identity, today, calendar, policy)
+        letter = letter_for(session, today)
+        day = year_state(session, letter, today).day
+        return _statuses(session, letter, identity, day, calendar, policy)
+
+
+def task_board(
+    db: Database,
+    identity: Identity,
+    today: date,
+    calendar: WorkdayCalendar,
+    policy: ReminderPolicy,
+    tz: tzinfo | None = None,
+    year: int | None = None,
+) -> TaskBoard:
+    """/tasks: the identity's tasks (a contact: their department's; others: all) of the year's letter."""
+    require_bound(identity)
+    with db.session() as session:
+        return _board(session, identity, today, calendar, policy, tz, year)
 
 
 def require_reader(identity: Identity) -> None:
@@ -52,22 +102,45 @@ def require_reader(identity: Identity) -> None:
         raise Denied("admin_only") if identity.bound else Denied("unbound")
 
 
-def department_statuses(
-    db: Database, identity: Identity, name: str, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy
-) -> tuple[str, list[TaskStatus]]:
+def department_board(
+    db: Database,
+    identity: Identity,
+    name: str,
+    today: date,
+    calendar: WorkdayCalendar,
+    policy: ReminderPolicy,
+    tz: tzinfo | None = None,
+    year: int | None = None,
+) -> tuple[str, TaskBoard]:
     """One department's tasks (by name or alias), for the office and viewers."""
     require_reader(identity)
     with db.session() as session:
         department = find_department(session, name).name
-        return department, _statuses(session, identity, today, calendar, policy, department)
+        return department, _board(session, identity, today, calendar, policy, tz, year, department)
 
 
-def overdue_statuses(
-    db: Database, identity: Identity, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy
-) -> list[TaskStatus]:
+def department_statuses(
+    db: Database, identity: Identity, name: str, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy
+) -> tuple[str, list[TaskStatus]]:
+    """One department's task colours (/remind), counted no later than the letter's last day."""
+    department, board = department_board(db, identity, name, today, calendar, policy)
+    return department, board.statuses
+
+
+def overdue_board(
+    db: Database,
+    identity: Identity,
+    today: date,
+    calendar: WorkdayCalendar,
+    policy: ReminderPolicy,
+    tz: tzinfo | None = None,
+    year: int | None = None,
+) -> TaskBoard:
+    """/overdue: the red tasks (once the year is over: never reported)."""
     require_reader(identity)
     with db.session() as session:
-        return [s for s in _statuses(session, identity, today, calendar, policy) if s.colour == "red"]
+        board = _board(session, identity, today, calendar, policy, tz, year)
+    return TaskBoard(board.year, [s for s in board.statuses if s.colour == "red"], board.ended)
 
 
 @dataclass(frozen=True)
@@ -80,15 +153,22 @@ class DueItem:
     workdays_left: int
 
 
-def due_within(
-    db: Database, identity: Identity, today: date, calendar: WorkdayCalendar, days: int = 30
-) -> list[DueItem]:
-    """Unanswered occurrences due from today to `days` days ahead, soonest first."""
+@dataclass(frozen=True)
+class DueList:
+    year: YearState  # the current year's letter: an ended year is said, with nothing due
+    items: list[DueItem]
+
+
+def due_within(db: Database, identity: Identity, today: date, calendar: WorkdayCalendar, days: int = 30) -> DueList:
+    """Unanswered occurrences due from today to `days` days ahead, soonest first: of every letter whose
+    year they fall in (in December, next year's January deadlines too, once its letter is loaded)."""
     require_bound(identity)
     until = today + timedelta(days=days)
     items = []
     with db.session() as session:
-        facts = letter_occurrences(session, current_letter(session))
+        state = year_state(session, letter_for(session, today), today)
+        letters = session.scalars(select(Letter).where(Letter.year.in_({today.year, until.year})))
+        facts = [f for letter in letters for f in letter_occurrences(session, letter)]
     for f in facts:
         if f.reported or not today <= f.occurrence.due <= until:
             continue
@@ -104,7 +184,7 @@ def due_within(
                 calendar.workdays_between(today, f.occurrence.due),
             )
         )
-    return sorted(items, key=lambda i: (i.due, i.code))
+    return DueList(state, sorted(items, key=lambda i: (i.due, i.code)))
 
 
 @dataclass(frozen=True)
@@ -122,23 +202,35 @@ class ReportLine:
 @dataclass(frozen=True)
 class TaskDetail:
     view: TaskView
-    status: TaskStatus | None
+    status: TaskStatus | None  # counted no later than the letter's last day
     reports: list[ReportLine]
     rubric: list[tuple[str, str, float]]  # (sub-item id, name, points)
+    year: YearState
+    outcome: TaskOutcome | None = None  # how its year ended, once it has
 
 
 def task_detail(
-    db: Database, identity: Identity, code: str, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy
+    db: Database,
+    identity: Identity,
+    code: str,
+    today: date,
+    calendar: WorkdayCalendar,
+    policy: ReminderPolicy,
+    tz: tzinfo | None = None,
+    year: int | None = None,
 ) -> TaskDetail:
     require_bound(identity)
     with db.session() as session:
-        task = find_task(session, code)
+        task = find_task(session, code, today, year)
         require_task_access(session, identity, task)
-        letter = current_letter(session)
+        letter = session.get_one(Letter, task.letter_id)
+        state = year_state(session, letter, today)
         view = next(v for v in list_tasks(session, letter) if v.id == task.code)
-        status = next(
-            iter(task_statuses(letter_occurrences(session, letter, [task.id]), today, calendar, policy)), None
-        )
+        facts = letter_occurrences(session, letter, [task.id])
+        status = next(iter(task_statuses(facts, state.day, calendar, policy)), None)
+        outcome = None
+        if state.ended:
+            outcome = next((t for t in year_end(session, letter, calendar, tz).tasks if t.code == task.code), None)
         reports = [
             ReportLine(r.id, r.submitted_at, r.kind, r.status, tuple(r.measures or ()), len(r.evidence or []))
             for r in session.scalars(
@@ -151,7 +243,7 @@ def task_detail(
         rubric_ids = list(task.rubric_ids or [])
     rubric = scoring.load_rubric()
     subs = [rubric.subitem(sid) for sid in sorted(rubric.expand(rubric_ids), key=_id_order)]
-    return TaskDetail(view, status, reports, [(s.id, s.name, s.points) for s in subs])
+    return TaskDetail(view, status, reports, [(s.id, s.name, s.points) for s in subs], state, outcome)
 
 
 def _id_order(sid: str) -> tuple:

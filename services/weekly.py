@@ -20,12 +20,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deadlines.planner import Recipient
-from deadlines.policy import ReminderPolicy
+from deadlines.policy import ReminderPolicy, active_until
 from deadlines.workdays import WorkdayCalendar
 from services import reminder_delivery as delivery
 from services.letter_file import DEFAULT_OFFICE
+from services.letter_year import letter_for
 from services.snapshot import AuditRow, Snapshot, collect
-from services.tasks import current_letter
+from services.tasks import NoLetter
 from storage.db import Database
 from storage.models import Deadline, Report, Task
 
@@ -57,10 +58,13 @@ def gather_week(
     db: Database, scheduled: date, today: date, calendar: WorkdayCalendar, policy: ReminderPolicy, tz: ZoneInfo
 ) -> WeekData:
     """The week before `scheduled` (seven days up to the day before it), with the snapshot as of `today`.
-    Raises services.tasks.NoLetter."""
+    Raises services.tasks.NoLetter, also once the letter's year and its grace are over: like reminders,
+    the weekly report stops with its letter."""
     start, end = scheduled - timedelta(days=7), scheduled - timedelta(days=1)
     with db.session() as session:
-        letter = current_letter(session)
+        letter = letter_for(session, today)
+        if today > active_until(letter.year, policy, calendar):
+            raise NoLetter(f"the {letter.year} letter's year is over: no weekly report")
         # the workbook's audit sheet covers the letter year, stretched to include the week and today
         audit_from, audit_to = min(date(letter.year, 1, 1), start), max(date(letter.year, 12, 31), today)
         snapshot = collect(session, today, calendar, policy, tz, audit_from, audit_to)

@@ -390,3 +390,41 @@ class ChannelAccount(Base):
     kind: Mapped[str] = mapped_column(String(8))  # user | group
     name: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
+
+
+class Notice(Base):
+    """A supervision notice (督办单) about one task, sent to its responsible departments. Numbered
+    督办〔year〕第serial号: the serial is unique within the year it was issued (the constraint, not a counter,
+    keeps two offices issuing at once from sharing a number)."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("year", "serial"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
+    year: Mapped[int]
+    serial: Mapped[int]
+    departments: Mapped[list[Any]] = mapped_column(default=list)  # the responsible departments' names at issue
+    due: Mapped[date | None] = mapped_column(Date)  # the deadline that decided the task's colour at issue
+    overdue_workdays: Mapped[int] = mapped_column(default=0)
+    reply_by: Mapped[date] = mapped_column(Date)  # 办结时限
+    requirement: Mapped[str | None] = mapped_column(Text)  # the office's own words, beyond the standard ones
+    issued_at: Mapped[datetime]
+    issued_by: Mapped[str] = mapped_column(String(64))  # "tg:123456", "cli"
+
+
+class NoticeRecipient(Base):
+    """One chat a notice was sent to (a department's contact or group), and who pressed its 收到."""
+
+    __tablename__ = "notice_recipients"
+    __table_args__ = (UniqueConstraint("notice_id", "chat_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default="planned")  # planned | sent | blocked | failed | uncertain
+    error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[int | None] = mapped_column(BigInteger)

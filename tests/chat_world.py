@@ -14,7 +14,9 @@ from tests.reminder_world import ADMIN, NO_LIMITS  # one admin id for every chat
 
 
 @asynccontextmanager
-async def running_bot(world, fake: FakeBotAPI, with_scheduler: bool = False, evidence_dir=None):
+async def running_bot(
+    world, fake: FakeBotAPI, with_scheduler: bool = False, evidence_dir=None, evidence_required: bool = False
+):
     env = {
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_API_BASE_URL": fake.base_url,
@@ -24,6 +26,8 @@ async def running_bot(world, fake: FakeBotAPI, with_scheduler: bool = False, evi
     }
     if evidence_dir is not None:
         env["DUBAN_EVIDENCE_DIR"] = str(evidence_dir)
+    if evidence_required:
+        env["DUBAN_EVIDENCE_REQUIRED"] = "yes"
     settings = load_settings(env)
     # No flood limits of our own here: these tests measure the conversation, tests/test_reminders_* the pacing.
     bot = assemble(
@@ -103,10 +107,19 @@ class Chat:
             self.lines.append(f"bot ⇢ {self.names.get(user, user)}(提示): {answer}")
         return await self.settle()
 
-    async def photo(self, user: int, data: bytes, caption: str | None = None) -> list:
+    async def photo(
+        self, user: int, data: bytes, caption: str | None = None, reply_to: int | None = None, album: int = 1
+    ) -> list:
+        """A photo (or an album of `album` copies), as a reply to the bot's message `reply_to` if given."""
         self._drain()
-        self.lines.append(f"{self.names.get(user, user)}: [照片 {len(data)} 字节]")
-        self.fake.inject_photo(user, data, caption=caption)
+        what = f"相册 {album} 张" if album > 1 else f"照片 {len(data)} 字节"
+        said = f"(说明:{caption})" if caption else ""
+        self.lines.append(f"{self.names.get(user, user)}: [{what}{said}{f' 回复消息 {reply_to}' if reply_to else ''}]")
+        more = {"reply_to_message_id": reply_to} if reply_to else {}
+        if album > 1:
+            self.fake.inject_album(user, [data + bytes([i]) for i in range(album)], caption=caption, **more)
+        else:
+            self.fake.inject_photo(user, data, caption=caption, **more)
         return await self.settle()
 
     def last_to(self, chat_id: int):

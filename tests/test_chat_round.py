@@ -55,18 +55,20 @@ async def test_invite_report_verify_score_round(database_url, tmp_path):
             assert "pending" not in [c["command"] for c in fake.commands_for(f"chat:{CONTACT}")]
             assert [c["command"] for c in fake.commands_for("default")] == ["start", "help"]
 
-            # The contact reports 3.1: two quantities, a note, a photo, confirm.
+            # The contact reports 3.1: two quantities (one at a time here), a note, a photo, confirm.
             await chat.say(CONTACT, "/done 3.1")
             assert "盘活存量建设用地" in chat.last_to(CONTACT).content and "958" in chat.last_to(CONTACT).content
             await chat.say(CONTACT, "900亩")
             assert "低效用地再开发" in chat.last_to(CONTACT).content
             await chat.say(CONTACT, "８００")
+            assert (
+                "请确认上报内容" in chat.last_to(CONTACT).content and "佐证材料:0 份" in chat.last_to(CONTACT).content
+            )
             await chat.say(CONTACT, "盘活任务差58亩,已列入明年计划")
             await chat.photo(CONTACT, PHOTO)
-            assert "第 1 份佐证" in chat.last_to(CONTACT).content
-            await chat.press(CONTACT, chat.last_to(CONTACT), "完成上传")
             confirm = chat.last_to(CONTACT)
             assert "900亩/目标958亩" in confirm.content and "佐证材料:1 份" in confirm.content
+            assert "说明:盘活任务差58亩" in confirm.content
             await chat.press(CONTACT, confirm, "确认上报")
             assert "已上报(第" in chat.last_to(CONTACT).content
             assert "新上报待审核" in chat.last_to(ADMIN).content

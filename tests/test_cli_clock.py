@@ -17,7 +17,7 @@ from deadlines.policy import ReminderPolicy
 from deadlines.workdays import WorkdayCalendar
 from services.access import Identity
 from services.scoring_facts import standing
-from services.task_views import due_within, overdue_statuses
+from services.task_views import due_within, overdue_board
 from storage.db import Database
 from storage.models import AuditEntry
 from storage.paths import BUNDLED_LETTER
@@ -68,7 +68,7 @@ def test_export_is_as_of_the_clocks_day(clocked, capsys, tmp_path):
     target = tmp_path / "out.xlsx"
     said = run(["export", str(target)], capsys)
     admin = Identity(1, 1, "admin")
-    red = overdue_statuses(clocked, admin, NOW.date(), WorkdayCalendar(), ReminderPolicy())
+    red = overdue_board(clocked, admin, NOW.date(), WorkdayCalendar(), ReminderPolicy()).statuses
     assert f"93 tasks ({len(red)} red)" in said and len(red) < 93
     tasks = load_workbook(target, read_only=True)["任务清单"]
     colours = [row[11] for row in tasks.iter_rows(min_row=2, values_only=True) if row[3]]
@@ -78,7 +78,7 @@ def test_export_is_as_of_the_clocks_day(clocked, capsys, tmp_path):
 def test_console_counts_working_days_from_the_clocks_day(clocked, capsys, monkeypatch):
     out = run(["console", "--as", "生态环境分局", "--log", "console.log"], capsys, "/due\n:quit\n", monkeypatch)
     contact = Identity(1, 1, "contact", department_name="生态环境分局")
-    items = due_within(clocked, contact, NOW.date(), WorkdayCalendar(), 30)
+    items = due_within(clocked, contact, NOW.date(), WorkdayCalendar(), 30).items
     assert items, "the letter has work due within 30 days of 5 September 2022"
     assert f"还剩{items[0].workdays_left}个工作日" in out
 

@@ -129,13 +129,13 @@ def test_photo_and_file_reach_the_conversation_with_their_bytes(bundled, tmp_pat
     code, text = converse(
         bundled,
         "发改局",
-        ["/done 1.1", "1", f':photo "{photo}" 现场', f":file {sheet}", f":photo {tmp_path / 'notes.txt'}", "1", "1"],
+        ["/done 1.1", f':photo "{photo}" 现场', f":file {sheet}", f":photo {tmp_path / 'notes.txt'}", "1"],
         DUBAN_ADMINS="999",
     )
     assert code == 0
     assert "〔已发送图片〕现场 照片.png" in text and "〔已发送文件〕名单.csv" in text
     assert "notes.txt 不是 JPG、PNG 或 GIF 图片" in text
-    assert "已收到第 2 份佐证材料" in text and "佐证材料:2 份" in text and "说明:现场" in text
+    assert "佐证材料:1 份" in text and "佐证材料:2 份" in text and "说明:现场" in text
     # The office hears of the report: shown with an arrow, its buttons listed but not numbered.
     assert "督办 → 管理员 999: 📥 新上报待审核" in text and "〈通过〉  〈退回〉" in text
     kept = sorted(p for p in (tmp_path / "evidence").rglob("*") if p.is_file())

@@ -31,6 +31,8 @@ from storage.models import (
     Department,
     Fact,
     Invite,
+    Notice,
+    NoticeRecipient,
     Report,
     SchedulerLease,
     Task,
@@ -146,6 +148,33 @@ async def busy_world(database_url: str, evidence: Path) -> World:
             )
         )
         s.add(ChannelAccount(channel="dingtalk", external_id="manager4220", kind="user", name="张三", created_at=now))
+        notice = Notice(
+            letter_id=task.letter_id,
+            task_id=task.id,
+            year=2022,
+            serial=1,
+            departments=[dep.name],
+            due=date(2022, 3, 31),
+            overdue_workdays=1,
+            reply_by=date(2022, 3, 30),
+            requirement="同步报送“整改方案”\n& <附件>",
+            issued_at=now,
+            issued_by="tg:999",
+        )
+        s.add(notice)
+        s.flush()
+        s.add(
+            NoticeRecipient(
+                notice_id=notice.id,
+                department_id=dep.id,
+                contact_id=contact.id,
+                chat_id=contact.chat_id,
+                status="sent",
+                sent_at=now,
+                acknowledged_at=now,
+                acknowledged_by=contact.user_id,
+            )
+        )
         s.add(SchedulerLease(name="reminders", holder="old:1:x", acquired_at=now, renewed_at=now, expires_at=now))
         s.add(
             BotProcess(id="old:1:x", host="old", pid=1, mode="polling", role="scheduler", started_at=now, seen_at=now)

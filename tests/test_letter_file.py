@@ -59,7 +59,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
         (
             "{kind: recurring, every: quarter",
             "{kind: recurring, every: fortnight",
-            "every: one of month, quarter, year",
+            "every: one of week, month, quarter, half_year, year",
         ),
         ('- id: "26.4"', '- id: "3.9"', "id should start with '26.'"),
         (

@@ -42,7 +42,7 @@ async def test_acknowledge_once_snooze_and_repeat(database_url):
             assert "已推迟过" in await press(fake, env, message, f"r:s:{second}")
 
             await press(fake, env, message, f"r:d:{first}")  # 已完成 starts the report right there
-            await fake.wait_for_message_async(env, contains="确认这项工作已经完成了吗")
+            await fake.wait_for_message_async(env, contains="请确认上报内容")  # no quantity: the confirmation
 
             world.at(date(2022, 3, 23))  # next working day
             await runner.run_once()

@@ -22,7 +22,7 @@ __all__ = ["CliError", "build_parser", "main"]
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="duban",
-        description="督办 duban: the Telegram bot and tools for a target-responsibility letter.",
+        description="督办 duban: the chat bot (DingTalk, Telegram) and tools for a target-responsibility letter.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):

@@ -3,20 +3,24 @@ platform and no token: typed lines go straight to the dispatcher, on the real da
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.common import clock as cli_clock
 from bot.cli.common import open_database, settings
-from bot.clock import make_clock
+from bot.clock import ShiftedClock, shifted_to
 from bot.config import Settings
 from deadlines.clock import Clock
 from deadlines.workdays import WorkdayCalendar
 from services.letters import load_bundled_letter_if_empty
+from services.overview import year_summary
 from storage.db import Database
 
 if TYPE_CHECKING:  # the console's modules load only when the command runs: other commands start faster
@@ -45,6 +49,13 @@ def register(sub) -> None:
         "without it, as a user not bound to any department",
     )
     p.add_argument(
+        "--today",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="rehearse a day: the conversation runs as if today were this date (e.g. 2022-09-05, a day in "
+        "the bundled 2022 letter's year), the time of day as usual; what you do is written to the database",
+    )
+    p.add_argument(
         "--log",
         default=DEFAULT_LOG,
         metavar="FILE",
@@ -58,11 +69,13 @@ def _console(args) -> int:
 
     cfg = settings()
     db = open_database(cfg)
-    clock = make_clock(cfg.timezone, cfg.clock_file)
-    with db.session() as session:
+    clock = cli_clock(cfg)
+    with db.session() as session:  # loaded on the real day, whatever day is rehearsed
         loaded = load_bundled_letter_if_empty(session, clock)
     if loaded is not None:
         print(f"duban: 首次启动,已载入内置的 {loaded.year} 年责任书", file=sys.stderr)
+    if args.today is not None:
+        clock = shifted_to(clock, args.today)
     terminal = _terminal()
     with _log_to_file(Path(args.log), cfg.log_level):
         try:
@@ -97,7 +110,15 @@ def assemble_console(
     admins = cfg.admins | {user.user_id} if user.admin else cfg.admins
     channel = ConsoleChannel(terminal, user)
     ctx = Context(
-        db, clock, calendar or WorkdayCalendar(), cfg.reminder_policy(), admins, cfg.evidence_dir, sender=channel
+        db,
+        clock,
+        calendar or cfg.calendar(),
+        cfg.reminder_policy(),
+        admins,
+        cfg.evidence_dir,
+        sender=channel,
+        evidence_required=cfg.evidence_required,
+        templates=cfg.template_dir,
     )
     channel.attach(Dispatcher(ctx, routes()))
     return channel
@@ -117,7 +138,10 @@ def run_console(
     from channels.console import Repl, banner
 
     channel = assemble_console(cfg, db, clock, who, terminal, calendar)
-    terminal.say(banner(channel.user, make_url(cfg.database_url).render_as_string(hide_password=True)))
+    shown = make_url(cfg.database_url).render_as_string(hide_password=True)
+    terminal.say(
+        banner(channel.user, shown, _letter_lines(db, clock, calendar or WorkdayCalendar(), channel.user.admin))
+    )
     # A loop of our own rather than asyncio.run: asyncio.run turns the first Ctrl-C into a cancellation
     # that a prompt waiting in input() would not see until Enter.
     loop = asyncio.new_event_loop()
@@ -128,6 +152,24 @@ def run_console(
         return 130
     finally:
         loop.close()
+
+
+def _letter_lines(db: Database, clock: Clock, calendar: WorkdayCalendar, admin: bool) -> list[str]:
+    """The banner's lines on the letter: its year (ended, or the day rehearsed) and the next year's start."""
+    from handlers.year_texts import console_lines
+
+    summary = year_summary(db, clock.today(), calendar, clock.tz)
+    if summary is None:
+        return []
+    real = clock.inner.today() if isinstance(clock, ShiftedClock) else None
+    return console_lines(summary.title, summary.state, summary.ended, real, admin)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; example: --today 2022-09-05") from None
 
 
 def _terminal() -> Terminal:

@@ -26,8 +26,10 @@ HOLIDAY_DIR = DATA_DIR / "holidays"
 def register(sub) -> None:
     dl = sub.add_parser(
         "deadline",
-        help="read a Chinese deadline phrase (9月底前, 下周五, 10个工作日内, ...)",
-        description="Read a deadline phrase as duban does and show the date and how it was read.",
+        help="read a Chinese deadline phrase (9月底前, 下周五, 10个工作日内, 国庆节前, 每周四前, ...)",
+        description="Read a deadline phrase as duban does and show the date and how it was read. A phrase "
+        "with a usual reading and another one shows the usual date and then the other readings; a period "
+        "ending on a public holiday is read by DUBAN_HOLIDAY_RULE.",
     )
     dl.add_argument("phrase", nargs="+", help="the phrase; several words are joined with spaces")
     dl.add_argument("--today", metavar="YYYY-MM-DD", help="the day the phrase is said (default: today)")
@@ -76,7 +78,8 @@ def _holiday_dir_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _calendar(args) -> WorkdayCalendar:
-    return WorkdayCalendar(args.holiday_dir)
+    """The calendar over --holiday-dir, reading periods by the office's DUBAN_HOLIDAY_RULE."""
+    return WorkdayCalendar(args.holiday_dir, settings().holiday_rule)
 
 
 def _quiet_calendar_log(command):
@@ -133,6 +136,9 @@ def _deadline(args) -> int:
 
 
 def _print_reading(result: ParsedDeadline) -> None:
+    if result.choices and result.date is not None:  # the usual reading first, then the others offered
+        print(result.date.isoformat())
+        print(result.reading)
     if result.choices:
         print(wording.cli_choice_header(len(result.choices)))
         for i, choice in enumerate(result.choices, 1):

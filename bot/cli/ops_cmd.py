@@ -17,7 +17,7 @@ from storage.db import Database
 def register(sub) -> None:
     doc = sub.add_parser(
         "doctor",
-        help="check settings, database, Telegram, calendar, disk and the scheduler",
+        help="check settings, database, Telegram, DingTalk, calendar, disk and the scheduler",
         description="Check everything duban needs and print OK, WARN or FAIL for each, with "
         "what to fix. Exit status 1 when anything FAILs. Changes nothing.",
     )

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from bot.app import assemble
 from bot.cli.common import CliError, open_database, settings
 from bot.clock import make_clock
+from bot.config import Settings
 from bot.logs import setup_logging
 from bot.serving import serve
 from channels.telegram.webhook import webhook_config
@@ -22,23 +23,36 @@ from services.overview import letter_overview
 from storage.db import make_engine
 
 NO_TOKEN = """\
-duban: no Telegram bot token is set (TELEGRAM_BOT_TOKEN).
+duban: no channel is set up: neither a Telegram bot token (TELEGRAM_BOT_TOKEN) nor a DingTalk robot
+(DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET, DINGTALK_ROBOT_CODE). Set up one or both, in a file named
+.env in this folder (copy .env.example), then run `duban run` again.
 
-To get one:
+DingTalk (钉钉, where the departments work; README "DingTalk" has every step):
+  1. In DingTalk's developer console (open-dev.dingtalk.com), create an enterprise internal app
+     (企业内部应用) and add the robot capability (机器人), message receiving mode Stream (Stream 模式).
+  2. Grant it the permission to send robot messages (企业内机器人发送消息权限), then publish it.
+  3. Copy the Client ID (AppKey), the Client Secret (AppSecret) and the robot's RobotCode into .env:
+       DINGTALK_CLIENT_ID=dingxxxxxxxxxxxxxxxx
+       DINGTALK_CLIENT_SECRET=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+       DINGTALK_ROBOT_CODE=dingxxxxxxxxxxxxxxxx
+     and add the office's DingTalk userIds to DUBAN_ADMINS as dingtalk:USERID.
+
+Telegram:
   1. In Telegram, open a chat with @BotFather and send /newbot.
   2. Choose a name and a username ending in "bot"; BotFather answers with a token like
      123456789:AAE-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
-  3. Put it in a file named .env in this folder (copy .env.example):
+  3. Put it in .env:
        TELEGRAM_BOT_TOKEN=123456789:AAE-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
      and add your own Telegram user id to DUBAN_ADMINS.
-  4. Run `duban run` again.
 
-尚未设置 Telegram 机器人令牌 (TELEGRAM_BOT_TOKEN)。请在 Telegram 中向 @BotFather 发送 /newbot 获取令牌,
-写入本目录的 .env 文件 (可复制 .env.example),然后重新运行 duban run。
+尚未设置任何渠道。钉钉:在钉钉开发者后台创建企业内部应用,添加机器人能力(Stream 模式),
+把 Client ID、Client Secret 和 RobotCode 写入本目录的 .env 文件 (DINGTALK_CLIENT_ID、DINGTALK_CLIENT_SECRET、
+DINGTALK_ROBOT_CODE,可复制 .env.example);Telegram:向 @BotFather 发送 /newbot 获取令牌,写入
+TELEGRAM_BOT_TOKEN。然后重新运行 duban run。
 """
 
 LOCAL = """\
-Meanwhile, everything but Telegram works locally. The database ({db}) holds:
+Meanwhile, everything but the chat channels works locally. The database ({db}) holds:
   {o.title} ({o.document_no}): {o.items} work items, {o.tasks} work lines, {o.departments} departments.
 Try:
   duban tasks --dept 发改局       # one department's work lines and deadlines
@@ -55,17 +69,21 @@ STARTUP_LOCK_KEY = 4_711_2022
 def register(sub) -> None:
     p = sub.add_parser(
         "run",
-        help="start the Telegram bot (long polling, or --webhook URL)",
-        description="Start the bot. Reads TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, TELEGRAM_FILE_BASE_URL, "
-        "DATABASE_URL, DUBAN_TIMEZONE, DUBAN_ADMINS (see .env.example). On first start with an "
-        "empty database it loads the bundled 2022 letter. Stops cleanly on SIGTERM or SIGINT.",
+        help="start the bot on every configured channel: Telegram (long polling, or --webhook URL), DingTalk",
+        description="Start the bot in one process on every configured channel: Telegram when "
+        "TELEGRAM_BOT_TOKEN is set (long polling, or --webhook URL), DingTalk when DINGTALK_CLIENT_ID, "
+        "DINGTALK_CLIENT_SECRET and DINGTALK_ROBOT_CODE are set (a Stream-mode robot: no public address "
+        "needed). Also reads DATABASE_URL, DUBAN_TIMEZONE, DUBAN_ADMINS and the rest of .env.example. On "
+        "first start with an empty database it loads the bundled 2022 letter. Stops cleanly on SIGTERM or "
+        "SIGINT.",
     )
     p.add_argument(
         "--webhook",
         metavar="URL",
-        help="receive updates by webhook at this public https URL instead of long polling; listens "
-        "on DUBAN_WEBHOOK_LISTEN:DUBAN_WEBHOOK_PORT (TLS is terminated in front of duban) and "
-        "checks DUBAN_WEBHOOK_SECRET; needed to run more than one process",
+        help="receive Telegram's updates by webhook at this public https URL instead of long polling; "
+        "listens on DUBAN_WEBHOOK_LISTEN:DUBAN_WEBHOOK_PORT (TLS is terminated in front of duban) and "
+        "checks DUBAN_WEBHOOK_SECRET; needed to run more than one process with Telegram (DingTalk's "
+        "stream needs no address and no webhook)",
     )
     p.set_defaults(func=_run)
 
@@ -88,10 +106,29 @@ def startup_lock(url: str):
         engine.dispose()
 
 
+def _check_channels(cfg: Settings, webhook: str | None) -> None:
+    missing = cfg.dingtalk_missing()
+    if missing:
+        raise CliError(
+            f"DingTalk is half set up: {', '.join(missing)} missing (DingTalk needs DINGTALK_CLIENT_ID, "
+            'DINGTALK_CLIENT_SECRET and DINGTALK_ROBOT_CODE); see README "DingTalk"'
+        )
+    if webhook and not cfg.token:
+        raise CliError("--webhook receives Telegram's updates, and TELEGRAM_BOT_TOKEN is not set")
+
+
+def _say_starting(log: logging.Logger, cfg: Settings, channels: list[str], webhook: bool) -> None:
+    where = {"telegram": cfg.api_base_url or "https://api.telegram.org/bot", "dingtalk": cfg.dingtalk_api_base_url}
+    mode = {"telegram": "webhook" if webhook else "polling", "dingtalk": "stream"}
+    for name in channels:
+        log.info("bot starting", extra={"channel": name, "api": where[name], "mode": mode[name]})
+
+
 def _run(args) -> int:
 
     cfg = settings()
     setup_logging(cfg.log_level)
+    _check_channels(cfg, args.webhook)
     log = logging.getLogger("duban")
     webhook = None
     if args.webhook:
@@ -116,15 +153,12 @@ def _run(args) -> int:
         ) from None
     if loaded is not None:
         log.info("first start: loaded the bundled letter %s", loaded.letter_code)
-    if cfg.token is None:
+    if cfg.token is None and not cfg.dingtalk_configured:
         print(NO_TOKEN, file=sys.stderr)
         print(LOCAL.format(o=overview, db=cfg.database_url), file=sys.stderr)
         return 1
     bot = assemble(cfg, db, clk)
-    log.info(
-        "bot starting",
-        extra={"api": cfg.api_base_url or "https://api.telegram.org/bot", "mode": "webhook" if webhook else "polling"},
-    )
+    _say_starting(log, cfg, [c.name for c in bot.channels], webhook is not None)
     try:
         asyncio.run(serve(bot, webhook))
     except ChannelError as exc:

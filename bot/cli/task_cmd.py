@@ -2,7 +2,7 @@
 
 The same service as the chat's /addtask, /deadline, ... (services/task_edits.py): each command checks the
 edit, prints it before and after, writes it with its audit row (actor "cli"), re-plans the task's
-reminders, and tells the departments concerned through the bot when a token is configured (the same
+reminders, and tells the departments concerned through the bot when a channel is configured (the same
 message as in the chat; `--no-notify` for silent bulk corrections). A new due date already past is
 refused unless `--past-ok`; `--dry-run` shows the change and writes nothing.
 """
@@ -17,7 +17,6 @@ from typing import Any
 from bot.cli.common import CliError, open_database, print_json, settings
 from bot.clock import make_clock
 from deadlines.phrases import DeadlineParseError, parse_deadline
-from deadlines.workdays import WorkdayCalendar
 from handlers.markup import to_plain
 from handlers.replies import Message
 from handlers.task_admin_texts import describe, notice
@@ -105,12 +104,15 @@ def _refused(exc: Exception) -> CliError:
 def _spec(phrase: str, session, cfg, op: str) -> dict:
     letter = current_letter(session)
     try:
-        parsed = parse_deadline(phrase, clock(cfg).today(), year=letter.year, calendar=WorkdayCalendar())
+        parsed = parse_deadline(phrase, clock(cfg).today(), year=letter.year, calendar=cfg.calendar())
     except DeadlineParseError as exc:
         raise CliError(str(exc)) from None
-    if parsed.choices:
+    if parsed.choices and parsed.spec is None:
         options = "; ".join(f"{c.date or '-'} {c.reading}" for c in parsed.choices)
         raise CliError(f"'{phrase}' can be read several ways ({options}); say it more precisely")
+    if parsed.choices:  # a usual reading, with others it could mean: the usual one, said aloud
+        others = "; ".join(f"{c.date or '-'} {c.reading}" for c in parsed.choices[1:])
+        print(f"duban: '{phrase}' read as {parsed.date}; it can also mean: {others}", file=sys.stderr)
     if op == "recur" and parsed.kind != "recurring":
         raise CliError(f"'{phrase}' is not a recurrence (e.g. 每季度末月25日前); use `duban task move` for one date")
     return office_spec(parsed, phrase)
@@ -181,7 +183,7 @@ def _run(args, build) -> int:
             if args.dry_run:
                 print("dry run: nothing written")
                 return 0
-            made = make_edit(session, clock(cfg), WorkdayCalendar(), cfg.reminder_policy(), cfg.admins, "cli", edit)
+            made = make_edit(session, clock(cfg), cfg.calendar(), cfg.reminder_policy(), cfg.admins, "cli", edit)
             chats = _chats(session, [dep_id for dep_id, _ in made.departments])
     except (EditRefused, UnknownDepartment, NoLetter) as exc:
         raise _refused(exc) from None
@@ -227,16 +229,16 @@ def _notify(cfg, chats: list[int], made: Made) -> None:
     if not chats:
         print("departments: no bound contact to tell")
         return
-    if not cfg.token:
-        print("departments not told: no TELEGRAM_BOT_TOKEN (they see the change in /task and in reminders)")
+    if not cfg.token and not cfg.dingtalk_configured:
+        print("departments not told: no channel set up (they see the change in /task and in reminders)")
         return
-    from channels.telegram.sender import standalone_sender  # late: only when there is someone to tell
+    from bot.senders import standalone  # late: only when there is someone to tell
 
     message = Message(notice(made.preview, made.office))
 
     async def send() -> int:
         sent = 0
-        async with standalone_sender(cfg.token, cfg.api_base_url) as sender:
+        async with standalone(cfg) as sender:
             for chat in chats:
                 outcome = await sender.send(chat, message)
                 if outcome.sent:

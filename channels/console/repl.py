@@ -4,6 +4,7 @@ the bot's answers are printed before the next prompt."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from channels.console.channel import ConsoleChannel
 from channels.console.events import FileRefused, file_event, text_event
@@ -25,12 +26,14 @@ HELP = """\
 QUIT = object()
 
 
-def banner(user: ConsoleUser, database: str) -> str:
-    """`database`: the database address as it may be shown (without its password)."""
+def banner(user: ConsoleUser, database: str, letter: Sequence[str] = ()) -> str:
+    """`database`: the database address as it may be shown (without its password); `letter`: lines about
+    the letter and its year (handlers/year_texts.console_lines)."""
     return (
         "督办 · 本地控制台:与 Telegram 上相同的对话(全部命令和按钮)在本机运行,不连接任何聊天平台。\n"
         f"身份:{user.role_text}    数据库:{database}    定时提醒:控制台中不发送\n"
-        "机器人发给其他人的消息只显示在这里(标有 →),不会真正送达。\n"
+        + "".join(line + "\n" for line in letter)
+        + "机器人发给其他人的消息只显示在这里(标有 →),不会真正送达。\n"
         "像在聊天软件里一样输入文字或命令(先试试 /start);按钮显示为编号的选项,输入编号(如 1)即选择;\n"
         ":help 查看控制台命令;:quit 或 Ctrl-D 退出。"
     )

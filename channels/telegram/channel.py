@@ -16,6 +16,7 @@ from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 
 from channels.telegram import menus
+from channels.telegram.albums import Albums
 from channels.telegram.pacing import Pacer
 from channels.telegram.probe import DEFAULT_API
 from channels.telegram.render import TOAST_LIMIT, inline_keyboard
@@ -61,6 +62,7 @@ class TelegramChannel:
         self.handled: set[int] = set()  # update ids the bot is done with (tests wait on it)
         self._webhook: WebhookServer | None = None
         self._menus: asyncio.Task[int] | None = None
+        self.albums = Albums(self._handle_album)  # the photos of an album, gathered into one event
 
     def attach(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
@@ -119,6 +121,7 @@ class TelegramChannel:
     async def stop(self) -> None:
         """Finish the updates already received, then close."""
         await self.stop_receiving()
+        await self.albums.drain()
         if self._menus is not None and not self._menus.done():
             self._menus.cancel()
         if self.application.running:
@@ -133,17 +136,36 @@ class TelegramChannel:
 
     # -- one update ----------------------------------------------------------------------------------
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        deferred = False
         try:
             event = to_event(update, self.application.bot.username)
             if event is None or self.dispatcher is None:
                 return
-            bind(update=update.update_id, chat=event.chat_id, user=event.user_id)
-            replies = await self._showing_typing(event.chat_id, self.dispatcher.handle(event, self))
-            await self._answer(update, event, replies)
+            message = update.effective_message
+            if message is not None and message.media_group_id and event.attachments:
+                deferred = True  # a part of an album: answered with the other parts (albums.py)
+                self.albums.add(message.media_group_id, update, event)
+                return
+            await self._handle(update, event)
         except Exception:  # the dispatcher answers its own failures; this is the delivery failing
             log.exception("update not answered", extra={"update": update.update_id})
         finally:
-            self.handled.add(update.update_id)
+            if not deferred:
+                self.handled.add(update.update_id)
+
+    async def _handle(self, update: Update, event: Event) -> None:
+        assert self.dispatcher is not None
+        bind(update=update.update_id, chat=event.chat_id, user=event.user_id)
+        replies = await self._showing_typing(event.chat_id, self.dispatcher.handle(event, self))
+        await self._answer(update, event, replies)
+
+    async def _handle_album(self, update: Update, event: Event, update_ids: list[int]) -> None:
+        try:
+            await self._handle(update, event)
+        except Exception:
+            log.exception("album not answered", extra={"update": update.update_id})
+        finally:
+            self.handled.update(update_ids)
 
     async def _showing_typing(self, chat_id: int, work: Awaitable[Replies]) -> Replies:
         task = asyncio.ensure_future(work)

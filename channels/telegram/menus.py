@@ -53,6 +53,8 @@ ADMIN = [
     BotCommand("export", "导出Excel"),
     BotCommand("chart", "统计图"),
     BotCommand("template", "任务表模板"),
+    BotCommand("circular", "月度通报(Word)"),
+    BotCommand("notice", "督办单"),
 ]
 GROUP = [BotCommand("bindgroup", "绑定为部门工作群"), BotCommand("tasks", "本部门任务"), BotCommand("help", "使用说明")]
 BY_ROLE = {"admin": ADMIN, "contact": CONTACT, "viewer": VIEWER}

@@ -77,4 +77,5 @@ def to_event(update: Update, bot_username: str) -> Event | None:
         command=command[0],
         args=command[1],
         attachments=_attachments(message),
+        reply_to=message.reply_to_message.message_id if message.reply_to_message is not None else None,
     )
