@@ -37,6 +37,17 @@ class _HandBack(Exception):
     pass
 
 
+class _QuietShutdownCancel(logging.Filter):
+    """APScheduler's shutdown cancels a job woken at that very moment and logs it as an error with a
+    traceback; at shutdown that is expected (the job would have returned at once), so say it in one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError):
+            log.info("a scheduler job woken during shutdown was cancelled", extra={"job": record.args})
+            return False
+        return True
+
+
 class HandBackSender:
     """A Sender that, once the process is stopping, starts no new send: it reports a failure that reached
     nothing (so the runner puts the reminders back to planned) instead of sending."""
@@ -76,6 +87,9 @@ class ReminderDuty:
     def start(self) -> None:
         """Wake the heartbeat at once (then every ttl/3) and the reminder run every tick. Needs a running loop."""
         scheduler = AsyncIOScheduler(timezone=UTC)
+        executor_log = logging.getLogger("apscheduler.executors.default")
+        if not any(isinstance(f, _QuietShutdownCancel) for f in executor_log.filters):
+            executor_log.addFilter(_QuietShutdownCancel())
         # One run at a time; a late wake-up still runs (the ledger makes catching up safe).
         once = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
         scheduler.add_job(
