@@ -18,17 +18,20 @@ from services.access import require_admin
 from services.contacts import contact_lines
 from services.nudges import nudge
 from services.quantities import parse_quantity
-from services.scoring_facts import record_office_fact, score_standing
+from services.scoring_facts import Standing, record_office_fact, score_standing
 
 TRUE_WORDS, FALSE_WORDS = {"true", "yes", "是", "有", "完成", "1"}, {"false", "no", "否", "无", "未完成", "0"}
 CONTACTS_WINDOW_WORKDAYS = 5
 
 
 async def score(turn: Turn) -> Replies:
-    """/score [YEAR] [N]: this year's letter (or YEAR's); once its year is over, its final standing."""
+    """/score [YEAR] [N]: this year's letter (or YEAR's); once its year is over, its final standing.
+    /score N.N 来源: where a sub-item's facts came from."""
     ctx = turn.ctx
     year, args = split_year(turn.args)
     state = score_standing(ctx.db, turn.who, ctx.clock.today(), ctx.calendar, ctx.policy, ctx.clock.tz, year)
+    if len(args) > 1 and args[1] in ot.SOURCE_WORDS:
+        return [Message(_sources(state, args[0]))]
     if args:
         try:
             indicator = state.result.indicator(args[0])
@@ -42,6 +45,15 @@ async def score(turn: Turn) -> Replies:
         text = ot.score_overview(state.result, ctx.clock.today(), state.year.year)
     extra = [yt.other_years(state.year, "score"), yt.next_year_hint(state.year) if turn.who.is_admin else ""]
     return [Message("\n\n".join([text, *[x for x in extra if x]]))]
+
+
+def _sources(state: Standing, sid: str) -> str:
+    """/score 14.1 来源: every source of a sub-item (and of its parts, as 3.1.1 of a pooled 3.1)."""
+    sub = state.result.subitems.get(sid)
+    if sub is None:
+        return ot.SOURCES_UNKNOWN.format(sid=esc(sid))
+    found = [x for part, items in state.sources.items() if part == sid or part.startswith(sid + ".") for x in items]
+    return ot.subitem_sources(sid, sub.name, found)
 
 
 def _value(raw: str) -> object:

@@ -62,7 +62,19 @@ def final_standing(result, state, ended, top: int = 6) -> str:
     return "\n".join(lines)
 
 
+REASONS_SHOWN = 3  # per sub-item in /score N: the answer stays one message, however much a year holds
+SOURCES_SHOWN = 30  # per /score N.N 来源
+
+
+def _source_line(sid: str, found: list[str]) -> str:
+    if not found:
+        return ""
+    more = f" 等 {len(found)} 条,发送 /score {sid} 来源 查看全部" if len(found) > 1 else ""
+    return f"  依据:{esc(found[-1])}{esc(more)}"
+
+
 def indicator_detail(ind, sources: dict[str, list[str]]) -> str:
+    """/score N: one message whatever the year holds; a sub-item's many sources on request (/score N.N 来源)."""
     lines = [
         f"📊 <b>{esc(ind.no)}. {esc(ind.name)}</b>(权重 {n(ind.weight)})",
         f"预计 {n(ind.projected)} · 已确认 {n(ind.secured)} · 风险 {n(ind.at_risk)}",
@@ -70,10 +82,22 @@ def indicator_detail(ind, sources: dict[str, list[str]]) -> str:
     for s in ind.subitems:
         mark = "✓" if s.projected >= s.points else "✗"
         lines.append(f"\n{mark} <b>{esc(s.id)}</b> {esc(s.name)}:{n(s.projected)}/{n(s.points)}")
-        lines += [f"  {esc(r)}" for r in s.reasons]
-        for src in sources.get(s.id, []):
-            lines.append(f"  依据:{esc(src)}")
-    return "\n".join(lines)
+        reasons = list(s.reasons)
+        lines += [f"  {esc(r)}" for r in reasons[:REASONS_SHOWN]]
+        if len(reasons) > REASONS_SHOWN:
+            lines.append(f"  ……另有 {len(reasons) - REASONS_SHOWN} 条说明")
+        lines.append(_source_line(s.id, sources.get(s.id, [])))
+    return "\n".join(line for line in lines if line)
+
+
+def subitem_sources(sid: str, name: str, found: list[str]) -> str:
+    """/score 14.1 来源: where a sub-item's facts came from, the latest first."""
+    if not found:
+        return SOURCES_NONE.format(sid=esc(sid), name=esc(name))
+    shown = list(reversed(found))[:SOURCES_SHOWN]
+    head = f"📎 <b>{esc(sid)}</b> {esc(name)} 的依据,共 {len(found)} 条"
+    head += f"(以下为最近 {len(shown)} 条)" if len(found) > len(shown) else ""
+    return "\n".join([head, *[f"· {esc(x)}" for x in shown]])
 
 
 def what_if(change, sid: str, values: dict) -> str:
@@ -101,6 +125,9 @@ FACT_USAGE = (
 FACT_SAVED = "✅ 已录入 {sid} {name}:{values}。该项预计得分 {score}/{points}。"
 FACTS_REFUSED = "没有录入:{problems}"
 SCORE_UNKNOWN = "没有第 {no} 项指标。指标序号是 1—33,例如 /score 14。"
+SOURCES_UNKNOWN = "没有细则 {sid}。细则编号如 14.1,发送 /score 14 查看第14项指标的细则。"
+SOURCES_NONE = "{sid} {name} 还没有任何考核事实。"
+SOURCE_WORDS = ("来源", "依据")
 REMIND_USAGE = "用法:<code>/remind 部门名称</code>,例如 <code>/remind 发改局</code>"
 NUDGE = "📣 <b>{office}催办</b>:请尽快办理以下任务,完成后发送 /done 任务编号 上报。\n{items}"
 NUDGE_NOTHING = "{department}目前没有逾期或临近的任务,无需催办。"

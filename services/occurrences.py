@@ -6,15 +6,18 @@ task; a follow-up deadline opened by a report is answered only by reports made a
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deadlines.planner import Occurrence
 from deadlines.specs import DeadlineSpec, occurrences, period_of
+from services.stamped import kept
 from storage.models import Deadline, Department, Letter, Report, Task, task_departments
 
 OPEN_REPORT_STATES = ("submitted", "verified")
@@ -40,80 +43,152 @@ class OccurrenceFacts:
     verified_at: datetime | None = None  # when the first verified report answering it was submitted
 
 
-Covering = tuple[int, date | None, str, datetime]
+@dataclass
+class _Answers:
+    """What the live completion reports say of one occurrence (or, with no date named, of the whole task)."""
+
+    answered_at: datetime | None = None
+    verified_at: datetime | None = None
+
+    def add(self, status: str, at: datetime) -> None:
+        self.answered_at = at if self.answered_at is None else min(self.answered_at, at)
+        if status == "verified":
+            self.verified_at = at if self.verified_at is None else min(self.verified_at, at)
+
+    def merged(self, other: _Answers | None) -> _Answers:
+        out = _Answers(self.answered_at, self.verified_at)
+        if other is not None:
+            for status, at in (("submitted", other.answered_at), ("verified", other.verified_at)):
+                if at is not None:
+                    out.add(status, at)
+        return out
 
 
-def _coverage(session: Session, task_ids) -> dict[int, list[Covering]]:
-    """Per task: (report id, occurrence_due or None for "the whole task", status, submitted at) of live
-    completion reports."""
-    found: dict[int, list[Covering]] = defaultdict(list)
-    wanted = set(task_ids)
-    rows = session.execute(
-        select(Report.task_id, Report.id, Report.occurrence_due, Report.status, Report.submitted_at).where(
-            Report.kind == "completion", Report.status.in_(OPEN_REPORT_STATES)
-        )
+Coverage = dict[date | None, _Answers]  # occurrence_due (None: the whole task) -> what answers it
+
+
+def _live_completions(query, group_by, wanted):
+    """Restrict an aggregate over reports to live completion reports, grouped by occurrence and status."""
+    return query.where(Report.kind == "completion", Report.status.in_(OPEN_REPORT_STATES), wanted).group_by(
+        *group_by, Report.occurrence_due, Report.status
     )
-    for task_id, report_id, due, status, at in rows:
-        if task_id in wanted:
-            found[task_id].append((report_id, due, status, at))
+
+
+def _fold(rows) -> dict[int, Coverage]:
+    found: dict[int, Coverage] = defaultdict(dict)
+    for owner, due, status, at in rows:
+        found[owner].setdefault(due, _Answers()).add(status, at)
     return found
 
 
-def letter_occurrences(session: Session, letter: Letter, task_ids: list[int] | None = None) -> list[OccurrenceFacts]:
-    """Every dated occurrence of every active deadline of every open task (or of `task_ids`), with its
-    report state. Plain column reads, not ORM objects: the planner calls this for up to 100,000 tasks."""
+def _coverage(session: Session, letter: Letter, task_ids: list[int] | None) -> dict[int, Coverage]:
+    """Per task: the earliest submission answering each occurrence, and the earliest verified one. One
+    aggregate query: a year of reports comes back as a row per (task, occurrence, status)."""
+    wanted = Report.task_id.in_(task_ids) if task_ids is not None else Task.letter_id == letter.id
+    query = select(Report.task_id, Report.occurrence_due, Report.status, func.min(Report.submitted_at))
+    if task_ids is None:
+        query = query.join(Task, Task.id == Report.task_id)
+    return _fold(session.execute(_live_completions(query, [Report.task_id], wanted)))
+
+
+def _follow_up_coverage(session: Session, letter: Letter, task_ids: list[int] | None) -> dict[int, Coverage]:
+    """Per follow-up deadline (one opened by a report): the same, counting only reports made after it."""
+    wanted = Deadline.task_id.in_(task_ids) if task_ids is not None else Task.letter_id == letter.id
+    query = (
+        select(Deadline.id, Report.occurrence_due, Report.status, func.min(Report.submitted_at))
+        .join(Report, (Report.task_id == Deadline.task_id) & (Report.id > Deadline.triggered_by_report_id))
+        .join(Task, Task.id == Deadline.task_id)
+        .where(Deadline.active.is_(True), Deadline.triggered_by_report_id.is_not(None))
+    )
+    return _fold(session.execute(_live_completions(query, [Deadline.id], wanted)))
+
+
+@lru_cache(maxsize=4096)
+def _expanded(key: str, year: int) -> tuple[tuple[date, ...], str | None]:
+    """A deadline's due dates in `year`, and its period. Expanded once per wording and year, not on every
+    question: the key is the spec itself, so a changed deadline is a new key and nothing goes stale."""
+    stated = DeadlineSpec.from_dict(json.loads(key))
+    return tuple(occurrences(stated, year)), period_of(stated)
+
+
+def _only(query, column, task_ids: list[int] | None):
+    return query if task_ids is None else query.where(column.in_(task_ids))
+
+
+def _open_tasks(session: Session, letter: Letter, task_ids: list[int] | None) -> dict[int, TaskFacts]:
+    """The letter's active, open tasks (or those of `task_ids`), with their responsible departments."""
     task_query = select(Task.id, Task.code, Task.text).where(
         Task.letter_id == letter.id, Task.active.is_(True), Task.closed.is_(False)
     )
-    if task_ids is not None:
-        task_query = task_query.where(Task.id.in_(task_ids))
-    tasks = {tid: (code, text) for tid, code, text in session.execute(task_query)}
     departments: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for task_id, dep_id, name in session.execute(
+    dep_query = (
         select(task_departments.c.task_id, Department.id, Department.name)
         .join(Department, Department.id == task_departments.c.department_id)
         .join(Task, Task.id == task_departments.c.task_id)
         .where(Task.letter_id == letter.id, task_departments.c.role == "responsible")
         .order_by(task_departments.c.task_id, task_departments.c.position)
-    ):
+    )
+    for task_id, dep_id, name in session.execute(_only(dep_query, task_departments.c.task_id, task_ids)):
         departments[task_id].append((dep_id, name))
-    coverage = _coverage(session, tasks)
-    facts_of: dict[int, TaskFacts] = {}
-    specs: dict[str, tuple[list[date], str | None]] = {}  # many tasks share a deadline wording: expand each once
-    result = []
-    for task_id, deadline_id, spec, phrase, after_report in session.execute(
+    return {
+        tid: TaskFacts(tid, code, text, tuple(d for d, _ in departments[tid]), tuple(n for _, n in departments[tid]))
+        for tid, code, text in session.execute(_only(task_query, Task.id, task_ids))
+    }
+
+
+def letter_occurrences(session: Session, letter: Letter, task_ids: list[int] | None = None) -> list[OccurrenceFacts]:
+    """Every dated occurrence of every active deadline of every open task (or of `task_ids`), with its
+    report state. /score, /overdue, /tasks and the planner ask this of the whole letter again and again:
+    that answer is kept until the letter's data changes (services/stamped.py), whoever changes it."""
+    if task_ids is not None:
+        return _occurrences(session, letter, task_ids)
+    return list(kept(session, ("occurrences", letter.id, letter.year), lambda: _occurrences(session, letter, None)))
+
+
+def _occurrences(session: Session, letter: Letter, task_ids: list[int] | None) -> list[OccurrenceFacts]:
+    """Plain column reads, not ORM objects: the planner asks for up to 100,000 tasks; the reports are read
+    as aggregates, so a year of them comes back as a row per (task, occurrence, status)."""
+    tasks = _open_tasks(session, letter, task_ids)
+    coverage = _coverage(session, letter, task_ids)
+    follow_ups: dict[int, Coverage] | None = None  # read only if the letter has a follow-up deadline
+    deadline_query = (
         select(Deadline.task_id, Deadline.id, Deadline.spec, Deadline.phrase, Deadline.triggered_by_report_id)
         .join(Task, Task.id == Deadline.task_id)
         .where(Task.letter_id == letter.id, Deadline.active.is_(True))
         .order_by(Deadline.task_id, Deadline.position)
-    ):
-        if task_id not in tasks:
+    )
+    result = []
+    for task_id, deadline_id, spec, phrase, after_report in session.execute(
+        _only(deadline_query, Deadline.task_id, task_ids)
+    ).all():
+        task = tasks.get(task_id)
+        if task is None:
             continue
-        if task_id not in facts_of:
-            deps = departments.get(task_id, [])
-            facts_of[task_id] = TaskFacts(
-                task_id, *tasks[task_id], tuple(d for d, _ in deps), tuple(n for _, n in deps)
-            )
-        key = repr(sorted(spec.items()))
-        if key not in specs:
-            stated = DeadlineSpec.from_dict(spec)
-            specs[key] = (occurrences(stated, letter.year), period_of(stated))
-        dues, period = specs[key]
-        reports = [r for r in coverage.get(task_id, []) if after_report is None or r[0] > after_report]
+        dues, period = _expanded(json.dumps(spec, sort_keys=True), letter.year)
+        if after_report is None:
+            covered = coverage.get(task_id, {})
+        else:
+            if follow_ups is None:
+                follow_ups = _follow_up_coverage(session, letter, task_ids)
+            covered = follow_ups.get(deadline_id, {})
+        whole = covered.get(None)
         for i, due in enumerate(dues):
-            answering = [(status, at) for _, covered, status, at in reports if covered is None or covered == due]
+            answers = whole.merged(covered.get(due)) if whole is not None else covered.get(due, _NONE)
             result.append(
                 OccurrenceFacts(
                     Occurrence(task_id, deadline_id, due, period, dues[i + 1] if i + 1 < len(dues) else None),
-                    facts_of[task_id],
+                    task,
                     phrase,
-                    reported=bool(answering),
-                    verified=any(status == "verified" for status, _ in answering),
-                    answered_at=min((at for _, at in answering), default=None),
-                    verified_at=min((at for status, at in answering if status == "verified"), default=None),
+                    reported=answers.answered_at is not None,
+                    verified=answers.verified_at is not None,
+                    answered_at=answers.answered_at,
+                    verified_at=answers.verified_at,
                 )
             )
     return result
+
+
+_NONE = _Answers()
 
 
 def next_open_occurrence(session: Session, letter: Letter, task_id: int) -> date | None:

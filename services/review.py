@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deadlines.clock import Clock
@@ -142,37 +142,40 @@ class PendingReport:
 
 
 def pending_views(db: Database, identity: Identity, limit: int) -> tuple[list[PendingReport], int]:
-    """The first `limit` reports awaiting verification (oldest first), and how many wait in all."""
+    """The first `limit` reports awaiting verification (oldest first), and how many wait in all: one page
+    read with its task, department and contact in one query, and a count; never the whole queue."""
     require_admin(identity)
     with db.session() as session:
         letter = current_letter(session)
-        reports = list(
-            session.scalars(
-                select(Report)
-                .join(Task)
-                .where(Task.letter_id == letter.id, Report.status == "submitted")
-                .order_by(Report.submitted_at, Report.id)
-            )
+        waiting = (Task.letter_id == letter.id, Report.status == "submitted")
+        total = session.scalar(
+            select(func.count()).select_from(Report).join(Task, Task.id == Report.task_id).where(*waiting)
         )
-        shown = []
-        for r in reports[:limit]:
-            dep = _department_name(session, r.department_id)
-            who = session.scalar(select(Contact.display_name).where(Contact.id == r.contact_id)) or str(r.submitted_by)
-            shown.append(
-                PendingReport(
-                    r.id,
-                    r.task.code,
-                    r.task.text,
-                    dep,
-                    who,
-                    r.submitted_at,
-                    tuple(r.measures or ()),
-                    r.occurrence_due,
-                    r.note,
-                    tuple(r.evidence or ()),
-                )
+        rows = session.execute(
+            select(Report, Task.code, Task.text, Department.name, Contact.display_name)
+            .join(Task, Task.id == Report.task_id)
+            .outerjoin(Department, Department.id == Report.department_id)
+            .outerjoin(Contact, Contact.id == Report.contact_id)
+            .where(*waiting)
+            .order_by(Report.submitted_at, Report.id)
+            .limit(limit)
+        )
+        shown = [
+            PendingReport(
+                r.id,
+                code,
+                text,
+                department,
+                who or str(r.submitted_by),
+                r.submitted_at,
+                tuple(r.measures or ()),
+                r.occurrence_due,
+                r.note,
+                tuple(r.evidence or ()),
             )
-        return shown, len(reports)
+            for r, code, text, department, who in rows
+        ]
+        return shown, int(total or 0)
 
 
 def _department_name(session: Session, department_id: int | None) -> str | None:

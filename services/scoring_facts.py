@@ -7,7 +7,8 @@ never reported rather than what is overdue today."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from services.access import Denied, Identity, require_admin
 from services.letter_file import DEFAULT_OFFICE
 from services.letter_year import YearState, letter_for, year_state
 from services.occurrences import letter_occurrences
+from services.stamped import kept
 from services.status_board import task_statuses
 from services.tasks import current_letter
 from services.year_end import MISSING, YearEnd, year_end
@@ -138,34 +140,74 @@ def set_office_fact(
     audit.record(session, clock, identity.actor, "facts.set", "fact", sid, None, values)
 
 
+@dataclass(frozen=True)
+class FactRow:
+    """One active fact as /score needs it: its values, and what to say of where it came from."""
+
+    subitem_id: str
+    values: dict
+    report_id: int | None
+    task_code: str | None  # the code of the report's task
+    set_at: datetime
+    note: str | None
+
+
+@dataclass(frozen=True)
+class LetterFacts:
+    """The active facts of one letter, read in one query: merged for the engine, and their sources."""
+
+    merged: dict[str, dict]
+    rows: tuple[FactRow, ...]
+
+    def facts(self, rubric: scoring.Rubric) -> scoring.Facts:
+        """For the engine: a copy, so nothing done with it reaches what is kept."""
+        return scoring.Facts.from_mapping({sid: dict(values) for sid, values in self.merged.items()}, rubric)
+
+    def sources(self, office: str, tz=None) -> dict[str, list[str]]:
+        """Per sub-item, where its facts came from, in Chinese: "第12号上报(3.1,9月28日审核通过)"."""
+        found: dict[str, list[str]] = {}
+        for row in self.rows:
+            local = row.set_at.astimezone(tz)
+            day = f"{local.month}月{local.day}日"
+            if row.report_id:
+                text = f"第{row.report_id}号上报({row.task_code or '?'},{day}审核通过)"
+            else:
+                text = f"{office}录入({day}{',' + row.note if row.note else ''})"
+            found.setdefault(row.subitem_id, []).append(text)
+        return found
+
+
+def _read_facts(session: Session, letter: Letter) -> LetterFacts:
+    rows = tuple(
+        FactRow(*row)
+        for row in session.execute(
+            select(Fact.subitem_id, Fact.values, Fact.report_id, Task.code, Fact.set_at, Fact.note)
+            .outerjoin(Report, Report.id == Fact.report_id)
+            .outerjoin(Task, Task.id == Report.task_id)
+            .where(Fact.letter_id == letter.id, Fact.active.is_(True))
+            .order_by(Fact.set_at, Fact.id)
+        )
+    )
+    merged: dict[str, dict] = {}
+    for row in rows:  # later facts override earlier ones field by field
+        merged.setdefault(row.subitem_id, {}).update(row.values)
+    return LetterFacts(merged, rows)
+
+
+def letter_facts(session: Session, letter: Letter) -> LetterFacts:
+    """The active facts of `letter`, kept until the letter's data changes (a year of them is 20,000 rows)."""
+    return kept(session, ("facts", letter.id), lambda: _read_facts(session, letter))
+
+
 def database_facts(session: Session, rubric: scoring.Rubric, letter: Letter | None = None) -> scoring.Facts:
     """The active facts of `letter` (default: the latest), later ones overriding earlier ones field by field."""
-    letter = letter or current_letter(session)
-    merged: dict[str, dict] = {}
-    for fact in session.scalars(
-        select(Fact).where(Fact.letter_id == letter.id, Fact.active.is_(True)).order_by(Fact.set_at, Fact.id)
-    ):
-        merged.setdefault(fact.subitem_id, {}).update(fact.values)
-    return scoring.Facts.from_mapping(merged, rubric)
+    return letter_facts(session, letter or current_letter(session)).facts(rubric)
 
 
 def fact_sources(session: Session, tz=None, letter: Letter | None = None) -> dict[str, list[str]]:
     """Per sub-item, where its facts came from, in Chinese: "第12号上报(3.1,9月28日审核通过)"."""
     letter = letter or current_letter(session)
-    sources: dict[str, list[str]] = {}
-    for fact in session.scalars(
-        select(Fact).where(Fact.letter_id == letter.id, Fact.active.is_(True)).order_by(Fact.set_at, Fact.id)
-    ):
-        local = fact.set_at.astimezone(tz)
-        day = f"{local.month}月{local.day}日"
-        if fact.report_id:
-            report = session.get(Report, fact.report_id)
-            code = report.task.code if report is not None else "?"
-            text = f"第{fact.report_id}号上报({code},{day}审核通过)"
-        else:
-            text = f"{letter.office or DEFAULT_OFFICE}录入({day}{',' + fact.note if fact.note else ''})"
-        sources.setdefault(fact.subitem_id, []).append(text)
-    return sources
+    return letter_facts(session, letter).sources(letter.office or DEFAULT_OFFICE, tz)
 
 
 def at_risk_ids(
@@ -202,9 +244,16 @@ class Standing:
     facts: scoring.Facts
     at_risk: frozenset[str]
     result: scoring.ScoreResult
-    sources: dict[str, list[str]]
+    read: LetterFacts
+    office: str
+    tz: tzinfo | None = None
     year: YearState | None = None
     ended: YearEnd | None = None  # how the letter's year ended: the score is its final standing
+
+    @cached_property
+    def sources(self) -> dict[str, list[str]]:
+        """Per sub-item, where its facts came from: worded only when asked (a year holds 20,000 facts)."""
+        return self.read.sources(self.office, self.tz)
 
 
 def standing(
@@ -222,12 +271,13 @@ def standing(
     letter = letter_for(session, today, year)
     state = year_state(session, letter, today)
     ended = year_end(session, letter, calendar, tz) if state.ended else None
-    facts = database_facts(session, rubric, letter)
+    read = letter_facts(session, letter)
+    facts = read.facts(rubric)
     if overlay:
         facts = scoring.merge(facts, scoring.Facts.from_mapping(overlay, rubric))
     risk = at_risk_ids(session, rubric, today, calendar, policy, letter, ended)
     result = scoring.evaluate(rubric, facts, risk)
-    return Standing(rubric, facts, risk, result, fact_sources(session, tz, letter), state, ended)
+    return Standing(rubric, facts, risk, result, read, letter.office or DEFAULT_OFFICE, tz, state, ended)
 
 
 def score_standing(

@@ -181,6 +181,11 @@ class Report(Base):
     """A completion or progress report (上报) on a task, and its verification."""
 
     __tablename__ = "reports"
+    __table_args__ = (
+        # What answers each occurrence (services/occurrences.py) is read from this index alone.
+        Index("ix_reports_task_kind_status", "task_id", "kind", "status", "occurrence_due", "submitted_at"),
+        Index("ix_reports_status_submitted_at", "status", "submitted_at"),  # /pending, oldest first
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
@@ -300,6 +305,7 @@ class Fact(Base):
     """
 
     __tablename__ = "facts"
+    __table_args__ = (Index("ix_facts_letter_active", "letter_id", "active"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"))
     subitem_id: Mapped[str] = mapped_column(String(32))
@@ -428,3 +434,14 @@ class NoticeRecipient(Base):
     sent_at: Mapped[datetime | None]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ChangeStamp(Base):
+    """A value the database changes whenever the letter's data changes (tasks, deadlines, departments,
+    reports, facts), set by triggers (migration 0008): a process may keep what it computed from that data
+    while the stamp stays the same, whoever writes. A random value, so a rolled-back change is never
+    mistaken for a later one."""
+
+    __tablename__ = "change_stamps"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    stamp: Mapped[int] = mapped_column(BigInteger)
