@@ -26,13 +26,16 @@ from scoring.results import (
     WhatIf,
 )
 
+_NO_VALUES: Values = {}
+
 
 def _r(x: float) -> float:
     return round(x, 4) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def _clamp(raw: float, cap: float) -> float:
-    return 0.0 if raw <= 0 else min(raw, cap)
+def _shown(raw: float, cap: float, shown_cap: float) -> float:
+    """A sub-item's score as shown: clamped to 0..cap and rounded like every score."""
+    return shown_cap if raw >= cap else 0.0 if raw <= 0 else round(raw, 4) + 0.0
 
 
 def _line(s: SubItem, notes: list[str], raw: float, score: float) -> str:
@@ -61,19 +64,29 @@ def _explain_scored(
     return reasons, (_line(s, notes + [explain.unverified(missing)], worst, secured),)
 
 
+def _explain_exempt(s: SubItem, county: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return (), (explain.exempt(s.id, s.name, s.points, county),)
+
+
+def _exempt(s: SubItem, county: str) -> SubItemResult:
+    explainer = functools.partial(_explain_exempt, s, county)
+    return SubItemResult(s.id, s.name, s.points, s.points, s.points, 0.0, False, None, explainer)
+
+
 def _scored(s: SubItem, values: Values | None, risky: bool, county: str) -> SubItemResult:
+    # The hot loop of every evaluation (174 sub-items): plain arithmetic, no text, no helper calls.
     if s.exempt:
-        texts = ((), (explain.exempt(s.id, s.name, s.points, county),))
-        return SubItemResult(s.id, s.name, s.points, s.points, s.points, 0.0, False, None, lambda: texts)
-    vals = values or {}
+        return _exempt(s, county)
+    vals = _NO_VALUES if values is None else values
+    cap = s.cap
     best = worst = s.base
-    for c in s.clauses:
-        o = c.evaluate(vals, s.cap)
-        best += o.best
-        worst += o.worst
-    projected = _r(_clamp(best, s.cap))
-    secured = 0.0 if values is None else _r(_clamp(worst, s.cap))
-    at_risk = _r(projected - secured) if risky else 0.0
+    for judge in s.judges:
+        outcome = judge(vals, cap, False)
+        best += outcome[0]
+        worst += outcome[1]
+    projected = _shown(best, cap, s.shown_cap)
+    secured = 0.0 if values is None else _shown(worst, cap, s.shown_cap)
+    at_risk = round(projected - secured, 4) + 0.0 if risky else 0.0
     explainer = functools.partial(_explain_scored, s, values, best, worst, projected, secured)
     return SubItemResult(s.id, s.name, s.points, projected, secured, at_risk, values is not None, None, explainer)
 
@@ -104,19 +117,25 @@ def _adjusted(s: SubItem, values: Values | None) -> SubItemResult:
     )
 
 
-def _indicator(ind: Indicator, facts: Facts, risky: frozenset[str], county: str) -> IndicatorResult:
-    subs = tuple(
-        _adjusted(s, facts.get(s.id)) if s.adjustment else _scored(s, facts.get(s.id), s.id in risky, county)
-        for s in ind.subitems
-    )
-    totals = [sum(s.projected for s in subs), sum(s.secured for s in subs), sum(s.at_risk for s in subs)]
+def _indicator(ind: Indicator, facts: Mapping[str, Values], risky: frozenset[str], county: str) -> IndicatorResult:
+    subs: list[SubItemResult] = []
+    projected = secured = at_risk = 0.0
+    for s in ind.subitems:
+        if s.adjustment:
+            sub = _adjusted(s, facts.get(s.id))
+        else:
+            sub = _scored(s, facts.get(s.id), s.id in risky, county)
+        subs.append(sub)
+        projected += sub.projected
+        secured += sub.secured
+        at_risk += sub.at_risk
     notes: tuple[str, ...] = ()
-    if ind.cap is not None and totals[0] > ind.cap:
-        notes = (explain.indicator_cap(ind.name, totals[0], ind.cap, ind.cap_text or ""),)
     if ind.cap is not None:
-        totals = [min(t, ind.cap) for t in totals]
+        if projected > ind.cap:
+            notes = (explain.indicator_cap(ind.name, projected, ind.cap, ind.cap_text or ""),)
+        projected, secured, at_risk = min(projected, ind.cap), min(secured, ind.cap), min(at_risk, ind.cap)
     return IndicatorResult(
-        ind.no, ind.name, ind.section, ind.weight, _r(totals[0]), _r(totals[1]), _r(totals[2]), subs, notes
+        ind.no, ind.name, ind.section, ind.weight, _r(projected), _r(secured), _r(at_risk), tuple(subs), notes
     )
 
 
@@ -139,12 +158,14 @@ def _excellence(rubric: Rubric, facts: Facts, total: Totals) -> ExcellenceResult
     )
 
 
-def _section(sec: Section, facts: Facts, risky: frozenset[str], county: str) -> SectionResult:
+def _section(sec: Section, facts: Mapping[str, Values], risky: frozenset[str], county: str) -> SectionResult:
     inds = tuple(_indicator(ind, facts, risky, county) for ind in sec.indicators)
-    projected, secured = _r(sum(i.projected for i in inds)), _r(sum(i.secured for i in inds))
-    return SectionResult(
-        sec.no, sec.numeral, sec.title, sec.points, projected, secured, _r(sum(i.at_risk for i in inds)), inds
-    )
+    projected = secured = at_risk = 0.0
+    for ind in inds:
+        projected += ind.projected
+        secured += ind.secured
+        at_risk += ind.at_risk
+    return SectionResult(sec.no, sec.numeral, sec.title, sec.points, _r(projected), _r(secured), _r(at_risk), inds)
 
 
 def evaluate(rubric: Rubric, facts: Facts | None = None, at_risk: Iterable[str] = frozenset()) -> ScoreResult:
@@ -152,7 +173,7 @@ def evaluate(rubric: Rubric, facts: Facts | None = None, at_risk: Iterable[str] 
     overdue or unreported, computed by the caller from deadlines; their unsecured points are reported."""
     facts = facts if facts is not None else Facts()
     risky = rubric.expand(at_risk)
-    sections = [_section(sec, facts, risky, rubric.county) for sec in rubric.sections]
+    sections = [_section(sec, facts.values, risky, rubric.county) for sec in rubric.sections]
     # every deduction stops at zero, the whole score too (section 八 could in principle exceed it)
     total = Totals(
         _r(max(0.0, sum(s.projected for s in sections))),

@@ -7,11 +7,14 @@ Ids are `<indicator>.<item>[.<part>]` (`3.1.1` is indicator 3, item 1, part ①)
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from scoring.kinds import Clause, FieldSpec
+from scoring.kinds import Clause, FieldSpec, Outcome, Values
+
+# A clause's scoring call: (the sub-item's facts, its cap, whether to write the note) -> the outcome.
+Judge = Callable[[Values, float, bool], Outcome]
 
 
 class UnknownIdError(KeyError):
@@ -47,6 +50,16 @@ class SubItem:
     @property
     def kinds(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c.kind for c in self.clauses))
+
+    @functools.cached_property
+    def shown_cap(self) -> float:
+        """The cap as scores show it (rounded to 4 places like every score)."""
+        return round(self.cap, 4) + 0.0
+
+    @functools.cached_property
+    def judges(self) -> tuple[Judge, ...]:
+        """Each clause's scoring call, its condition checked only where it has one (the engine's hot loop)."""
+        return tuple(c.evaluate if c.only_if or c.unless else c.judge for c in self.clauses)
 
 
 @dataclass(frozen=True)
@@ -114,12 +127,23 @@ class Rubric:
     _by_id: Mapping[str, SubItem] = field(default_factory=dict, repr=False, compare=False)
 
     _aliases: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # indicator id (`3`) and item id (`3.1`) -> the sub-item ids under it, so lookups never scan
+    _under: Mapping[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _indicators: Mapping[str, Indicator] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index = {s.id: s for sec in self.sections for ind in sec.indicators for s in ind.subitems}
         object.__setattr__(self, "_by_id", MappingProxyType(index))
         aliases = {pid: s.id for s in index.values() for pid in s.parts}
         object.__setattr__(self, "_aliases", MappingProxyType(aliases))
+        under: dict[str, list[str]] = {}
+        for sid in index:
+            head = sid.split(".")
+            for n in range(1, len(head)):  # every proper prefix: `3` and `3.1` of `3.1.2`
+                under.setdefault(".".join(head[:n]), []).append(sid)
+        object.__setattr__(self, "_under", MappingProxyType({k: tuple(v) for k, v in under.items()}))
+        indicators = {str(ind.no): ind for sec in self.sections for ind in sec.indicators}
+        object.__setattr__(self, "_indicators", MappingProxyType(indicators))
 
     def pooled_part(self, pid: str) -> tuple[SubItem, tuple[str, ...]] | None:
         """For a part id of a pooled sub-item (`31.1.2`): the sub-item and the fields of that part."""
@@ -152,14 +176,14 @@ class Rubric:
         return sid in self._by_id
 
     def indicator(self, no: int | str) -> Indicator:
-        for ind in self.indicators:
-            if str(ind.no) == str(no):
-                return ind
-        raise UnknownIdError(f"unknown indicator {no!r}")
+        try:
+            return self._indicators[str(no)]
+        except KeyError:
+            raise UnknownIdError(f"unknown indicator {no!r}") from None
 
     def parts_of(self, prefix: str) -> tuple[str, ...]:
         """Sub-item ids under an indicator (`3`) or item (`3.1`) id; () when it names none."""
-        return tuple(sid for sid in self._by_id if sid.startswith(prefix + "."))
+        return self._under.get(prefix, ())
 
     def expand(self, ids: Iterable[object]) -> frozenset[str]:
         """Sub-item ids for a mix of indicator, item and sub-item ids (as a letter line's `rubric:` list)."""

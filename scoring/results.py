@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from scoring.model import UnknownIdError
 
@@ -38,8 +38,17 @@ def in_view(result: Scored, view: str) -> float:
     raise AttributeError(f"no view {view!r}; the views are {', '.join(VIEWS)}")
 
 
-@dataclass(frozen=True)
-class SubItemResult:
+Texts = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def _no_texts() -> Texts:
+    return (), ()
+
+
+class SubItemResult(NamedTuple):
+    """One sub-item's scores. A named tuple, not a dataclass: an evaluation makes 174 of them and a
+    frozen dataclass costs three times as much to build (bench/score.py)."""
+
     id: str
     name: str
     points: float
@@ -48,24 +57,18 @@ class SubItemResult:
     at_risk: float  # points at stake when its task is overdue or unreported (projected - secured)
     has_facts: bool
     adjustment: str | None = None  # section 八: "bonus" or "penalty"
-    # Writes (reasons, secured_reasons) when first asked: evaluation itself stays free of text work.
-    explainer: Callable[[], tuple[tuple[str, ...], tuple[str, ...]]] | None = field(
-        default=None, repr=False, compare=False
-    )
-
-    @functools.cached_property
-    def _texts(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return self.explainer() if self.explainer is not None else ((), ())
+    # Writes (reasons, secured_reasons) when asked: evaluation itself stays free of text work.
+    explainer: Callable[[], Texts] = _no_texts
 
     @property
     def reasons(self) -> tuple[str, ...]:
         """Why projected points are lost (section 八: what was added or deducted), in Chinese."""
-        return self._texts[0]
+        return self.explainer()[0]
 
     @property
     def secured_reasons(self) -> tuple[str, ...]:
         """Why secured points fall short of the sub-item's points."""
-        return self._texts[1]
+        return self.explainer()[1]
 
     def score(self, view: str) -> float:
         return in_view(self, view)
@@ -152,7 +155,7 @@ class ScoreResult:
     def indicators(self) -> tuple[IndicatorResult, ...]:
         return tuple(i for s in self.sections for i in s.indicators)
 
-    @property
+    @functools.cached_property
     def subitems(self) -> Mapping[str, SubItemResult]:
         return MappingProxyType({s.id: s for i in self.indicators for s in i.subitems})
 

@@ -98,6 +98,8 @@ class PerIncident(Clause):
             if cost and say:
                 notes.append(explain.incidents(c.label, n, c.unit, c.quote or self.quote, cost))
             total += cost
+        if not total and not missing:
+            return NOTHING  # nothing reported and nothing unknown: the common case, quickly
         half = values.get(self.halved_by) if self.halved_by else False
         if half is None and total:
             missing.append(explain.halved())
