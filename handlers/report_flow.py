@@ -28,6 +28,7 @@ from services.task_views import statuses_for
 
 log = logging.getLogger("duban.handlers.reports")
 PAGE = 6
+CONFIRMED = "确认"  # the word after a doubted /progress quantity that records it as typed
 
 
 def prompt(turn: Turn, draft: DraftView) -> Message:
@@ -36,6 +37,9 @@ def prompt(turn: Turn, draft: DraftView) -> Message:
     cancel = ("取消", f"rp:x:{seq}")
     if draft.step == drafts.MEASURE and draft.targets:
         return Message(rt.measures_question(draft), keyboard([cancel]), typed=True)
+    if draft.step == drafts.CHECK:  # a number typed here is the quantity again, so choices are words
+        answers = [("✅ 数量无误", f"rp:qok:{seq}"), ("✏️ 重新填写", f"rp:qre:{seq}")]
+        return Message(rt.doubts_question(draft), keyboard(answers, [cancel]), typed=True)
     lines = [rt.summary(draft), ""]
     if draft.evidence:
         lines.append(rt.MORE_FILES)
@@ -148,24 +152,34 @@ async def on_text_step(turn: Turn) -> Replies:
     intent = read_intent(text)
     if isinstance(state, PickView):
         return [begin(turn, intent.code, intent)] if intent else [pick_prompt(state)]
-    if state.step == drafts.MEASURE:
+    if state.step in (drafts.MEASURE, drafts.CHECK):
         quantities = drafts.read_measures(text)
         if quantities is None:
-            return [begin(turn, intent.code, intent)] if intent else [_not_numbers(state)]
+            if intent:
+                return [begin(turn, intent.code, intent)]
+            return [prompt(turn, state) if state.step == drafts.CHECK else _not_numbers(state)]
         answered = drafts.answer_measures(ctx.db, ctx.clock, turn.who, quantities)
     elif intent is not None and intent.code != state.code:
         return [begin(turn, intent.code, intent)]
     else:
-        answered = drafts.set_note(ctx.db, ctx.clock, turn.who, text)
+        added = drafts.set_note(ctx.db, ctx.clock, turn.who, text)
+        if added is None:
+            return [Message(rt.PRESS_BUTTONS)]
+        if added.dropped:  # kept whole up to the limit, and a cut is said at the time
+            log.info("note of user %s cut: %d characters over %d", turn.who.user_id, added.dropped, drafts.MAX_NOTE)
+            return [Message(rt.NOTE_CUT.format(dropped=added.dropped, kept=drafts.MAX_NOTE)), prompt(turn, added.draft)]
+        answered = added.draft
     return [prompt(turn, answered)] if answered else [Message(rt.PRESS_BUTTONS)]
 
 
 async def progress(turn: Turn) -> Replies:
     args = turn.args
-    quantity = parse_quantity("".join(args[1:])) if len(args) >= 2 else None
+    confirmed = len(args) >= 3 and args[-1] == CONFIRMED  # after the doubt: "/progress 3.1 958万亩 确认"
+    amount = args[1:-1] if confirmed else args[1:]
+    quantity = parse_quantity("".join(amount)) if len(args) >= 2 else None
     if quantity is None:
         return [Message(rt.PROGRESS_USAGE)]
-    recorded = reports.record_progress(turn.ctx.db, turn.ctx.clock, turn.who, args[0], quantity)
+    recorded = reports.record_progress(turn.ctx.db, turn.ctx.clock, turn.who, args[0], quantity, confirmed)
     return [
         Message(
             rt.PROGRESS_RECORDED.format(

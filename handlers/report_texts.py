@@ -41,6 +41,10 @@ NO_DRAFT_FOR_FILE = (
     "或先发送 <code>/done 任务编号</code>,再发送照片或文件。"
 )
 STALE = "这个按钮已失效,请按最新的提示操作。"
+NOTE_CUT = (
+    "⚠️ 说明最多保存 {kept} 字,刚才这段的最后 {dropped} 字没有保存。"
+    "请把要点写进佐证材料(文件)随上报一起发送,或精简后 /cancel 重新填写。"
+)
 
 NEW_REPORT = "📥 <b>新上报待审核</b>:第 {id} 号,任务 <b>{code}</b>({department})\n发送 /pending 查看并审核。"
 VERIFIED = "✅ 您的第 {id} 号上报(任务 {code})已审核通过。"
@@ -55,6 +59,43 @@ NO_PENDING = "✅ 目前没有待审核的上报。"
 PENDING_MORE = "另有 {n} 份待审核,处理完后再发送 /pending 查看。"
 
 
+NOTE_SHOWN = 300  # characters of a note the confirmation repeats; all of it is recorded
+
+
+def note_line(note: str) -> str:
+    if len(note) <= NOTE_SHOWN:
+        return f"说明:{esc(note)}"
+    return f"说明:{esc(note[:NOTE_SHOWN])}…(共 {len(note)} 字,已完整保存)"
+
+
+DOUBT_MULTIPLIED = (
+    "{name}:您写的是“{given}”,按目标单位记为 <b>{value}{unit}</b>(“{times}”把数字放大了),目标 {target}{unit}"
+)
+DOUBT_BEYOND = "{name}:<b>{value}{unit}</b>,是目标 {target}{unit} 的 {ratio} 倍"
+ASK_DOUBTS = (
+    "⚠️ 任务 <b>{code}</b>:请核对数量,确认无误后才会继续:\n{lines}\n"
+    "数量没错请点“数量无误”;写错了请直接回复正确的数字,例如 <code>{example}</code>,或点“重新填写”。"
+)
+
+
+def doubts_question(draft: DraftView) -> str:
+    """The quantities to confirm before the report goes on: far beyond the target, or multiplied by 万."""
+    lines = []
+    for d in draft.doubts:
+        value, target, unit = f"{d['value']:,.10g}", f"{d['target']:g}", esc(d["unit"])
+        if d["why"] == "multiplied":
+            times = "亿" if "亿" in d["given"] else "万"
+            line = DOUBT_MULTIPLIED.format(
+                name=esc(d["name"]), given=esc(d["given"]), value=value, unit=unit, target=target, times=times
+            )
+        else:
+            ratio = f"{d['value'] / d['target']:.1f}" if d["target"] else "-"
+            line = DOUBT_BEYOND.format(name=esc(d["name"]), value=value, unit=unit, target=target, ratio=ratio)
+        lines.append("• " + line)
+    example = f"{draft.doubts[0]['target']:g}{esc(draft.doubts[0]['unit'])}" if draft.doubts else ""
+    return ASK_DOUBTS.format(code=esc(draft.code), lines="\n".join(lines), example=example)
+
+
 def summary(draft: DraftView) -> str:
     """Everything 确认上报 records: the task, what was done, the note, the files, the deadline it answers."""
     lines = ["请确认上报内容:", f"任务 <b>{esc(draft.code)}</b>:{esc(clip(draft.task_text, 60))}"]
@@ -65,7 +106,7 @@ def summary(draft: DraftView) -> str:
     if draft.occurrence_due:
         lines.append(f"对应截止日:{draft.occurrence_due.month}月{draft.occurrence_due.day}日")
     if draft.note:
-        lines.append(f"说明:{esc(draft.note)}")
+        lines.append(note_line(draft.note))
     lines.append(f"佐证材料:{draft.evidence} 份")
     return "\n".join(lines)
 

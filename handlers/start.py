@@ -8,17 +8,27 @@ from handlers import texts
 from handlers.context import Turn
 from handlers.dispatch import Routes
 from handlers.markup import esc
+from handlers.notify import notify_office
 from handlers.replies import Message, Replies, RoleChanged
-from services.onboarding import INVITE_DAYS, bind_group, create_invite, redeem
+from services.access import Denied, Identity
+from services.onboarding import GUESS_WINDOW, INVITE_DAYS, InviteGuessing, bind_group, create_invite, redeem
 from services.overview import letter_overview
 
 log = logging.getLogger("duban.handlers.start")
 HELP = {"admin": texts.HELP_ADMIN, "contact": texts.HELP_CONTACT, "viewer": texts.HELP_VIEWER}
 
 
+def bound_twice_note(who: Identity, office: str) -> str:
+    """For a person bound to two departments from before one person served one: which one they act for."""
+    if not who.also_bound:
+        return ""
+    others = esc("、".join(who.also_bound))
+    return "\n\n" + texts.BOUND_TWICE_NOTE.format(others=others, current=esc(who.department_name), office=office)
+
+
 async def start(turn: Turn) -> Replies:
     if turn.args:
-        return join(turn, turn.args[0])
+        return await join(turn, turn.args[0])
     who, office = turn.who, turn.office
     overview = letter_overview(turn.ctx.db)
     if overview is None:
@@ -44,16 +54,33 @@ async def start(turn: Turn) -> Replies:
                     department=esc(who.department_name),
                     role=texts.ROLE_NAMES.get(who.role, who.role),
                 )
+                + bound_twice_note(who, office)
             )
         ]
     return [Message(texts.UNBOUND.format(letter=esc(overview.short_title), office=office))]
 
 
-def join(turn: Turn, code: str) -> Replies:
+async def join(turn: Turn, code: str) -> Replies:
     if not turn.event.private:
         return [Message(texts.JOIN_IN_PRIVATE)]
     event = turn.event
-    joined = redeem(turn.ctx.db, turn.ctx.clock, code, event.user_id, event.user_name)
+    try:
+        joined = redeem(turn.ctx.db, turn.ctx.clock, code, event.user_id, event.user_name)
+    except InviteGuessing as exc:
+        if exc.tell_office:  # once, when the limit is reached; the refusal itself is answered by the dispatcher
+            name = esc(event.user_name or "未知用户")
+            window = int(GUESS_WINDOW.total_seconds() // 60)
+            text = texts.INVITE_GUESSING.format(name=name, user=event.user_id, minutes=window, n=exc.failures)
+            await notify_office(turn.ctx, Message(text))
+        raise
+    except Denied as exc:
+        if exc.reason == "invite_other_department":  # the office's code reached someone else's contact
+            d = {k: esc(v) for k, v in exc.details.items()}
+            name = esc(event.user_name or "未知用户")
+            await notify_office(
+                turn.ctx, Message(texts.INVITE_REFUSED_OFFICE.format(name=name, user=event.user_id, **d))
+            )
+        raise
     log.info("user %s joined %s as %s", event.user_id, joined.department, joined.role)
     return [
         RoleChanged(joined.role),

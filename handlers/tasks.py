@@ -8,6 +8,7 @@ from handlers import year_texts as yt
 from handlers.context import Turn
 from handlers.dispatch import Routes
 from handlers.replies import Message, Replies
+from handlers.start import bound_twice_note
 from services.letter_year import YearState
 from services.task_views import TaskBoard, department_board, due_within, overdue_board, task_board, task_detail
 
@@ -41,7 +42,8 @@ async def tasks(turn: Turn) -> Replies:
     year, _ = split_year(turn.args)
     board = task_board(ctx.db, who, ctx.clock.today(), ctx.calendar, ctx.policy, ctx.clock.tz, year)
     title = f"{who.department_name}的任务" if who.role == "contact" else "全部任务"
-    return [Message(_board_text(turn, f"{board.year.year}年度 · {title}", board, "tasks"))]
+    text = _board_text(turn, f"{board.year.year}年度 · {title}", board, "tasks")
+    return [Message(text + bound_twice_note(who, turn.office))]
 
 
 async def task(turn: Turn) -> Replies:

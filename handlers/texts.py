@@ -87,11 +87,31 @@ DENIED = {
     "invite_unknown": "邀请码无效。请核对后重新发送 <code>/start 邀请码</code>,或向{office}索取新的邀请码。",
     "invite_used": "这个邀请码已经被使用过了,每个邀请码只能用一次。请向{office}索取新的邀请码。",
     "invite_expired": "这个邀请码已过期(有效期7天)。请向{office}索取新的邀请码。",
+    "invite_throttled": "邀请码输错次数过多,请 {minutes} 分钟后再试,或向{office}核对邀请码。",
+    "invite_other_department": (
+        "您已绑定<b>{current}</b>,每人只能绑定一个部门,所以没有绑定到{department},"
+        "这个邀请码也没有被使用(仍可交给{department}的人员使用)。如需改为{department},请联系{office}。"
+    ),
+    "bound_twice": (
+        "您早先同时绑定了<b>{current}</b>和<b>{other}</b>,但每人只能为一个部门查看和上报,目前按{current}办理,"
+        "所以任务 {code}({other})无法查看或上报。如需改为{other},请联系{office}。"
+    ),
     "bad_role": "身份只能是 contact(联络员)或 viewer(查看人员),例如:<code>/invite 发改局 contact</code>",
     "bindgroup_contact_only": "只有已绑定的部门联络员可以在群里发送 /bindgroup。",
     "bindgroup_in_group": "请在部门工作群里发送 /bindgroup(私聊中无需绑定)。",
     "wrong_unit": "单位不对:这项目标的单位是“{unit}”,您写的是“{given}”。例如:<code>900{unit}</code>",
     "negative": "数量不能是负数,请重新输入。",
+    "progress_multiplied": (
+        "“{given}”按目标单位是 <b>{value}{unit}</b>(“万”把数字放大了),没有记录。"
+        "如确实如此,请发送 <code>/progress {code} {given} 确认</code>;否则请改正后重新发送。"
+    ),
+    "progress_beyond": (
+        "{value}{unit} 超过任务 {code} 目标的三倍,没有记录。"
+        "如确实如此,请发送 <code>/progress {code} {given} 确认</code>;否则请改正后重新发送。"
+    ),
+    "quantity_too_large": (
+        "这个数字太大了(超过一万亿),没有记录。请核对后回复实际完成的数量,例如 <code>{example}{unit}</code>。"
+    ),
     "no_target": "任务 {code} 没有量化目标,无需上报进度。完成后请发送 /done {code}。",
     "nothing_to_withdraw": "没有可以撤回的上报(只有尚未审核的上报可以撤回)。",
     "too_much_evidence": "每份上报最多附 {limit} 个文件,这次的没有加上。请点“确认上报”继续。",
@@ -117,5 +137,16 @@ INVITE_MADE_NO_LINK = (
     "请让对方给机器人发送:<code>/start {code}</code>"
 )
 INVITE_USAGE = "用法:<code>/invite 部门名称 [contact|viewer]</code>,例如 <code>/invite 发改局 contact</code>"
+INVITE_REFUSED_OFFICE = (
+    "ℹ️ {name}(用户 {user})已绑定{current},又发送了{department}的邀请码 {code}:每人只能绑定一个部门,"
+    "已拒绝,该邀请码仍未使用。"
+)
+BOUND_TWICE_NOTE = (
+    "⚠️ 您早先还绑定了{others};每人只能为一个部门查看和上报,目前按<b>{current}</b>办理。如需调整,请联系{office}。"
+)
 JOIN_IN_PRIVATE = "请在与机器人的私聊中发送 <code>/start 邀请码</code>,邀请码只绑定您本人。"
+INVITE_GUESSING = (
+    "⚠️ {name}(用户 {user})在 {minutes} 分钟内输错邀请码 {n} 次,已暂停其绑定 {minutes} 分钟。"
+    "如不认识此人,请留意;如是本单位人员,请核对发给他的邀请码。"
+)
 GROUP_BOUND = "✅ 本群已绑定为<b>{department}</b>的工作群,之后的提醒也会发到这里。"

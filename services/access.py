@@ -33,6 +33,9 @@ class Identity:
     contact_id: int | None = None
     flow: str | None = None  # the kind of multi-step exchange in progress in this chat (report, task_edit...)
     account: str | None = None  # "dingtalk:USERID" for a person on a channel of string ids
+    # Departments a person is also bound to from before one person served one department (rows that exist):
+    # they act for their first binding only, and every refusal and /tasks says so (never half-bound).
+    also_bound: tuple[str, ...] = ()
 
     @property
     def actor(self) -> str:
@@ -80,16 +83,19 @@ def identify(session: Session, admins: frozenset[int], user_id: int, chat_id: in
     account = accounts.actor(session, user_id) if accounts.is_account_number(user_id) else None
     if user_id in admins:
         return Identity(user_id, chat_id, ADMIN, account=account)
-    row = session.execute(
+    rows = session.execute(
         select(Contact, Department.name)
         .join(Department, Department.id == Contact.department_id, isouter=True)
         .where(Contact.user_id == user_id, Contact.kind == "user")
         .order_by(Contact.id)
-    ).first()
-    if row is None:
+    ).all()
+    if not rows:
         return Identity(user_id, chat_id, NONE, account=account)
-    contact, name = row
-    return Identity(user_id, chat_id, contact.role, contact.department_id, name, contact.id, account=account)
+    contact, name = rows[0]
+    also = tuple(dict.fromkeys(n for c, n in rows[1:] if n and c.department_id != contact.department_id))
+    return Identity(
+        user_id, chat_id, contact.role, contact.department_id, name, contact.id, account=account, also_bound=also
+    )
 
 
 def require_admin(identity: Identity) -> None:
@@ -132,4 +138,17 @@ def require_task_access(session: Session, identity: Identity, task: Task, write:
     if identity.role == CONTACT and task_in_department(session, task, identity.department_id):
         return
     require_bound(identity)
+    elsewhere = [name for name in identity.also_bound if name in _responsible_names(session, task)]
+    if elsewhere:  # bound there too from before: say which department this person acts for, and why
+        raise Denied("bound_twice", code=task.code, current=identity.department_name or "", other=elsewhere[0])
     raise Denied("not_your_task", code=task.code)
+
+
+def _responsible_names(session: Session, task: Task) -> set[str]:
+    return set(
+        session.scalars(
+            select(Department.name)
+            .join(task_departments, task_departments.c.department_id == Department.id)
+            .where(task_departments.c.task_id == task.id, task_departments.c.role == "responsible")
+        )
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,9 +16,13 @@ from services import accounts, audit
 from services.access import CONTACT, VIEWER, Denied, Identity, require_admin
 from services.tasks import find_department
 from storage.db import Database
-from storage.models import Contact, Invite
+from storage.models import AuditEntry, Contact, Invite
 
+log = logging.getLogger("duban.onboarding")
 INVITE_DAYS = 7
+GUESSES = 5  # wrong invite codes a person may send within GUESS_WINDOW before they are refused unread
+GUESS_WINDOW = timedelta(minutes=15)
+WRONG_CODE = ("invite_unknown", "invite_used", "invite_expired")
 # No 0/O, 1/I/L: codes are read aloud and typed on phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -67,6 +73,15 @@ def _create_invite(session: Session, clock: Clock, identity: Identity, departmen
     return invite
 
 
+class InviteGuessing(Denied):
+    """Too many wrong invite codes from one person: refused unread for `minutes` more. `tell_office`: this
+    attempt reached the limit and the office has not heard of this person's guessing today."""
+
+    def __init__(self, failures: int, minutes: int, tell_office: bool = False):
+        super().__init__("invite_throttled", minutes=str(minutes))
+        self.failures, self.minutes, self.tell_office = failures, minutes, tell_office
+
+
 @dataclass(frozen=True)
 class Joined:
     department: str
@@ -74,9 +89,109 @@ class Joined:
 
 
 def redeem(db: Database, clock: Clock, code: str, user_id: int, display_name: str | None) -> Joined:
-    """Bind the user with the invite's department and role; an invite works once, for 7 days."""
+    """Bind the user with the invite's department and role; an invite works once, for 7 days.
+
+    A person serves one department: a code for another department than theirs is refused (and stays
+    unused), never half-applied. Wrong codes are counted per person (audit rows `invite.failed`): after
+    `GUESSES` of them within `GUESS_WINDOW`, further tries are refused unread until the oldest has left the
+    window (InviteGuessing), so a guesser gets at most `GUESSES` codes read per window."""
     with db.session() as session:
-        return _redeem(session, clock, code, user_id, display_name)
+        failures = _recent_failures(session, clock, user_id)
+        if len(failures) >= GUESSES:
+            log.info(
+                "invite attempt by user %s refused unread: %d wrong codes within %s",
+                user_id,
+                len(failures),
+                GUESS_WINDOW,
+            )
+            raise InviteGuessing(len(failures), _minutes_left(clock, failures))
+    try:
+        with db.session() as session:
+            return _redeem(session, clock, code, user_id, display_name)
+    except Denied as exc:
+        if exc.reason not in WRONG_CODE:
+            raise
+        with db.session() as session:  # committed before the refusal is raised
+            refusal = _wrong_code(session, clock, code, user_id, display_name, exc)
+        raise refusal from None
+
+
+def _wrong_code(session: Session, clock: Clock, code: str, user_id: int, name: str | None, exc: Denied) -> Denied:
+    """An audit row per wrong code (its own transaction: the refusal rolled the other back), and the refusal
+    to answer: at the limit it says for how long, the log has a WARNING, the office is told once a day."""
+    actor = accounts.actor(session, user_id)
+    details = {"reason": exc.reason, "code": code.strip()[:16], "name": (name or "")[:64]}
+    audit.record(session, clock, actor, "invite.failed", "user", user_id, None, details)
+    session.flush()
+    failures = _recent_failures(session, clock, user_id)
+    log.info("wrong invite code from user %s (%s): %d within %s", user_id, exc.reason, len(failures), GUESS_WINDOW)
+    if len(failures) < GUESSES:
+        return exc
+    told = _office_told_today(session, clock, user_id)
+    log.warning(
+        "user %s (%s) sent %d wrong invite codes within %s: further tries refused unread%s",
+        user_id,
+        name,
+        len(failures),
+        GUESS_WINDOW,
+        "" if told else "; the office is told",
+    )
+    if not told:
+        audit.record(session, clock, actor, "invite.throttled", "user", user_id, None, {"failures": len(failures)})
+    return InviteGuessing(len(failures), _minutes_left(clock, failures), tell_office=not told)
+
+
+def _recent_failures(session: Session, clock: Clock, user_id: int) -> list[datetime]:
+    """When this person's wrong codes within the window were sent, oldest first."""
+    return list(
+        session.scalars(
+            select(AuditEntry.at)
+            .where(
+                AuditEntry.action == "invite.failed",
+                AuditEntry.entity == "user",
+                AuditEntry.entity_id == str(user_id),
+                AuditEntry.at > clock.now() - GUESS_WINDOW,
+            )
+            .order_by(AuditEntry.at)
+        )
+    )
+
+
+def _minutes_left(clock: Clock, failures: list[datetime]) -> int:
+    """Until enough failures have left the window for one more try (whole minutes, at least one)."""
+    frees = failures[len(failures) - GUESSES] + GUESS_WINDOW  # then fewer than GUESSES remain
+    return max(1, math.ceil((frees - clock.now()).total_seconds() / 60))
+
+
+def _office_told_today(session: Session, clock: Clock, user_id: int) -> bool:
+    since = clock.now() - timedelta(days=1)
+    found = session.scalar(
+        select(AuditEntry.id)
+        .where(
+            AuditEntry.action == "invite.throttled",
+            AuditEntry.entity == "user",
+            AuditEntry.entity_id == str(user_id),
+            AuditEntry.at > since,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def _refuse_other_department(user_id: int, current: Contact, invite: Invite) -> Denied:
+    log.warning(
+        "user %s, %s of department %s, offered a code for department %s: refused, the code stays unused",
+        user_id,
+        current.role,
+        current.department_id,
+        invite.department_id,
+    )
+    return Denied(
+        "invite_other_department",
+        current=current.department.name if current.department else "",
+        department=invite.department.name,
+        code=invite.code,
+    )
 
 
 def _redeem(session: Session, clock: Clock, code: str, user_id: int, display_name: str | None) -> Joined:
@@ -88,11 +203,13 @@ def _redeem(session: Session, clock: Clock, code: str, user_id: int, display_nam
         raise Denied("invite_used")
     if invite.expires_at <= now:
         raise Denied("invite_expired")
-    existing = session.scalar(
-        select(Contact).where(
-            Contact.user_id == user_id, Contact.kind == "user", Contact.department_id == invite.department_id
-        )
+    bound = list(
+        session.scalars(select(Contact).where(Contact.user_id == user_id, Contact.kind == "user").order_by(Contact.id))
     )
+    same = [c for c in bound if c.department_id == invite.department_id]
+    if bound and not same:  # one person, one department: every view and report then agrees on which
+        raise _refuse_other_department(user_id, bound[0], invite)
+    existing = same[0] if same else None
     if existing is None:
         existing = Contact(
             department_id=invite.department_id,

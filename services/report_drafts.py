@@ -4,8 +4,9 @@ question is open, so nothing typed is lost to a restart.
 The questions, in as few steps as the task allows: `measure` for the quantitative targets still open
 (several answered in one message, "900 800", in the order shown); then `confirm`, the summary of everything
 that will be recorded, where photos and documents are added (an album at once; a caption is the note) and
-a typed text becomes the note, until 确认上报. A task without a quantity goes straight to `confirm`: the
-tap on 已完成 or /done already said it was done. Files sent in reply to a reminder listing several tasks
+a typed text adds to the note, until 确认上报. A quantity far beyond its target, or multiplied by its unit
+("958万亩"), is first shown back at `check` (数量无误, or typed again). A task without a quantity goes
+straight to `confirm`: the tap on 已完成 or /done already said it was done. Files sent in reply to a reminder listing several tasks
 wait at `pick` for the task they belong to (services/report_files.py takes the files). Nothing is submitted
 before the confirmation.
 
@@ -28,15 +29,17 @@ from services.access import Denied, Identity, require_bound, require_task_access
 from services.intents import ReportIntent
 from services.letter_year import find_task
 from services.occurrences import next_open_occurrence
-from services.quantities import Quantity, parse_quantity
+from services.quantities import Quantity, doubt, parse_quantity
 from services.reports import KIND, discard_draft, measure_value, snapshot
 from storage.db import Database
 from storage.models import Conversation, Letter, Reminder, Report, Task
 
-MEASURE, CONFIRM, PICK = "measure", "confirm", "pick"
+MEASURE, CONFIRM, PICK, CHECK = "measure", "confirm", "pick", "check"
 LEGACY = ("yes", "note", "evidence")  # the steps of drafts begun before there were two: read as confirm
 MAX_EVIDENCE = 10
-MAX_NOTE = 1000
+# A note is kept whole: Telegram splits a long paste into messages of 4096 characters, each added to the note;
+# only what passes this (a book, not a note) is cut, and the answer says so (handlers/report_flow.py).
+MAX_NOTE = 20_000
 _SEPARATORS = re.compile(r"[\s,,、;;/]+")
 _UNIT_AFTER_SPACE = re.compile(r"(?<=\d)\s+(?=[^\d\s,,、;;/])")
 
@@ -64,6 +67,7 @@ class DraftView:
     note: str | None
     evidence: int
     occurrence_due: date | None = None  # the deadline occurrence the report will answer (recurring tasks)
+    doubts: tuple[dict, ...] = ()  # check step: the quantities to confirm or type again (name, value, given, why)
 
     @property
     def key(self) -> str:
@@ -140,6 +144,7 @@ class Draft:
             r.note,
             len(r.evidence or []),
             due,
+            tuple(self.conversation.payload.get("doubts", [])) if step == CHECK else (),
         )
 
 
@@ -161,11 +166,17 @@ def draft_of(session: Session, identity: Identity) -> Draft | None:
     return Draft(report, report.task, conv)
 
 
-def move(clock: Clock, draft: Draft, step: str, index: int = 0) -> Draft:
+def move(clock: Clock, draft: Draft, step: str, index: int = 0, check: dict | None = None) -> Draft:
+    """The next question. At `check`, `check` holds the doubts and where to resume (kept when the same
+    question is asked again, e.g. after a photo)."""
     conv = draft.conversation
-    seq = int(conv.payload.get("seq", 0)) + 1
+    old = conv.payload
+    seq = int(old.get("seq", 0)) + 1
     conv.step, conv.updated_at = step, clock.now()
-    conv.payload = {"report_id": draft.report.id, "index": index, "seq": seq}
+    payload = {"report_id": draft.report.id, "index": index, "seq": seq}
+    if step == CHECK:
+        payload |= check or {"doubts": old.get("doubts", []), "resume": old.get("resume", index)}
+    conv.payload = payload
     return draft
 
 
@@ -236,13 +247,26 @@ def pick_view(conv: Conversation) -> PickView:
 
 
 def fill_measures(clock: Clock, draft: Draft, quantities: list[Quantity]) -> Draft:
-    """Fill in the open targets in order, one quantity each; then the confirmation."""
+    """Fill in the open targets in order, one quantity each; then the confirmation, or first the check
+    when a quantity is implausible (far beyond its target, or multiplied by its unit)."""
     targets = draft.task.targets or []
+    if draft.step == CHECK:  # numbers typed at the check: the doubted ones again, from the first of them
+        retype(clock, draft)
     if len(quantities) > len(targets) - draft.index:
         raise Denied("too_many_numbers", n=len(targets) - draft.index)
+    doubts: list[dict] = []
+    first = draft.index
     for quantity in quantities:
         target = targets[draft.index]
         value = measure_value(target, quantity)
+        why = doubt(quantity, value, target)
+        if why is not None:
+            first = draft.index if not doubts else first
+            given = f"{quantity.value:g}{quantity.unit or ''}"
+            doubts.append(
+                {"name": target["name"], "value": value, "unit": target["unit"], "target": target["value"]}
+                | {"given": given, "why": why}
+            )
         kept = [m for m in draft.report.measures if m["name"] != target["name"]]
         draft.report.measures = kept + [
             {
@@ -255,36 +279,62 @@ def fill_measures(clock: Clock, draft: Draft, quantities: list[Quantity]) -> Dra
         ]
         index = draft.index + 1
         move(clock, draft, MEASURE if index < len(targets) else CONFIRM, index)
+    if doubts:
+        move(clock, draft, CHECK, first, {"doubts": doubts, "resume": draft.index})
     return draft
+
+
+def retype(clock: Clock, draft: Draft) -> Draft:
+    """重新填写 at the check: the doubted quantities are dropped and asked again, from the first of them."""
+    doubted = {d["name"] for d in draft.conversation.payload.get("doubts", [])}
+    draft.report.measures = [m for m in draft.report.measures if m["name"] not in doubted]
+    return move(clock, draft, MEASURE, draft.index)
+
+
+def confirm_doubts(clock: Clock, draft: Draft) -> Draft:
+    """数量无误 at the check: on to the targets still open, or the confirmation."""
+    resume = int(draft.conversation.payload.get("resume", draft.index))
+    return move(clock, draft, MEASURE if resume < len(draft.task.targets or []) else CONFIRM, resume)
 
 
 def answer_measures(db: Database, clock: Clock, identity: Identity, quantities: list[Quantity]) -> DraftView | None:
     """Typed quantities for the open targets, in order; None when no report is waiting for one."""
     with db.session() as session:
         draft = draft_of(session, identity)
-        if draft is None or draft.step != MEASURE:
+        if draft is None or draft.step not in (MEASURE, CHECK):
             return None
         return fill_measures(clock, draft, quantities).view(session)
 
 
-def add_note(report: Report, text: str) -> None:
-    """A note, or one more line of it (a second photo's caption)."""
+def add_note(report: Report, text: str) -> int:
+    """One more part of the note (a caption, a typed text: Telegram splits a long paste into several
+    messages, so each adds to the note instead of replacing it); how many characters did not fit."""
     text = text.strip()
-    if text and text != report.note:
-        report.note = (f"{report.note}\n{text}" if report.note else text)[:MAX_NOTE]
+    if not text or text == report.note:
+        return 0
+    whole = f"{report.note}\n{text}" if report.note else text
+    report.note = whole[:MAX_NOTE]
+    return len(whole) - len(report.note)
 
 
-def set_note(db: Database, clock: Clock, identity: Identity, note: str) -> DraftView | None:
-    """A text typed at the confirmation is the note (it replaces an earlier one); None when not there."""
+@dataclass(frozen=True)
+class NoteAdded:
+    draft: DraftView
+    dropped: int  # characters beyond MAX_NOTE, not kept: the answer says so
+
+
+def set_note(db: Database, clock: Clock, identity: Identity, note: str) -> NoteAdded | None:
+    """A text typed at the confirmation adds to the note; None when no confirmation is waiting."""
     with db.session() as session:
         draft = draft_of(session, identity)
         if draft is None or draft.step != CONFIRM:
             return None
-        draft.report.note = note.strip()[:MAX_NOTE] or None
-        return move(clock, draft, CONFIRM).view(session)
+        dropped = add_note(draft.report, note)
+        return NoteAdded(move(clock, draft, CONFIRM).view(session), dropped)
 
 
-EXPECTED_STEP = {"ok": CONFIRM, "yes": CONFIRM, "skip": CONFIRM, "fin": CONFIRM}
+EXPECTED_STEP = {"ok": CONFIRM, "yes": CONFIRM, "skip": CONFIRM, "fin": CONFIRM, "qok": CHECK, "qre": CHECK}
+AT_CHECK = {"qok": confirm_doubts, "qre": retype}
 
 
 def press(
@@ -303,6 +353,8 @@ def press(
         if action == "x":
             discard_draft(session, identity)
             return Pressed(cancelled=True)
+        if action in AT_CHECK:
+            return Pressed(draft=AT_CHECK[action](clock, draft).view(session))
         if action != "ok":
             return Pressed(draft=move(clock, draft, CONFIRM).view(session))
         if evidence_required and not draft.report.evidence:

@@ -15,7 +15,7 @@ from deadlines.clock import Clock
 from services import audit
 from services.access import Denied, Identity, require_bound, require_task_access
 from services.letter_year import find_task
-from services.quantities import Quantity, in_unit
+from services.quantities import Quantity, doubt, in_unit, too_large
 from storage.db import Database
 from storage.models import Conversation, Report
 
@@ -44,6 +44,8 @@ def measure_value(target: dict, quantity: Quantity) -> float:
     value = in_unit(quantity, target["unit"])
     if value is None:
         raise Denied("wrong_unit", unit=target["unit"], given=quantity.unit)
+    if too_large(quantity.value) or too_large(value):
+        raise Denied("quantity_too_large", unit=target["unit"], example=f"{target['value']:g}")
     if value < 0:
         raise Denied("negative")
     return value
@@ -69,8 +71,11 @@ class ProgressRecorded:
     measure: dict
 
 
-def record_progress(db: Database, clock: Clock, identity: Identity, code: str, quantity: Quantity) -> ProgressRecorded:
-    """`/progress 3.1 600亩`: partial progress against the task's first target in that unit."""
+def record_progress(
+    db: Database, clock: Clock, identity: Identity, code: str, quantity: Quantity, confirmed: bool = False
+) -> ProgressRecorded:
+    """`/progress 3.1 600亩`: partial progress against the task's first target in that unit. A quantity far
+    beyond the target or multiplied by its unit is recorded only `confirmed` (`/progress 3.1 958万亩 确认`)."""
     require_bound(identity)
     with db.session() as session:
         task = find_task(session, code, clock.today())
@@ -80,6 +85,10 @@ def record_progress(db: Database, clock: Clock, identity: Identity, code: str, q
             raise Denied("no_target", code=task.code)
         target = next((t for t in targets if in_unit(quantity, t["unit"]) is not None), targets[0])
         value = measure_value(target, quantity)
+        why = doubt(quantity, value, target)
+        if why is not None and not confirmed:
+            given = f"{quantity.value:g}{quantity.unit or ''}"
+            raise Denied(f"progress_{why}", code=task.code, given=given, value=f"{value:,.10g}", unit=target["unit"])
         measure = {
             "name": target["name"],
             "value": value,
