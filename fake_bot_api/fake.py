@@ -146,9 +146,16 @@ class FakeBotAPI(InjectionMixin, WaitingMixin):
                 user = state.remember_user(who) if who is not None else state.bot_user()
                 self._my_chat_member(chat, user, "member", "kicked")
 
-    def unblock_chat(self, chat_id: int) -> None:
-        with self._state.lock:
-            self._state.blocked.discard(chat_id)
+    def unblock_chat(self, chat_id: int, *, announce: bool = False) -> None:
+        """The user unblocks the bot. With announce, a my_chat_member update (kicked -> member) is queued, as
+        Telegram does when the user restarts the bot."""
+        state = self._state
+        with state.lock:
+            state.blocked.discard(chat_id)
+            if announce:
+                chat = state.chats.get(chat_id) or state.remember_chat(chat_id, "private" if chat_id > 0 else "group")
+                user = state.remember_user(chat_id) if chat["type"] == "private" else state.bot_user()
+                self._my_chat_member(chat, user, "kicked", "member")
 
     def migrate_chat(self, old_id: int, new_id: int, *, announce: bool = True) -> None:
         """A group becomes a supergroup: sends to old_id answer 400 with migrate_to_chat_id.

@@ -177,12 +177,59 @@ class InjectionMixin:
             body["caption"] = caption
         return self._user_message(user_id, chat_id, body, **who)
 
-    def inject_callback(self, user_id: int, message_id: int, chat_id: int, data: str) -> str:
+    def inject_media(
+        self,
+        user_id: int,
+        kind: str,
+        data: bytes,
+        caption: str | None = None,
+        chat_id: int | None = None,
+        *,
+        file_name: str | None = None,
+        mime_type: str | None = None,
+        **who: Any,
+    ) -> dict[str, Any]:
+        """A user sends a voice note, a video, a video note, an audio file, an animation or a sticker
+        (`kind` as the Message field is named); its bytes are downloadable through getFile (up to 20 MB,
+        as on Telegram)."""
+        if kind not in ("voice", "video", "video_note", "audio", "animation", "sticker"):
+            raise ValueError(f"not a media kind the fake sends: {kind}")
+        stored_kind = "video" if kind == "video_note" else kind
+        with self._state.lock:
+            stored = self._state.add_file(data, stored_kind, file_name=file_name, mime_type=mime_type)
+        body = message_media(stored, stored_kind)
+        if kind == "video_note":
+            body = {"video_note": {**body["video"], "length": 240}}
+            body["video_note"].pop("width", None)
+            body["video_note"].pop("height", None)
+        if kind == "sticker":
+            body["sticker"].setdefault("emoji", "👍")
+        elif caption:
+            body["caption"] = caption
+        if kind == "animation":  # Telegram sends an animation as a document too
+            body["document"] = {k: v for k, v in body["animation"].items() if k not in ("width", "height", "duration")}
+        return self._user_message(user_id, chat_id, body, **who)
+
+    def inject_location(
+        self, user_id: int, latitude: float, longitude: float, chat_id: int | None = None, **who: Any
+    ) -> dict[str, Any]:
+        """A user shares a location."""
+        return self._user_message(user_id, chat_id, {"location": {"latitude": latitude, "longitude": longitude}}, **who)
+
+    def inject_contact(
+        self, user_id: int, phone_number: str, first_name: str, chat_id: int | None = None, **who: Any
+    ) -> dict[str, Any]:
+        """A user shares a contact card."""
+        body = {"contact": {"phone_number": phone_number, "first_name": first_name}}
+        return self._user_message(user_id, chat_id, body, **who)
+
+    def inject_callback(self, user_id: int, message_id: int, chat_id: int, data: str, *, too_old: bool = False) -> str:
         """A user presses an inline button with callback `data`; returns the callback query id.
 
         Like Telegram, a press refers to a message the bot sent; if the message is gone the query
         carries an InaccessibleMessage (date 0). A press on data the keyboard does not have raises,
-        since no real user could produce it."""
+        since no real user could produce it. `too_old`: the press reaches the bot too late to be answered
+        (a bot that was down, a slow queue): answerCallbackQuery answers 400 "query is too old..."."""
         state = self._state
         with state.lock:
             user = state.remember_user(user_id)
@@ -200,7 +247,7 @@ class InjectionMixin:
                 chat = state.chats.get(chat_id) or state.remember_chat(chat_id, "private" if chat_id > 0 else "group")
                 message = {"message_id": message_id, "chat": dict(chat), "date": 0}
             query_id = str(4_000_000_000_000_000 + state.next_id())
-            state.callback_queries[query_id] = CallbackQueryState(user_id, chat_id, message_id, data)
+            state.callback_queries[query_id] = CallbackQueryState(user_id, chat_id, message_id, data, too_old=too_old)
             state.enqueue_update(
                 "callback_query",
                 {
@@ -213,10 +260,10 @@ class InjectionMixin:
             )
             return query_id
 
-    def press_button(self, user_id: int, sent: Any, button_text: str) -> str:
+    def press_button(self, user_id: int, sent: Any, button_text: str, *, too_old: bool = False) -> str:
         """inject_callback for the button of a SentMessage whose text contains `button_text`."""
         button = sent.button(button_text)
-        return self.inject_callback(user_id, sent.message_id, sent.chat_id, button["callback_data"])
+        return self.inject_callback(user_id, sent.message_id, sent.chat_id, button["callback_data"], too_old=too_old)
 
     def inject_bot_added_to_group(
         self, chat_id: int, by_user_id: int, title: str = "Test group", chat_type: str = "group", as_admin: bool = False
@@ -263,13 +310,14 @@ class InjectionMixin:
         state = self._state
         bot = state.bot_user()
         extra = ADMIN_RIGHTS if new == "administrator" else {}
+        banned = {"until_date": 0}  # a "kicked" member always says until when (0: for ever)
         state.enqueue_update(
             "my_chat_member",
             {
                 "chat": dict(chat),
                 "from": dict(by_user),
                 "date": int(time.time()),
-                "old_chat_member": {"status": old, "user": bot},
-                "new_chat_member": {"status": new, "user": bot, **extra},
+                "old_chat_member": {"status": old, "user": bot, **(banned if old == "kicked" else {})},
+                "new_chat_member": {"status": new, "user": bot, **extra, **(banned if new == "kicked" else {})},
             },
         )

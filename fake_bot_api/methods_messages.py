@@ -271,7 +271,7 @@ def answer_callback_query(ctx: MethodContext, p: Params) -> bool:
     query_id = p.str("callback_query_id")
     query = ctx.state.callback_queries.get(query_id or "")
     validation.callback_answer_text(p.get("text"))
-    if query is None or query.answer is not None:
+    if query is None or query.answer is not None or query.too_old:
         raise bad_request(_QUERY_INVALID)
     query.answer = p.for_log()
     ctx.state.notify()

@@ -52,6 +52,7 @@ class CallbackQueryState:
     message_id: int
     data: str
     answer: dict[str, Any] | None = None
+    too_old: bool = False  # pressed so long ago that answerCallbackQuery is refused (Telegram: ~15 s)
 
 
 @dataclass

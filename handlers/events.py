@@ -9,6 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 PHOTO, DOCUMENT, VOICE, VIDEO, AUDIO = "photo", "document", "voice", "video", "audio"
+EVIDENCE_KINDS = (PHOTO, DOCUMENT, VOICE, VIDEO, AUDIO)  # every kind of file a report may keep as evidence
+# What a person may send that the bot cannot read (Event.other): answered with a hint, never silence.
+STICKER, LOCATION, CONTACT_CARD, OTHER = "sticker", "location", "contact", "other"
+# The bot's own membership of a chat changed (Event.membership): blocked or removed, or back again.
+GONE, BACK = "gone", "back"
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,9 @@ class Event:
     payload: str | None = None  # the data of a pressed button
     attachments: tuple[Attachment, ...] = ()  # several at once: an album, sent as one message
     reply_to: int | None = None  # the channel's id of the message this one replies to (a reminder...)
+    edited: bool = False  # an earlier message, edited: not a new message (answered with a hint)
+    other: str | None = None  # STICKER, LOCATION, CONTACT_CARD or OTHER: sent, but nothing the bot reads
+    membership: str | None = None  # GONE: the person blocked the bot (or a group removed it); BACK: undone
 
     @property
     def pressed(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import scoring
+from handlers import hint_texts as ht
 from handlers import office_texts as ot
 from handlers import year_texts as yt
 from handlers.context import Turn
@@ -15,7 +16,7 @@ from handlers.replies import Message, Replies
 from handlers.task_texts import clip
 from handlers.tasks import split_year
 from services.access import require_admin
-from services.contacts import contact_lines
+from services.contacts import contact_lines, unreachable_contacts
 from services.nudges import nudge
 from services.quantities import parse_quantity
 from services.scoring_facts import Standing, record_office_fact, score_standing
@@ -148,8 +149,17 @@ async def remind(turn: Turn) -> Replies:
     )
     sent = await notify_department(ctx, plan.department_id, Message(ot.NUDGE.format(office=turn.office, items=items)))
     if sent == 0:
-        return [Message(ot.NUDGE_NOBODY.format(department=department))]
+        return [Message(_nobody_reached(turn, plan.department_id, department))]
     return [Message(ot.NUDGE_SENT.format(department=department, n=sent, items=len(plan.tasks)))]
+
+
+def _nobody_reached(turn: Turn, department_id: int, department: str) -> str:
+    """Who the department has that cannot be reached, and why; or that it has nobody yet."""
+    gone = unreachable_contacts(turn.ctx.db, department_id)
+    if not gone:
+        return ot.NUDGE_NOBODY.format(department=department)
+    who = "、".join(f"{esc(name)}({esc(ht.why(reason))})" for name, reason in gone)
+    return ot.NUDGE_UNREACHABLE.format(department=department, who=who)
 
 
 async def contacts(turn: Turn) -> Replies:

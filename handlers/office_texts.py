@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.hint_texts import why
 from handlers.markup import esc
 
 
@@ -133,6 +134,11 @@ NUDGE = "📣 <b>{office}催办</b>:请尽快办理以下任务,完成后发送 
 NUDGE_NOTHING = "{department}目前没有逾期或临近的任务,无需催办。"
 NUDGE_SENT = "已向{department}的 {n} 个联系人发出催办,共 {items} 项任务。"
 NUDGE_NOBODY = "{department}还没有可送达的联系人。请先发送 /invite {department} 邀请联络员。"
+NUDGE_UNREACHABLE = (
+    "📵 催办没有发出:{department}的联系人都无法送达:{who}。"
+    "请联系对方解除屏蔽并重新打开与机器人的对话(或把机器人拉回群里),恢复后再发送 /remind {department};"
+    "也可以发送 /invite {department} 邀请其他联络员。"
+)
 
 
 def contacts(lines) -> str:
@@ -144,7 +150,7 @@ def contacts(lines) -> str:
         if c.department != current:
             current = c.department
             out.append(f"\n<b>{esc(current)}</b>")
-        reach = "可送达" if c.reachable else f"❌无法送达({esc(c.reason or '')})"
+        reach = "可送达" if c.reachable else f"❌无法送达({esc(why(c.reason))})"
         kind = (
             "工作群"
             if c.kind == "group"

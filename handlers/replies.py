@@ -49,7 +49,7 @@ class Upload:
     """A file the bot sends: bytes it made, a file the channel already holds (`ref`, as received), or a
     copy kept on disk (`path`, evidence sent on another channel)."""
 
-    kind: str  # photo | document
+    kind: str  # photo | document | voice | video | audio (evidence re-sent as it came)
     filename: str = ""
     caption: str | None = None
     data: bytes | None = None

@@ -1,6 +1,7 @@
-"""Photos and documents sent for a report: one message or an album at once, in reply to a reminder (that
-reminder's task) or while a report is being written. The file references are saved with the draft first;
-then a copy is kept on disk, so a failed download loses nothing.
+"""Photos, documents, videos and voice notes sent for a report: one message or an album at once, in reply
+to a reminder (that reminder's task) or while a report is being written. The file references are saved with
+the draft first; then a copy is kept on disk (up to the channel's download limit: 20 MB on Telegram; a
+bigger file is named, and the answer says why and what to send instead), so a failed download loses nothing.
 
 Button payload "rf:<seq>.<task id>": the task that files sent in reply to a reminder of several tasks are
 for (the question's seq, so only the latest such question acts).
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 import logging
 
+from handlers import hint_texts as ht
 from handlers import report_texts as rt
 from handlers.context import Turn
 from handlers.dispatch import Routes
-from handlers.events import DOCUMENT, PHOTO, Attachment
+from handlers.events import AUDIO, EVIDENCE_KINDS, PHOTO, VOICE, Attachment
 from handlers.ports import ChannelError
 from handlers.replies import ClearButtons, Message, Replies, Toast
 from handlers.report_flow import pick_prompt, prompt
@@ -39,12 +41,13 @@ def _item(attachment: Attachment, channel: str) -> dict:
 async def on_files(turn: Turn) -> Replies:
     """Evidence: for the report being written, or starting the report of the reminder it replies to."""
     ctx, event = turn.ctx, turn.event
-    sent = [a for a in event.attachments if a.kind in (PHOTO, DOCUMENT)]
+    sent = [a for a in event.attachments if a.kind in EVIDENCE_KINDS]
     replied = reminder_tasks(ctx.db, event.chat_id, event.reply_to) if event.reply_to is not None else []
     items = [_item(a, turn.channel.name) for a in sent]
     taken = files.take_files(ctx.db, ctx.clock, turn.who, items, event.text or None, replied)
     if taken is None:
-        return [Message(rt.NO_DRAFT_FOR_FILE)]
+        spoken = all(a.kind in (VOICE, AUDIO) for a in sent)  # no words to read: say how to report
+        return [Message(ht.VOICE_NOT_READ if spoken else rt.NO_DRAFT_FOR_FILE)]
     return await _answer(turn, taken)
 
 

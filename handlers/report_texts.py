@@ -26,7 +26,10 @@ FILES_REQUIRED = "{office}要求上报须附佐证材料:收到照片或文件�
 MORE_FILES = "还可以继续发送照片或文件;回复文字可补充说明。"
 NEEDS_FILES = "请先发送照片或文件作为佐证,再确认上报。"
 PICK_FOR_FILES = "已收到 {n} 份佐证材料。这条提醒有 {k} 项任务,请选择材料对应的任务:"
-EVIDENCE_TOO_BIG = "这个文件超过20MB,机器人无法下载保存;已记下文件,审核时{office}仍可查看。"
+EVIDENCE_TOO_BIG = (
+    "这个文件超过20MB,机器人无法下载保存;已记下文件,审核时{office}仍可查看。"
+    "如需留存,请压缩到20MB以内(或截取关键画面的照片)后重新发送。"
+)
 NOT_A_NUMBER = "请回复一个数字,例如 <code>{example}{unit}</code>(单位可省略)。"
 NOT_NUMBERS = "请按顺序回复数字,用空格隔开,例如 <code>{example}</code>(单位可省略)。"
 PRESS_BUTTONS = "请点上面的按钮继续,或发送 /cancel 放弃本次上报。"

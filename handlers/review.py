@@ -26,8 +26,9 @@ def _buttons(report_id: int) -> Message:
 def _evidence(report_id: int, item: dict) -> Upload:
     """The evidence itself, not just a count: the file the channel already holds (else the copy on disk)."""
     caption = f"第{report_id}号上报的佐证"
+    kind = item.get("kind")
     return Upload(
-        "photo" if item.get("kind") == "photo" else "document",
+        kind if kind in ("photo", "voice", "video", "audio") else "document",  # a file id is re-sent as its kind
         item.get("name") or "",
         caption,
         ref=item.get("file_id"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import (
     documents,
+    membership,
     office,
     office_reports,
     reminder_buttons,
@@ -42,6 +43,7 @@ def routes() -> Routes:
         reminder_buttons,
         task_admin,
         documents,
+        membership,
     ):
         module.routes(r)
     r.command("cancel", cancel)

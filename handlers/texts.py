@@ -24,7 +24,6 @@ NO_LETTER = "尚未载入责任书。请管理员在服务器上运行:<code>dub
 INTERNAL_ERROR = "抱歉,处理您的消息时出错了,已记录。请稍后再试,或联系{office}。"
 UNKNOWN_DEPARTMENT = "没有找到部门“{name}”。您是不是要找:{hint}"
 UNKNOWN_COMMAND = "没有这个命令。发送 /help 查看可用命令。"
-UNUSABLE_MESSAGE = "暂时只能处理文字、照片和文件。上报佐证请发送照片或文件;发送 /help 查看可用命令。"
 NOT_UNDERSTOOD = (
     "没看懂这条消息。上报完成情况可以这样写:\n"
     "<code>3.1 完成 900亩</code> 或 <code>14.2 已完成</code>\n"

@@ -22,6 +22,31 @@ def mark_unreachable(db: Database, chat_id: int, reason: str) -> None:
             contact.reachable, contact.unreachable_reason = False, reason
 
 
+def set_reachable(db: Database, chat_id: int, reachable: bool, reason: str | None = None) -> list[tuple[str, str]]:
+    """The chat blocked the bot (or removed it from a group), or took it back: its contacts follow. Returns
+    (department, name) of each contact whose reachability changed, so the office is told once, not on every
+    repeat of the same news."""
+    with db.session() as session:
+        deps: dict[int | None, str] = {d.id: d.name for d in session.scalars(select(Department))}
+        changed = []
+        for contact in session.scalars(select(Contact).where(Contact.chat_id == chat_id).order_by(Contact.id)):
+            if contact.reachable != reachable:
+                contact.reachable, contact.unreachable_reason = reachable, None if reachable else reason
+                changed.append((deps.get(contact.department_id, ""), contact.display_name or str(chat_id)))
+        return changed
+
+
+def unreachable_contacts(db: Database, department_id: int) -> list[tuple[str, str | None]]:
+    """(name, reason) of a department's contacts (people and groups: who /remind reaches) that cannot be reached."""
+    with db.session() as session:
+        rows = session.scalars(
+            select(Contact)
+            .where(Contact.department_id == department_id, Contact.reachable.is_(False), Contact.role == "contact")
+            .order_by(Contact.id)
+        )
+        return [(c.display_name or str(c.chat_id), c.unreachable_reason) for c in rows]
+
+
 def office_chats(db: Database, admins: frozenset[int]) -> list[int]:
     """The coordinating office's chats: DUBAN_ADMINS in private, plus any chat bound with the admin role."""
     with db.session() as session:

@@ -55,10 +55,12 @@ def _body(kind: str, data: dict[str, Any], msg_id: str) -> tuple[str, tuple[Atta
         return str((data.get("text") or {}).get("content") or "").strip(), ()
     if kind == "richText":
         return _rich(content, msg_id)
-    if kind == "audio" and content.get("recognition"):  # DingTalk's speech recognition: read as typed
-        return str(content["recognition"]).strip(), ()
     kinds = {"picture": PHOTO, "file": DOCUMENT, "audio": AUDIO, "video": VIDEO}
     found = _file(kinds.get(kind, kind), content, msg_id)
+    if kind == "audio" and content.get("recognition"):
+        # DingTalk's speech recognition: the words with the recording; the dispatcher reads them as typed,
+        # or keeps the recording as evidence (the words its caption) while a report is being written.
+        return str(content["recognition"]).strip(), (found,) if found is not None else ()
     # A type duban cannot use still becomes an attachment, so the conversation can say so.
     return "", (found,) if found is not None else (Attachment(kind or "unknown", "", msg_id),)
 

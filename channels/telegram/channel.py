@@ -10,7 +10,7 @@ from collections.abc import Awaitable
 from datetime import tzinfo
 from pathlib import Path
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
@@ -26,6 +26,7 @@ from channels.telegram.webhook import WebhookConfig, WebhookServer
 from handlers.dispatch import Dispatcher
 from handlers.events import Attachment, Event
 from handlers.log_context import bind
+from handlers.markup import esc
 from handlers.ports import ChannelError, Fetched
 from handlers.replies import ClearButtons, EditPressed, Message, Replies, RoleChanged, Toast, Upload
 from services.contacts import menu_roles
@@ -180,13 +181,7 @@ class TelegramChannel:
     async def _answer(self, update: Update, event: Event, replies: Replies) -> None:
         query = update.callback_query
         if query is not None:
-            toast = next((r for r in replies if isinstance(r, Toast)), None)
-            try:
-                await query.answer(
-                    toast.text[:TOAST_LIMIT] if toast and toast.text else None, show_alert=bool(toast and toast.alert)
-                )
-            except TelegramError as exc:  # too old to answer: the rest of the answer still goes out
-                log.warning("button press not acknowledged: %s", exc)
+            replies = await self._acknowledge(query, replies)
         for reply in replies:
             if isinstance(reply, Message | Upload):
                 outcome = await self.sender.send(event.chat_id, reply)
@@ -200,6 +195,23 @@ class TelegramChannel:
                 )
             elif isinstance(reply, RoleChanged):
                 await menus.set_commands_for(self.application.bot, event.user_id, reply.role)
+
+    @staticmethod
+    async def _acknowledge(query: CallbackQuery, replies: Replies) -> Replies:
+        """Answer the press with its toast. Telegram refuses an answer after about 15 seconds ("query is too
+        old": the bot was down or busy); the press still counted (or was found expired), so the toast's words
+        go as a message instead, and the rest of the answer goes out as usual."""
+        toast = next((r for r in replies if isinstance(r, Toast)), None)
+        try:
+            await query.answer(
+                toast.text[:TOAST_LIMIT] if toast and toast.text else None, show_alert=bool(toast and toast.alert)
+            )
+        except BadRequest as exc:
+            log.warning("button press answered too late, its toast sent as a message: %s", exc)
+            return [Message(esc(toast.text)), *replies] if toast and toast.text else replies
+        except TelegramError as exc:  # a network failure: the toast may have been shown; nothing repeated
+            log.warning("button press not acknowledged: %s", exc)
+        return replies
 
     @staticmethod
     async def _edit(request: Awaitable[object]) -> None:

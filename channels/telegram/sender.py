@@ -89,9 +89,15 @@ class TelegramSender:
                 media = InputFile(Path(item.path).read_bytes(), filename=item.filename or Path(item.path).name)
             else:
                 raise BadRequest("nothing to upload")
-            if item.kind == "photo":
-                return await self.bot.send_photo(chat_id, media, caption=item.caption)
-            return await self.bot.send_document(chat_id, media, caption=item.caption)
+            # A file id goes back by its own kind's method (Telegram: "type of file mismatch" otherwise).
+            methods: dict[str, Callable[..., Awaitable[TgMessage]]] = {
+                "photo": self.bot.send_photo,
+                "voice": self.bot.send_voice,
+                "video": self.bot.send_video,
+                "audio": self.bot.send_audio,
+            }
+            send = methods.get(item.kind, self.bot.send_document)
+            return await send(chat_id, media, caption=item.caption)
 
         return request
 

@@ -1,5 +1,9 @@
 """A Telegram update as a channel-neutral event (handlers/events.py), or None when it is none of the bot's
-business (a member joined, a poll, a command addressed to another bot...)."""
+business (a member joined, a command addressed to another bot...).
+
+What a person sends is never dropped here: a sticker, a location or a contact card becomes an event the
+dispatcher answers with a hint; an edited message is marked `edited` (it is no new message); the bot being
+blocked or unblocked (`my_chat_member`) becomes a `membership` event, so the office learns of it at once."""
 
 from __future__ import annotations
 
@@ -7,7 +11,21 @@ from telegram import Message as TgMessage
 from telegram import Update
 from telegram.constants import MessageEntityType
 
-from handlers.events import AUDIO, DOCUMENT, PHOTO, VIDEO, VOICE, Attachment, Event
+from handlers.events import (
+    AUDIO,
+    BACK,
+    CONTACT_CARD,
+    DOCUMENT,
+    GONE,
+    LOCATION,
+    OTHER,
+    PHOTO,
+    STICKER,
+    VIDEO,
+    VOICE,
+    Attachment,
+    Event,
+)
 
 CHANNEL = "telegram"
 
@@ -20,6 +38,7 @@ def _attachments(message: TgMessage) -> tuple[Attachment, ...]:
         (DOCUMENT, message.document),
         (VOICE, message.voice),
         (VIDEO, message.video),
+        (VIDEO, message.video_note),  # a round video: a video as evidence
         (AUDIO, message.audio),
     ):
         if media is not None:
@@ -29,6 +48,42 @@ def _attachments(message: TgMessage) -> tuple[Attachment, ...]:
                 ),
             )
     return ()
+
+
+def _other(message: TgMessage) -> str | None:
+    """What the message carries that the bot cannot read, if that is all it carries."""
+    if message.sticker is not None:
+        return STICKER
+    if message.location is not None or message.venue is not None:
+        return LOCATION
+    if message.contact is not None:
+        return CONTACT_CARD
+    if message.poll is not None or message.dice is not None or message.game is not None or message.story is not None:
+        return OTHER
+    return None
+
+
+_ABSENT = ("left", "kicked")
+
+
+def _membership(update: Update) -> Event | None:
+    """The bot blocked or unblocked in a private chat, removed from or added back to a group."""
+    changed = update.my_chat_member
+    assert changed is not None
+    old, new = changed.old_chat_member.status, changed.new_chat_member.status
+    if (old in _ABSENT) == (new in _ABSENT):
+        return None  # a change of rights, not of membership
+    chat, user = changed.chat, changed.from_user
+    return Event(
+        CHANNEL,
+        user.id,
+        chat.id,
+        private=chat.type == "private",
+        user_name=user.full_name,
+        first_name=user.first_name or "",
+        chat_title=chat.title,
+        membership=GONE if new in _ABSENT else BACK,
+    )
 
 
 def _command(message: TgMessage, bot_username: str) -> tuple[str | None, tuple[str, ...]] | None:
@@ -58,6 +113,8 @@ def to_event(update: Update, bot_username: str) -> Event | None:
             chat_title=chat.title if chat else None,
             payload=query.data or "",
         )
+    if update.my_chat_member is not None:
+        return _membership(update)
     message = update.effective_message
     if message is None or message.from_user is None or update.effective_chat is None:
         return None
@@ -78,4 +135,6 @@ def to_event(update: Update, bot_username: str) -> Event | None:
         args=command[1],
         attachments=_attachments(message),
         reply_to=message.reply_to_message.message_id if message.reply_to_message is not None else None,
+        edited=update.edited_message is not None,
+        other=_other(message),
     )
