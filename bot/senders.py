@@ -40,11 +40,17 @@ class RoutingSender:
     def channel_for(self, chat_id: int) -> tuple[str, Sender | None]:
         return ("dingtalk", self.dingtalk) if is_account_number(chat_id) else ("telegram", self.telegram)
 
-    async def send(self, chat_id: int, item: Message | Upload, before_send: BeforeSend | None = None) -> Outcome:
+    async def send(
+        self,
+        chat_id: int,
+        item: Message | Upload,
+        before_send: BeforeSend | None = None,
+        retrying: BeforeSend | None = None,
+    ) -> Outcome:
         name, sender = self.channel_for(chat_id)
         if sender is None:  # refused for good: the operator must configure that channel first
             return Outcome(FAILED, chat_id, error=f"BadRequest: chat {chat_id} is on {name}, not configured here")
-        return await sender.send(chat_id, item, before_send)
+        return await sender.send(chat_id, item, before_send, retrying)
 
 
 @asynccontextmanager

@@ -7,6 +7,7 @@ waiting.WaitingMixin; inside an event loop use their *_async variants.
 
 from __future__ import annotations
 
+import time
 from typing import Any, TypeVar
 
 from .context import MethodContext
@@ -126,11 +127,23 @@ class FakeBotAPI(InjectionMixin, WaitingMixin):
         description is given."""
         self._faults.add_failure(FailureRule(method.lower(), chat_id, status, retry_after, description, times))
 
-    def delay(self, method: str, seconds: float, *, before: bool = False, times: int | None = None) -> None:
-        """Answer `method` `seconds` late. By default the work is done first (the message is
-        accepted) and only the answer is late, so a client timeout + retry shows up as a
-        duplicate; before=True waits first. seconds=0 removes the delay."""
-        self._faults.add_delay(DelayRule(method.lower(), seconds, before, times))
+    def outage(self, seconds: float, method: str = "*", *, status: int = 502, chat_id: int | None = None) -> None:
+        """For the next `seconds`, every call of `method` ("*" = any) answers `status` (502: nginx's HTML
+        page, as Telegram's front end does when the Bot API is down)."""
+        until = time.monotonic() + seconds
+        self._faults.add_failure(FailureRule(method.lower(), chat_id, status, None, None, 1, until=until))
+
+    def delay(
+        self, method: str, seconds: float, *, before: bool = False, times: int | None = None, chat_id: int | None = None
+    ) -> None:
+        """Answer `method` `seconds` late (only calls to `chat_id`, if given). By default the work is done
+        first (the message is accepted) and only the answer is late, so a client timeout + retry shows up
+        as a duplicate; before=True waits first. seconds=0 removes the delay."""
+        self._faults.add_delay(DelayRule(method.lower(), seconds, before, times, chat_id))
+
+    def clear_faults(self) -> None:
+        """The API is well again: pending failures, outages and delays are forgotten (the logs stay)."""
+        self._faults.clear()
 
     def block_chat(self, chat_id: int, *, announce: bool = True, by_user_id: int | None = None) -> None:
         """The user blocks the bot (or a group removes it, by_user_id doing it): sends answer 403.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 from .errors import ApiError
@@ -33,11 +34,15 @@ class FailureRule:
     retry_after: int | None
     description: str | None
     remaining: int
+    until: float | None = None  # an outage: every matching call fails until this time.monotonic()
 
     def matches(self, method: str, chat_id: int | None) -> bool:
         if self.method not in ("*", method):
             return False
         return self.chat_id is None or self.chat_id == chat_id
+
+    def over(self) -> bool:
+        return self.until is not None and time.monotonic() >= self.until
 
     def error(self) -> ApiError:
         if self.status == 429:
@@ -55,6 +60,10 @@ class DelayRule:
     seconds: float
     before: bool  # True: wait before doing the work (a timeout then means "not accepted")
     remaining: int | None  # None: every call
+    chat_id: int | None = None  # only calls to this chat; None: any
+
+    def matches(self, method: str, chat_id: int | None) -> bool:
+        return self.method in ("*", method) and (self.chat_id is None or self.chat_id == chat_id)
 
 
 class Faults:
@@ -70,9 +79,11 @@ class Faults:
     def take_failure(self, method: str, chat_id: int | None) -> ApiError | None:
         """The error for this call if a rule matches; the rule's count goes down by one."""
         with self._lock:
+            self._failures = [rule for rule in self._failures if not rule.over()]
             for rule in self._failures:
                 if rule.matches(method, chat_id):
-                    rule.remaining -= 1
+                    if rule.until is None:
+                        rule.remaining -= 1
                     if rule.remaining <= 0:
                         self._failures.remove(rule)
                     return rule.error()
@@ -80,14 +91,15 @@ class Faults:
 
     def add_delay(self, rule: DelayRule) -> None:
         with self._lock:
-            self._delays = [d for d in self._delays if d.method != rule.method]
+            self._delays = [d for d in self._delays if (d.method, d.chat_id) != (rule.method, rule.chat_id)]
             if rule.seconds > 0:
                 self._delays.append(rule)
 
-    def take_delay(self, method: str) -> DelayRule | None:
+    def take_delay(self, method: str, chat_id: int | None = None) -> DelayRule | None:
+        """The delay for this call: a rule for its chat before a rule for any chat."""
         with self._lock:
-            for rule in self._delays:
-                if rule.method in ("*", method):
+            for rule in sorted(self._delays, key=lambda d: d.chat_id is None):
+                if rule.matches(method, chat_id):
                     if rule.remaining is not None:
                         rule.remaining -= 1
                         if rule.remaining <= 0:

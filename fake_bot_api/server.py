@@ -169,7 +169,7 @@ class ApiServer:
         call.params = await _read_params(request)
         if method not in CANONICAL_NAMES.values():
             raise not_found()
-        delay = self.faults.take_delay(method.lower())
+        delay = self.faults.take_delay(method.lower(), _chat_id_of(call.params))
         if delay is not None and delay.before:
             call.delayed = delay.seconds
             await asyncio.sleep(delay.seconds)

@@ -45,10 +45,19 @@ BeforeSend = Callable[[], Awaitable[None]]
 
 class Sender(Protocol):
     """Sends one message or file to one chat, paced within the platform's limits and retried where that
-    cannot duplicate it. `before_send` runs once, right before the first request leaves: the reminder
-    ledger records "sending" there, so a crash can leave only that one request in doubt."""
+    cannot duplicate it. `before_send` runs right before the first request leaves: the reminder ledger
+    records "sending" there, so a crash can leave only that one request in doubt. `retrying` runs when that
+    first request was surely not accepted (429, 5xx, a failed connection) and the sender will wait and try
+    again; `before_send` then runs again before the retry. The ledger records the wait, so a crash during it
+    is known to have reached nobody and the message goes out after the restart."""
 
-    async def send(self, chat_id: int, item: Message | Upload, before_send: BeforeSend | None = None) -> Outcome: ...
+    async def send(
+        self,
+        chat_id: int,
+        item: Message | Upload,
+        before_send: BeforeSend | None = None,
+        retrying: BeforeSend | None = None,
+    ) -> Outcome: ...
 
 
 @dataclass(frozen=True)

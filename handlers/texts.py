@@ -124,6 +124,8 @@ ACKNOWLEDGED = "已确认收到 {code},谢谢。"
 ALREADY_ACKNOWLEDGED = "{code} 已确认过,无需重复点击。"
 SNOOZED = "好的,{day}(下一个工作日)再提醒您 {code}。"
 ALREADY_SNOOZED = "{code} 已推迟过,将按推迟后的时间提醒。"
+RESEND_PLANNED = "好的,给 {who} 的提醒({n} 项)将在下一次提醒运行时重发(工作日提醒时间后,约一分钟内)。"
+RESEND_ALREADY = "给 {who} 的这条提醒已经重发过或已确认送达,无需再点。"
 
 # Onboarding
 INVITE_MADE = (

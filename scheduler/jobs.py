@@ -8,9 +8,11 @@ Several bot processes may share one database; only the holder of the scheduler l
 `runner.recover()` when it takes over, never a standby: that would mark the holder's sends in flight as
 uncertain.
 
-On SIGTERM (`wind_down`), sends not yet started are handed back to the ledger as planned, those in flight
-get `SHUTDOWN_GRACE_SECONDS` to finish; after that the run is cancelled and a send cut off stays
-"sending", which the next holder's recover() turns into "uncertain" (never resent, so never duplicated).
+On SIGTERM (`wind_down`), sends not yet started (or waiting to retry) are handed back to the ledger as
+planned, those in flight get `SHUTDOWN_GRACE_SECONDS` to finish; after that the run is cancelled and a send
+cut off stays "sending", which the next holder's recover() turns into "uncertain" (never resent, so never
+duplicated, and shown to the office with a button to send it again). One cut off while it waited for a
+retry (429, 5xx) reached nobody: recover() plans it again.
 """
 
 from __future__ import annotations
@@ -55,9 +57,15 @@ class HandBackSender:
     def __init__(self, inner: Sender, stopping: Callable[[], bool]):
         self.inner, self.stopping = inner, stopping
 
-    async def send(self, chat_id: int, item: Message | Upload, before_send: BeforeSend | None = None) -> Outcome:
+    async def send(
+        self,
+        chat_id: int,
+        item: Message | Upload,
+        before_send: BeforeSend | None = None,
+        retrying: BeforeSend | None = None,
+    ) -> Outcome:
         async def guarded() -> None:
-            if self.stopping():  # checked after pacing, right before the request would leave
+            if self.stopping():  # checked after pacing, right before a request (or its retry) would leave
                 raise _HandBack
             if before_send is not None:
                 await before_send()
@@ -65,7 +73,7 @@ class HandBackSender:
         if self.stopping():
             return Outcome(FAILED, chat_id, error=HANDED_BACK)
         try:
-            return await self.inner.send(chat_id, item, guarded)
+            return await self.inner.send(chat_id, item, guarded, retrying)
         except _HandBack:
             return Outcome(FAILED, chat_id, error=HANDED_BACK)
 
@@ -141,12 +149,12 @@ class ReminderDuty:
     async def _recover(self) -> None:
         """Before the first run of this term: what a previous holder left mid-send is in doubt."""
         try:
-            count = await asyncio.to_thread(self.runner.recover)
+            found = await asyncio.to_thread(self.runner.recover)
         except Exception:  # no run until it worked: the next beat tries again
             log.exception("recovering in-flight reminders failed")
             return
         self._recovered = True
-        log.info("recovered after taking the lease", extra={"uncertain": count})
+        log.info("recovered after taking the lease", extra={"requeued": found.requeued, "uncertain": found.uncertain})
         if self.scheduler is not None:
             self.scheduler.add_job(self.tick, id="reminders-takeover", replace_existing=True)
 

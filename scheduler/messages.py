@@ -13,8 +13,9 @@ from html import escape
 from deadlines.planner import DUE, ESCALATION, LEAD, OVERDUE, REPEAT
 from handlers import year_texts
 from handlers.markup import split_lines, utf16_len
-from handlers.reminder_buttons import ACK, DONE, SNOOZE, payload
+from handlers.reminder_buttons import ACK, DONE, RESEND, SNOOZE, payload
 from handlers.replies import Button, Keyboard, Message
+from services.reminder_doubt import InDoubt
 from services.status_board import Board
 
 MAX_CHARS = 3800  # under the 4096 of the strictest channel, leaving room for the header of a continued part
@@ -195,3 +196,23 @@ def unreachable_notice(who: str) -> str:
         "对方已屏蔽机器人或从未启动对话。请联系其在 Telegram 中打开机器人并发送 /start,"
         "恢复前的提醒已记录在案。"
     )
+
+
+IN_DOUBT_PER_PART = 20  # one button each
+
+
+def in_doubt_parts(doubts: list[InDoubt]) -> list[Message]:
+    """The office told of reminder messages that may or may not have arrived: who, which tasks, and a button
+    each to send it again (never resent by itself, so never duplicated)."""
+    parts = []
+    for start in range(0, len(doubts), IN_DOUBT_PER_PART):
+        chunk = doubts[start : start + IN_DOUBT_PER_PART]
+        lines = [
+            f"❓ <b>{len(doubts)} 条提醒不确定是否送达</b>",
+            "发送时连接中断(或进程停止),无法确认对方是否收到。为避免重复,没有自动重发:",
+        ]
+        lines += [f"· {escape(d.who)}:{escape(_names(list(d.codes)))},{cn_date(d.day)}的提醒" for d in chunk]
+        lines.append("如需重发,请点下面对应的按钮;对方可能因此收到两次。")
+        buttons: Keyboard = tuple((Button(clip(f"重发给 {d.who}", 40), payload(RESEND, d.delivery_id)),) for d in chunk)
+        parts.append(Message("\n".join(lines), buttons))
+    return parts

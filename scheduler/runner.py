@@ -14,21 +14,23 @@ message per chat.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from deadlines.clock import Clock
 from deadlines.planner import DUE, ESCALATION, LEAD, OVERDUE, REPEAT
 from deadlines.policy import ReminderPolicy, status_colour
-from handlers.ports import BLOCKED, SENT, Outcome, Sender
+from handlers.ports import BLOCKED, FAILED, SENT, Outcome, Sender
 from handlers.replies import Message
 from scheduler import messages
 from scheduler.weekly import WeeklyDelivery
 from services import reminder_delivery as ledger
+from services import reminder_doubt as doubt
 from services.reminder_delivery import DueReminder
 from services.reminder_planning import plan_day
 from services.status_board import digest_board
@@ -38,6 +40,14 @@ if TYPE_CHECKING:  # the database is handed to services; the scheduler never ope
     from storage.db import Database
 
 log = logging.getLogger("duban.reminders")
+
+IN_DOUBT_DAYS = 7  # messages in doubt the office is told of: those of the last week (older ones are history)
+TAKEN_OVER = "taken over: another process recovered this message while it waited for a retry"
+
+
+class _TakenOver(Exception):
+    """The rows of a message waiting for a retry were recovered by a new lease holder."""
+
 
 STAGE_RANK = {OVERDUE: 4, ESCALATION: 4, DUE: 3, REPEAT: 2, LEAD: 1}
 # One message to send and the ledger rows folded into its lines (earlier stages of the same occurrence).
@@ -126,13 +136,29 @@ class ReminderRunner:
         """One message: claimed right before its request leaves (never earlier: a send stopped in the
         pacer claims nothing), its outcome recorded after."""
         primary = piece.reminder_ids
+        rows = [*primary, *collapsed]
         claimed: list[int] = []
+        waited: list[bool] = []  # the sender is waiting to retry (the ledger says "waiting")
 
         async def before_send() -> None:
-            now = self.clock.now()
-            claimed.append(ledger.claim(self.db, kind, chat_id, contact_id, today, primary, collapsed, now))
+            if not claimed:
+                now = self.clock.now()
+                claimed.append(ledger.claim(self.db, kind, chat_id, contact_id, today, primary, collapsed, now))
+            elif waited:  # a retry after a wait: the request is about to leave again, if still ours to send
+                waited.clear()
+                if not ledger.resume(self.db, claimed[0], rows):
+                    raise _TakenOver
 
-        outcome = await self.deliverer.send(chat_id, piece.part, before_send)
+        async def retrying() -> None:  # refused unaccepted: a crash during the wait must resend it
+            if not ledger.waiting(self.db, claimed[0], rows):
+                raise _TakenOver
+            waited.append(True)
+
+        try:
+            outcome = await self.deliverer.send(chat_id, piece.part, before_send, retrying)
+        except _TakenOver:  # another process holds the lease and the rows now: it sends them, not this one
+            log.warning("reminder to chat %s taken over by another process during a retry: not sent here", chat_id)
+            return Outcome(FAILED, chat_id, error=TAKEN_OVER)
         ledger.record(self.db, claimed[0] if claimed else None, outcome, primary, collapsed, self.clock.now())
         return outcome
 
@@ -173,8 +199,10 @@ class ReminderRunner:
     # -- messages to the office: digest and notices -------------------------------------------------
     async def _send_office(
         self, key_prefix: str, kind: str, parts: Sequence[Message], today: date, report: RunReport
-    ) -> None:
-        """To every office chat at most once (by key); a transient failure may be retried by a later run."""
+    ) -> bool:
+        """To every office chat at most once (by key); a transient failure may be retried by a later run.
+        True when no office chat is left for a later run to try again."""
+        settled = True
         for recipient in ledger.office_recipients(self.db, self.admin_ids):
             key = f"{key_prefix}|{recipient.chat_id}"
             claim = ledger.claim_once(
@@ -191,14 +219,28 @@ class ReminderRunner:
                     break
             ledger.finish_once(self.db, claim.delivery_id, final.status, final.error, self.clock.now(), len(parts), ids)
             report.counts[f"{kind}:{final.status}"] += 1
+            settled = settled and not (final.status == FAILED and not final.refused)
             if kind == "digest" and final.status == SENT:
                 report.digests += 1
+        return settled
 
     async def send_notices(self, today: date, report: RunReport) -> None:
         for chat_id in report.blocked:
             who = ledger.blocked_names(self.db, chat_id)
             parts = [Message(messages.unreachable_notice(who or str(chat_id)))]
             await self._send_office(f"notice|blocked|{chat_id}|{today.isoformat()}", "notice", parts, today, report)
+
+    async def send_in_doubt(self, today: date, report: RunReport) -> None:
+        """The office is told, once, of every reminder message in doubt: by name, with a button to send it
+        again (never resent by itself, so never duplicated)."""
+        doubts = doubt.untold(self.db, today - timedelta(days=IN_DOUBT_DAYS))
+        if not doubts:
+            return
+        ids = ",".join(str(d.delivery_id) for d in doubts)
+        key = f"notice|uncertain|{len(doubts)}|{hashlib.sha1(ids.encode()).hexdigest()[:16]}"
+        if await self._send_office(key, "notice", messages.in_doubt_parts(doubts), today, report):
+            doubt.mark_told(self.db, [d.delivery_id for d in doubts], self.clock.now())
+            report.counts["in_doubt:told"] += len(doubts)
 
     async def send_digest(self, today: date, report: RunReport) -> None:
         state = digest_board(self.db, today, self.calendar, self.policy, self.clock.tz)
@@ -207,16 +249,30 @@ class ReminderRunner:
         await self._send_office(f"digest|{today.isoformat()}", "digest", messages.digest_parts(state), today, report)
 
     # -- the wake-up ---------------------------------------------------------------------------------
-    def recover(self) -> int:
-        count = ledger.recover(self.db)
-        if count:
-            log.warning("%d reminder(s) were mid-send when the process stopped: marked uncertain, not resent", count)
-        return count
+    def recover(self) -> ledger.Recovered:
+        found = ledger.recover(self.db)
+        if found.requeued:
+            log.warning(
+                "%d reminder(s) were waiting for a retry (429/5xx) when the process stopped: nothing had been "
+                "accepted, so they go out again now",
+                found.requeued,
+            )
+        if found.uncertain:
+            log.warning(
+                "%d reminder(s) were mid-request when the process stopped: marked uncertain, not resent; "
+                "the office is told of each with a button to send it again",
+                found.uncertain,
+            )
+        return found
 
     async def run_once(self) -> RunReport:
         now = self.clock.now()
         today = now.date()
         report = RunReport(today)
+        try:  # whatever the day: the office hears of messages in doubt at once
+            await self.send_in_doubt(today, report)
+        except Exception:
+            log.exception("telling the office of reminders in doubt failed; the next run tries again")
         if not self.calendar.is_workday(today):
             report.skipped = "not a working day"
             return report

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from deadlines.planner import ESCALATION, Recipient
@@ -28,6 +28,8 @@ from storage.models import Contact, Deadline, Delivery, Department, Reminder, Ta
 # The Sender port's outcomes (handlers.ports), spelled out here: services sit below handlers.
 SENT, BLOCKED, FAILED, UNCERTAIN = "sent", "blocked", "failed", "uncertain"
 UNREACHABLE = "contact unreachable: not sent"
+WAITING = "waiting"  # refused without being accepted; the sender waits to try again (a ledger status)
+REQUEUED = "the process stopped while this waited for a retry (nothing had been accepted): sent again"
 
 
 class SendResult(Protocol):
@@ -213,10 +215,53 @@ def blocked_names(db: Database, chat_id: int) -> str:
     return "、".join(f"{deps.get(c.department_id, '')} {c.display_name or c.chat_id}" for c in contacts)
 
 
-def recover(db: Database) -> int:
-    """After a crash (or a lease taken over from a dead holder): the rows caught mid-send become uncertain."""
+def waiting(db: Database, delivery_id: int, reminder_ids: Collection[int]) -> bool:
+    """The message's request was refused without being accepted (429, 5xx, no connection) and the sender
+    waits to try again: a crash now leaves it certainly undelivered, so `recover` puts it back to planned.
+    False when the rows are no longer this delivery's to send (another process took over the lease)."""
+    return _move(db, delivery_id, reminder_ids, "sending", WAITING)
+
+
+def resume(db: Database, delivery_id: int, reminder_ids: Collection[int]) -> bool:
+    """The wait is over and the request leaves again: in doubt again until its answer comes. False when the
+    rows stopped waiting for this delivery meanwhile (a new lease holder's recover() planned them again,
+    and it sends them): then this retry must not leave, or the person would get it twice."""
+    return _move(db, delivery_id, reminder_ids, WAITING, "sending")
+
+
+def _move(db: Database, delivery_id: int, reminder_ids: Collection[int], before: str, after: str) -> bool:
+    """Compare and set, in one transaction: the rows move only if all of them are still as expected."""
+    ids = list(reminder_ids)
     with db.session() as s:
-        return ledger.recover_in_flight(s)
+        moved = s.execute(
+            update(Reminder)
+            .where(Reminder.id.in_(ids), Reminder.status == before, Reminder.delivery_id == delivery_id)
+            .values(status=after)
+        ).rowcount  # type: ignore[attr-defined]
+        if moved != len(ids):
+            s.rollback()
+            return False
+        s.execute(update(Delivery).where(Delivery.id == delivery_id).values(status=after))
+        return True
+
+
+@dataclass(frozen=True)
+class Recovered:
+    requeued: int  # waiting to be sent again when the process stopped: nothing reached anyone, sent now
+    uncertain: int  # mid-request: may have arrived, never resent by itself, shown to the office
+
+
+def recover(db: Database) -> Recovered:
+    """After a crash (or a lease taken over from a dead holder): the rows that waited for a retry were
+    certainly not delivered and go back to planned; only those whose request was in flight are uncertain."""
+    with db.session() as s:
+        requeued = s.execute(
+            update(Reminder)
+            .where(Reminder.status == WAITING)
+            .values(status="planned", delivery_id=None, error=REQUEUED)
+        ).rowcount  # type: ignore[attr-defined]
+        s.execute(update(Delivery).where(Delivery.status == WAITING).values(status="failed", error=REQUEUED))
+        return Recovered(requeued or 0, ledger.recover_in_flight(s))
 
 
 # -- at most once, to the office: digest, notices, the weekly report -----------------------------------

@@ -13,6 +13,7 @@ from telegram.request import HTTPXRequest
 from channels.telegram.pacing import Pacer
 from channels.telegram.sender import TelegramSender
 from fake_bot_api import FakeBotAPI
+from services.reminder_delivery import Recovered
 from storage.models import Contact, Delivery, Department
 from tests.conftest import FIXTURES, SHANGHAI
 from tests.reminder_world import ADMIN, NO_LIMITS, World, reminder_ids
@@ -87,20 +88,29 @@ async def test_restart_in_the_middle_of_a_burst_sends_no_duplicate_and_loses_not
             fake.delay("sendMessage", 0)
 
             second = world.runner(bot, concurrency=8)  # restart
-            # The in-flight message folded a catch-up of every stage since the letter was loaded.
-            assert second.recover() == 7
-            assert len({r.chat_id for r in world.rows(status="uncertain")}) == 1
+            # The in-flight message folded a catch-up of every stage since the letter was loaded; the
+            # others had not been claimed (concurrency 1): nothing was waiting for a retry.
+            assert second.recover() == Recovered(requeued=0, uncertain=7)
+            in_doubt = {r.chat_id for r in world.rows(status="uncertain")}
+            assert len(in_doubt) == 1
             report = await second.run_once()
+            third = world.runner(bot)  # another restart: the office was told already
+            assert third.recover() == Recovered(requeued=0, uncertain=0)
+            world.at(DUE_DAY, 9, 5)
+            assert (await third.run_once()).counts["in_doubt:told"] == 0
         recipients = {c for (c,) in [(m.chat_id,) for m in fake.sent]}
         per_chat = {chat: sum(1 for m in fake.sent if m.chat_id == chat) for chat in recipients}
+        to_office = [m.text for m in fake.messages_to(ADMIN)]
         assert fake.rejections == []
     assert len(recipients) == 43, (
         sorted(recipients),
         [(r.chat_id, r.status, r.error) for r in world.rows(send_on=DUE_DAY) if r.status != "sent"],
-    )  # 41 contacts of 生态环境分局, 1 of 邮管局, the office digest
-    assert set(per_chat.values()) == {1}, {
+    )  # 41 contacts of 生态环境分局, 1 of 邮管局, the office (digest, and the notice of the one in doubt)
+    assert {c: n for c, n in per_chat.items() if n != 1} == {ADMIN: 2}, {
         c: [m.text[:60] for m in fake.sent if m.chat_id == c] for c, n in per_chat.items() if n > 1
     }
+    assert sum("不确定是否送达" in t and str(in_doubt.pop()) in t for t in to_office) == 1
+    assert report.counts["in_doubt:told"] == 1
     statuses = [r.status for r in world.rows(send_on=DUE_DAY)]
     assert statuses.count("uncertain") == 1 and statuses.count("sent") == 41
     assert report.messages == 42 - 16
@@ -174,6 +184,73 @@ async def test_5xx_beyond_the_retries_leaves_it_planned_for_the_next_run(databas
             world.at(DUE_DAY, 9, 1)
             await runner.run_once()
             assert len(fake.messages_to(chats["生态环境分局"])) == 1
+
+
+async def test_a_crash_while_a_5xx_retry_waits_sends_it_after_the_restart_and_tells_nobody(database_url):
+    """A 502 was refused unaccepted: while the sender waits to retry, the ledger says "waiting", so a crash
+    then leaves it certainly undelivered; recover() plans it again (not uncertain) and the next run sends it."""
+    world = World(database_url, MINI, LOADED)
+    with FakeBotAPI() as fake:
+        chats = world.add_contacts(fake)
+        env = chats["生态环境分局"]
+        fake.fail_next("sendMessage", chat_id=env, status=502, times=1)
+        world.at(DUE_DAY)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            first = world.runner(bot, concurrency=1)
+            backing_off = asyncio.Event()
+
+            async def stuck(seconds: float) -> None:  # the backoff the process dies in
+                backing_off.set()
+                await asyncio.Event().wait()
+
+            first.deliverer.sleep = stuck
+            run = asyncio.create_task(first.run_once())
+            await asyncio.wait_for(backing_off.wait(), 10)
+            waiting = world.rows(status="waiting")
+            run.cancel()  # the process dies during the wait
+            with pytest.raises(asyncio.CancelledError):
+                await run
+            assert waiting and {r.chat_id for r in waiting} == {env}
+
+            second = world.runner(bot)
+            assert second.recover() == Recovered(requeued=len(waiting), uncertain=0)
+            await second.run_once()
+        assert len(fake.messages_to(env)) == 1
+        assert not [m for m in fake.messages_to(ADMIN) if "不确定是否送达" in m.text]
+    assert {r.status for r in world.rows(send_on=DUE_DAY)} == {"sent"}
+    assert world.rows(status="uncertain") == []
+
+
+async def test_a_holder_that_lost_the_lease_during_a_retry_wait_does_not_send_it_again(database_url):
+    """Split brain: the first holder waits to retry a 502 (paused, say) while a new holder takes over,
+    recovers the message as certainly undelivered and sends it. When the first one wakes, its retry finds
+    the rows no longer waiting for it and does not leave: the contact gets the reminder once."""
+    world = World(database_url, MINI, LOADED)
+    with FakeBotAPI() as fake:
+        chats = world.add_contacts(fake)
+        env = chats["生态环境分局"]
+        fake.fail_next("sendMessage", chat_id=env, status=502, times=1)
+        world.at(DUE_DAY)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            first = world.runner(bot, concurrency=1)
+            backing_off, wake = asyncio.Event(), asyncio.Event()
+
+            async def paused(seconds: float) -> None:
+                backing_off.set()
+                await wake.wait()
+
+            first.deliverer.sleep = paused
+            run = asyncio.create_task(first.run_once())
+            await asyncio.wait_for(backing_off.wait(), 10)
+            second = world.runner(bot)  # the lease ran out: another process takes over
+            assert second.recover().requeued > 0
+            await second.run_once()
+            assert len(fake.messages_to(env)) == 1
+            wake.set()
+            report = await asyncio.wait_for(run, 10)
+        assert len(fake.messages_to(env)) == 1
+        assert report.counts["failed"] >= 1
+    assert {r.status for r in world.rows(chat_id=env, send_on=DUE_DAY)} == {"sent"}
 
 
 async def test_a_send_that_times_out_after_acceptance_is_never_resent(database_url):

@@ -55,7 +55,13 @@ class ConsoleChannel:
         return None  # no link opens a terminal: the invite code is typed (/start CODE)
 
     # -- the Sender port: messages to chats other than the one being answered -------------------------
-    async def send(self, chat_id: int, item: Message | Upload, before_send: BeforeSend | None = None) -> Outcome:
+    async def send(
+        self,
+        chat_id: int,
+        item: Message | Upload,
+        before_send: BeforeSend | None = None,
+        retrying: BeforeSend | None = None,  # never called: the console does not fail and retry
+    ) -> Outcome:
         if before_send is not None:
             await before_send()
         if chat_id == self.user.user_id:  # e.g. a reminder to the console's own department

@@ -67,7 +67,13 @@ class DingTalkSender:
         self.max_attempts, self.backoff, self.flow_wait, self.sleep = max_attempts, backoff, flow_wait, sleep
         self.cards_sent: dict[str, int] = {}  # outTrackId -> chat, for the cards this process delivered
 
-    async def send(self, chat_id: int, item: Message | Upload, before_send: BeforeSend | None = None) -> Outcome:
+    async def send(
+        self,
+        chat_id: int,
+        item: Message | Upload,
+        before_send: BeforeSend | None = None,
+        retrying: BeforeSend | None = None,
+    ) -> Outcome:
         outcome = Outcome(SENT, chat_id)
         found = self.find(chat_id)
         if found is None:
@@ -83,8 +89,8 @@ class DingTalkSender:
             outcome.status, outcome.error = FAILED, f"{'BadRequest: ' if isinstance(exc, OSError) else ''}{exc}"
             return outcome
         for request in requests:
-            verdict = await self._send_one(outcome, target, request, before_send)
-            before_send = None
+            verdict = await self._send_one(outcome, target, request, before_send, retrying)
+            before_send = retrying = None  # a later part follows an accepted one: no going back
             if verdict is not None:
                 outcome.status, outcome.error = verdict
                 break
@@ -142,14 +148,19 @@ class DingTalkSender:
 
     # -- one request, its retries and its verdict ----------------------------------------------------
     async def _send_one(
-        self, outcome: Outcome, target: Target, request: Request, before_send: BeforeSend | None
+        self,
+        outcome: Outcome,
+        target: Target,
+        request: Request,
+        before_send: BeforeSend | None,
+        retrying: BeforeSend | None = None,
     ) -> Verdict | None:
-        """None when DingTalk accepted it; else the final status and error."""
+        """None when DingTalk accepted it; else the final status and error. `before_send` runs before each
+        attempt, `retrying` before each wait for another (handlers/ports.py)."""
         for attempt in range(1, self.max_attempts + 1):
             await self.pacer.acquire()
             if before_send is not None:
                 await before_send()
-                before_send = None
             try:
                 answer = await request()
             except Unanswered as exc:
@@ -160,6 +171,8 @@ class DingTalkSender:
                 if verdict is not None:
                     return verdict
                 outcome.retries += 1
+                if retrying is not None:
+                    await retrying()
                 await self.sleep(self.backoff * 2 ** (attempt - 1))
                 continue
             verdict = self._accepted(outcome, target, answer, attempt)
@@ -167,6 +180,8 @@ class DingTalkSender:
                 return verdict
             if attempt < self.max_attempts:
                 outcome.retries += 1
+                if retrying is not None:
+                    await retrying()
                 await self.sleep(self.flow_wait * attempt)
         # Nothing was accepted: FAILED (not "BadRequest"), so a reminder goes back to the ledger for later.
         return FAILED, f"FlowControlled: DingTalk held the message to {target.external_id} {self.max_attempts} times"

@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -44,6 +45,18 @@ def _never_reached_telegram(exc: Exception) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class _Hooks:
+    """The caller's hooks for the first request of a message (none for the parts after it)."""
+
+    before_send: BeforeSend | None = None
+    retrying: BeforeSend | None = None
+
+    async def waiting(self) -> None:
+        if self.retrying is not None:
+            await self.retrying()
+
+
 class TelegramSender:
     def __init__(
         self,
@@ -56,18 +69,26 @@ class TelegramSender:
         self.bot, self.pacer = bot, pacer or Pacer()
         self.max_attempts, self.backoff, self.sleep = max_attempts, backoff, sleep
 
-    async def send(self, chat_id: int, item: Message | Upload, before_send: BeforeSend | None = None) -> Outcome:
-        """Send `item` (a long text in several messages, buttons on the last). `before_send` runs once,
-        after pacing, right before the first request leaves."""
+    async def send(
+        self,
+        chat_id: int,
+        item: Message | Upload,
+        before_send: BeforeSend | None = None,
+        retrying: BeforeSend | None = None,
+    ) -> Outcome:
+        """Send `item` (a long text in several messages, buttons on the last). `before_send` runs after
+        pacing, right before the first request leaves, and again before each retry of it; `retrying` runs
+        when that request was surely not accepted and a retry will follow a wait (handlers/ports.py)."""
         outcome = Outcome(SENT, chat_id)
         requests: list[Callable[[int], Awaitable[TgMessage]]] = (
             [self._upload(item)]
             if isinstance(item, Upload)
             else [self._text(text, markup) for text, markup in pieces(item)]
         )
+        hooks = _Hooks(before_send, retrying)
         for request in requests:
-            failed = await self._send_one(outcome, request, before_send)
-            before_send = None
+            failed = await self._send_one(outcome, request, hooks)
+            hooks = _Hooks()  # a later part follows an accepted one: the message is under way, no going back
             if failed is not None:
                 outcome.status, outcome.error = failed
                 break
@@ -102,18 +123,17 @@ class TelegramSender:
         return request
 
     async def _send_one(
-        self, outcome: Outcome, request: Callable[[int], Awaitable[TgMessage]], before_send: BeforeSend | None
+        self, outcome: Outcome, request: Callable[[int], Awaitable[TgMessage]], hooks: _Hooks
     ) -> tuple[str, str] | None:
         """None when sent; else the final status and error."""
         for attempt in range(1, self.max_attempts + 1):
             await self.pacer.acquire(outcome.chat_id)
-            if before_send is not None:
-                await before_send()
-                before_send = None
+            if hooks.before_send is not None:
+                await hooks.before_send()
             try:
                 message = await request(outcome.chat_id)
             except (TelegramError, OSError) as exc:
-                verdict = await self._after_failure(outcome, exc, attempt)
+                verdict = await self._after_failure(outcome, exc, attempt, hooks)
                 if verdict is not None:
                     return verdict
                 continue
@@ -121,12 +141,15 @@ class TelegramSender:
             return None
         return FAILED, f"RetryAfter after {self.max_attempts} attempts: flood control did not let it through"
 
-    async def _after_failure(self, outcome: Outcome, exc: Exception, attempt: int) -> tuple[str, str] | None:
+    async def _after_failure(
+        self, outcome: Outcome, exc: Exception, attempt: int, hooks: _Hooks
+    ) -> tuple[str, str] | None:
         """What a failed request means: None to try again (after waiting as asked), else the verdict."""
         if isinstance(exc, RetryAfter):  # flood control: not accepted; wait as told, then again
             outcome.retries += 1
             wait = _seconds(exc)
             log.warning("429 for chat %s: retry after %ss", outcome.chat_id, wait)
+            await hooks.waiting()
             await self.pacer.penalise(wait)
             return None
         if isinstance(exc, ChatMigrated):
@@ -140,12 +163,12 @@ class TelegramSender:
             log.error("Telegram refused a message to chat %s: %s", outcome.chat_id, exc)
             return FAILED, f"BadRequest: {exc}"
         if isinstance(exc, TimedOut | NetworkError):
-            return await self._transient(outcome, exc, attempt)
+            return await self._transient(outcome, exc, attempt, hooks)
         if isinstance(exc, OSError):  # a file to upload could not be read: nothing was sent
             return FAILED, f"BadRequest: {exc}"
         raise exc
 
-    async def _transient(self, outcome: Outcome, exc: Exception, attempt: int) -> tuple[str, str] | None:
+    async def _transient(self, outcome: Outcome, exc: Exception, attempt: int, hooks: _Hooks) -> tuple[str, str] | None:
         """A timeout or a network failure: retried with backoff only when surely not accepted."""
         if not _never_reached_telegram(exc):
             log.error("send to chat %s may or may not have arrived: %r", outcome.chat_id, exc)
@@ -155,6 +178,7 @@ class TelegramSender:
         outcome.retries += 1
         delay = self.backoff * 2 ** (attempt - 1)
         log.warning("send to chat %s failed (%s); retry %d in %.1fs", outcome.chat_id, exc, attempt, delay)
+        await hooks.waiting()
         await self.sleep(delay)
         return None
 
