@@ -24,6 +24,7 @@ from channels.dingtalk.inbound import card_press, robot_message
 from channels.dingtalk.pacing import Pacer
 from channels.dingtalk.sender import DingTalkSender
 from channels.dingtalk.stream import BOT_MESSAGES, CARD_CALLBACK, SEEN_KEPT, StreamClient
+from channels.outbox import Outbox
 from deadlines.clock import Clock
 from handlers import choices
 from handlers.dispatch import Dispatcher
@@ -72,6 +73,7 @@ class DingTalkChannel:
         self.sender = DingTalkSender(
             self.api, self._find, self._offer, config.card_template, pacer, flow_wait=config.flow_wait
         )
+        self.outbox = Outbox(self.sender.send, CHANNEL)  # answers kept through an outage (channels/outbox.py)
         self.dispatcher: Dispatcher | None = None
         self._known: dict[int, Account] = {}
         self._numbers: dict[tuple[str, str], int] = {}
@@ -119,6 +121,7 @@ class DingTalkChannel:
                 "then run `duban doctor`"
             ) from None
         self._poller = asyncio.create_task(self._poll_reads(), name="dingtalk-read-receipts")
+        self.outbox.start()
 
     async def stop_receiving(self) -> None:
         """No new message is taken; those taken are answered and acknowledged."""
@@ -129,6 +132,7 @@ class DingTalkChannel:
         if self._poller is not None:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
+        await self.outbox.stop()
         await self.api.close()
 
     # -- who is who ----------------------------------------------------------------------------------
@@ -212,9 +216,7 @@ class DingTalkChannel:
             if isinstance(reply, EditPressed) and card is None:
                 reply = reply.message  # nothing to edit: the new keyboard comes as a new message
             if isinstance(reply, Message | Upload):
-                outcome = await self.sender.send(event.chat_id, reply)
-                if not outcome.sent:
-                    log.error("answer not delivered: %s %s", outcome.status, outcome.error)
+                await self.outbox.deliver(event.chat_id, reply)
 
     async def _update_card(self, card: str, replies: Replies) -> None:
         """The pressed card shows the answer (a toast's words) and loses or changes its buttons."""

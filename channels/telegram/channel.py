@@ -15,6 +15,7 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 
+from channels.outbox import Outbox
 from channels.telegram import menus
 from channels.telegram.albums import Albums
 from channels.telegram.pacing import Pacer
@@ -58,6 +59,7 @@ class TelegramChannel:
         # No rate limiter of PTB's: every message goes through our sender and its pacer.
         self.application: Application = builder.build()
         self.sender = TelegramSender(self.application.bot, pacer or Pacer())
+        self.outbox = Outbox(self.sender.send, "telegram")  # answers kept through an outage (channels/outbox.py)
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.dispatcher: Dispatcher | None = None
         self.handled: set[int] = set()  # update ids the bot is done with (tests wait on it)
@@ -108,6 +110,7 @@ class TelegramChannel:
                 timeout=poll_timeout, poll_interval=poll_interval, drop_pending_updates=False
             )
         await self.application.start()
+        self.outbox.start()
         if self.dispatcher is not None:
             self._menus = asyncio.create_task(self._set_menus(), name="telegram-menus")
 
@@ -125,6 +128,7 @@ class TelegramChannel:
         await self.albums.drain()
         if self._menus is not None and not self._menus.done():
             self._menus.cancel()
+        await self.outbox.stop()
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
@@ -184,9 +188,7 @@ class TelegramChannel:
             replies = await self._acknowledge(query, replies)
         for reply in replies:
             if isinstance(reply, Message | Upload):
-                outcome = await self.sender.send(event.chat_id, reply)
-                if not outcome.sent:
-                    log.error("answer not delivered: %s %s", outcome.status, outcome.error)
+                await self.outbox.deliver(event.chat_id, reply)
             elif isinstance(reply, ClearButtons) and query is not None:
                 await self._edit(query.edit_message_reply_markup(None))
             elif isinstance(reply, EditPressed) and query is not None:
