@@ -8,10 +8,18 @@ from handlers import texts
 from handlers.context import Turn
 from handlers.dispatch import Routes
 from handlers.markup import esc
-from handlers.notify import notify_office
-from handlers.replies import Message, Replies, RoleChanged
+from handlers.notify import notify_office, send_each
+from handlers.replies import ClearButtons, Message, Replies, RoleChanged, Toast, keyboard
 from services.access import Denied, Identity
-from services.onboarding import GUESS_WINDOW, INVITE_DAYS, InviteGuessing, bind_group, create_invite, redeem
+from services.onboarding import (
+    GUESS_WINDOW,
+    INVITE_DAYS,
+    InviteGuessing,
+    bind_group,
+    create_invite,
+    move_contact,
+    redeem,
+)
 from services.overview import letter_overview
 
 log = logging.getLogger("duban.handlers.start")
@@ -75,11 +83,7 @@ async def join(turn: Turn, code: str) -> Replies:
         raise
     except Denied as exc:
         if exc.reason == "invite_other_department":  # the office's code reached someone else's contact
-            d = {k: esc(v) for k, v in exc.details.items()}
-            name = esc(event.user_name or "未知用户")
-            await notify_office(
-                turn.ctx, Message(texts.INVITE_REFUSED_OFFICE.format(name=name, user=event.user_id, **d))
-            )
+            await notify_office(turn.ctx, _refused_for_office(turn, exc))
         raise
     log.info("user %s joined %s as %s", event.user_id, joined.department, joined.role)
     return [
@@ -88,6 +92,28 @@ async def join(turn: Turn, code: str) -> Replies:
             texts.JOINED.format(department=esc(joined.department), role=texts.ROLE_NAMES.get(joined.role, joined.role))
         ),
     ]
+
+
+def _refused_for_office(turn: Turn, exc: Denied) -> Message:
+    """The office hears of a second department's code, with the one way to move the person there."""
+    d = {k: esc(v) for k, v in exc.details.items()}
+    user = turn.event.user_id
+    text = texts.INVITE_REFUSED_OFFICE.format(name=esc(turn.event.user_name or "未知用户"), user=user, **d)
+    move = (texts.MOVE_BUTTON.format(department=exc.details["department"]), f"mv:{exc.details['invite_id']}.{user}")
+    return Message(text, keyboard([move]))
+
+
+async def move_button(turn: Turn) -> Replies:
+    """The office's 改为…: the refused person serves the code's department from now on, and is told."""
+    invite_id, _, user = (turn.event.payload or "").partition(":")[2].partition(".")
+    if not invite_id.isdigit() or not user.lstrip("-").isdigit():
+        return [Toast(texts.BUTTON_EXPIRED)]
+    moved = move_contact(turn.ctx.db, turn.ctx.clock, turn.who, int(invite_id), int(user))
+    role = texts.ROLE_NAMES.get(moved.role, moved.role)
+    said = {"department": esc(moved.department), "before": esc(moved.before), "role": role}
+    await send_each(turn.ctx, [moved.chat_id], Message(texts.MOVED_PERSON.format(office=turn.office, **said)))
+    name = esc(moved.name or user)
+    return [Toast(""), ClearButtons(), Message(texts.MOVED_OFFICE.format(name=name, user=user, **said))]
 
 
 async def help_command(turn: Turn) -> Replies:
@@ -129,3 +155,4 @@ def routes(r: Routes) -> None:
     r.command("help", help_command)
     r.command("invite", invite)
     r.command("bindgroup", bindgroup)
+    r.buttons["mv"] = move_button

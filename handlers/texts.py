@@ -91,6 +91,7 @@ DENIED = {
         "您已绑定<b>{current}</b>,每人只能绑定一个部门,所以没有绑定到{department},"
         "这个邀请码也没有被使用(仍可交给{department}的人员使用)。如需改为{department},请联系{office}。"
     ),
+    "move_stale": "这个邀请码已被使用或已过期,没有调整。如仍需调整,请重新 /invite,让对方再发送 /start 邀请码。",
     "bound_twice": (
         "您早先同时绑定了<b>{current}</b>和<b>{other}</b>,但每人只能为一个部门查看和上报,目前按{current}办理,"
         "所以任务 {code}({other})无法查看或上报。如需改为{other},请联系{office}。"
@@ -140,8 +141,11 @@ INVITE_MADE_NO_LINK = (
 INVITE_USAGE = "用法:<code>/invite 部门名称 [contact|viewer]</code>,例如 <code>/invite 发改局 contact</code>"
 INVITE_REFUSED_OFFICE = (
     "ℹ️ {name}(用户 {user})已绑定{current},又发送了{department}的邀请码 {code}:每人只能绑定一个部门,"
-    "已拒绝,该邀请码仍未使用。"
+    "已拒绝,该邀请码仍未使用。如确需把此人改为{department}的人员(不再属于{current}),请点下方按钮。"
 )
+MOVE_BUTTON = "改为{department}"
+MOVED_OFFICE = "✅ 已将 {name}(用户 {user})从{before}改为<b>{department}</b>的{role},之后的提醒按{department}发送。"
+MOVED_PERSON = "✅ {office}已将您从{before}改为<b>{department}</b>的{role}。发送 /tasks 查看本部门任务。"
 BOUND_TWICE_NOTE = (
     "⚠️ 您早先还绑定了{others};每人只能为一个部门查看和上报,目前按<b>{current}</b>办理。如需调整,请联系{office}。"
 )

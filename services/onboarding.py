@@ -191,6 +191,7 @@ def _refuse_other_department(user_id: int, current: Contact, invite: Invite) -> 
         current=current.department.name if current.department else "",
         department=invite.department.name,
         code=invite.code,
+        invite_id=invite.id,
     )
 
 
@@ -207,7 +208,9 @@ def _redeem(session: Session, clock: Clock, code: str, user_id: int, display_nam
         session.scalars(select(Contact).where(Contact.user_id == user_id, Contact.kind == "user").order_by(Contact.id))
     )
     same = [c for c in bound if c.department_id == invite.department_id]
-    if bound and not same:  # one person, one department: every view and report then agrees on which
+    # One person, one department: every view and report agrees on which (the first binding; a second one
+    # from before is the acting one only through the office's move, never by a code the person sends).
+    if bound and (not same or same[0] is not bound[0]):
         raise _refuse_other_department(user_id, bound[0], invite)
     existing = same[0] if same else None
     if existing is None:
@@ -237,6 +240,53 @@ def _redeem(session: Session, clock: Clock, code: str, user_id: int, display_nam
         {"department": invite.department.name, "role": invite.role, "invite": invite.code},
     )
     return Joined(invite.department.name, invite.role)
+
+
+@dataclass(frozen=True)
+class Moved:
+    chat_id: int
+    name: str | None
+    before: str
+    department: str
+    role: str
+
+
+def move_contact(db: Database, clock: Clock, identity: Identity, invite_id: int, user_id: int) -> Moved:
+    """The office's answer to a refused second code (the button on its notice): the person serves the
+    invite's department from now on. Their binding moves (one row, never two), the invite is used, and
+    reminders follow the binding from the next run (the ledger plans by each contact's department)."""
+    require_admin(identity)
+    with db.session() as session:
+        invite = session.get(Invite, invite_id)
+        if invite is None or invite.used_at is not None or invite.expires_at <= clock.now():
+            raise Denied("move_stale")
+        bound = list(
+            session.scalars(
+                select(Contact).where(Contact.user_id == user_id, Contact.kind == "user").order_by(Contact.id)
+            )
+        )
+        if not bound:
+            raise Denied("move_stale")
+        contact = bound[0]  # the acting binding
+        before = {"department": contact.department.name if contact.department else "", "role": contact.role}
+        old, old_role = contact.department_id, contact.role
+        swapped = [c for c in bound[1:] if c.department_id == invite.department_id]
+        for other in swapped:  # bound there too from before: the two swap, one row per department stays
+            other.department_id = None  # (chat, department) is unique: out of the way first
+        session.flush()
+        contact.department_id, contact.role = invite.department_id, invite.role
+        session.flush()
+        for other in swapped:
+            other.department_id, other.role = old, old_role
+        contact.reachable, contact.unreachable_reason = True, None
+        invite.used_by, invite.used_at = user_id, clock.now()
+        session.flush()
+        after = {"department": invite.department.name, "role": invite.role, "invite": invite.code}
+        audit.record(session, clock, identity.actor, "contact.move", "contact", contact.id, before, after)
+        log.info(
+            "user %s moved from %s to %s by %s", user_id, before["department"], after["department"], identity.actor
+        )
+        return Moved(contact.chat_id, contact.display_name, before["department"], invite.department.name, invite.role)
 
 
 def bind_group(db: Database, clock: Clock, identity: Identity, chat_id: int, title: str | None) -> str:

@@ -70,11 +70,32 @@ async def test_a_second_departments_code_is_refused_and_stays_unused(database_ur
             assert "绑定成功" in chat.last_to(ZJJ).content and "住建局" in chat.last_to(ZJJ).content
             await chat.say(ZJJ, "/task 17.2")
             assert "17.2" in chat.last_to(ZJJ).content and "不属于" not in chat.last_to(ZJJ).content
+            with world.db.session() as s:
+                fgj_departments = [c.department.name for c in s.scalars(select(Contact).where(Contact.user_id == FGJ))]
+                used_by = s.scalar(select(Invite.used_by).where(Invite.code == code))
+            assert fgj_departments == ["发改局"] and used_by == ZJJ
+
+            # When the office does mean to move him: the button on its notice, and he is told.
+            second = await new_code(chat, "住建局")
+            await chat.say(FGJ, f"/start {second}")
+            notice = chat.last_to(ADMIN)
+            assert "改为住建局" in [b["text"] for b in notice.buttons]
+            await chat.press(ADMIN, notice, "改为住建局")
+            assert "已将 u4101(用户 4101)从发改局改为住建局的联络员" in chat.last_to(ADMIN).content
+            assert "美丽办已将您从发改局改为住建局的联络员" in chat.last_to(FGJ).content
+            await chat.say(FGJ, "/tasks")
+            assert "住建局的任务" in chat.last_to(FGJ).content and "早先" not in chat.last_to(FGJ).content
+            await chat.say(FGJ, "/task 17.2")
+            assert "不属于" not in chat.last_to(FGJ).content
+            await chat.say(FGJ, "/task 1.1")
+            assert "不属于您的部门" in chat.last_to(FGJ).content
         assert fake.rejections == []
     with world.db.session() as s:
         fgj_departments = [c.department.name for c in s.scalars(select(Contact).where(Contact.user_id == FGJ))]
-        used_by = s.scalar(select(Invite.used_by).where(Invite.code == code))
-    assert fgj_departments == ["发改局"] and used_by == ZJJ
+        used_by = s.scalar(select(Invite.used_by).where(Invite.code == second))
+        moves = s.scalars(select(AuditEntry).where(AuditEntry.action == "contact.move")).all()
+    assert fgj_departments == ["住建局"] and used_by == FGJ
+    assert [(m.before["department"], m.after["department"]) for m in moves] == [("发改局", "住建局")]
 
 
 async def test_two_bindings_from_before_are_reported_never_half(database_url):
@@ -99,7 +120,26 @@ async def test_two_bindings_from_before_are_reported_never_half(database_url):
             assert "请确认上报内容" in last()
             await chat.say(FGJ, "/start")
             assert "早先还绑定了住建局" in last()
+
+            # A 住建局 code does not quietly switch him (he would be told one thing and act for another);
+            # the office moves him with the button, and the views follow together.
+            code = await new_code(chat, "住建局")
+            await chat.say(FGJ, f"/start {code}")
+            assert "没有绑定到住建局" in last() and "绑定成功" not in last()
+            await chat.press(ADMIN, chat.last_to(ADMIN), "改为住建局")
+            assert "从发改局改为住建局" in last()
+            await chat.say(FGJ, "/tasks")
+            assert "住建局的任务" in last() and "早先还绑定了发改局" in last()
+            await chat.say(FGJ, "/task 17.2")
+            assert "17.2" in last() and "无法" not in last()
+            await chat.say(FGJ, "/done 1.1")
+            assert "同时绑定了住建局和发改局" in last() and "按住建局办理" in last()
         assert fake.rejections == []
+    with world.db.session() as s:
+        rows = [
+            c.department.name for c in s.scalars(select(Contact).where(Contact.user_id == FGJ).order_by(Contact.id))
+        ]
+    assert rows == ["住建局", "发改局"]
 
 
 async def test_two_hundred_wrong_codes_are_slowed_down(database_url, caplog):
