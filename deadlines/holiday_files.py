@@ -21,23 +21,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from deadlines import holiday_wording
+from yaml_reader import YamlFileError, parse_yaml, read_yaml
 
 TOP_KEYS = {"year", "source", "holidays", "workdays"}
 ENTRY_KEYS = {"name", "date", "dates", "from", "to"}
 MAX_SPAN_DAYS = 31
-
-
-class _DatesAsText(yaml.SafeLoader):
-    """YAML without implicit dates: "2027-02-30" stays text so the error can name its entry."""
-
-
-_DatesAsText.yaml_implicit_resolvers = {
-    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 class HolidayFileError(ValueError):
@@ -127,16 +116,21 @@ def parse_schedule(data: object) -> HolidaySchedule:
 
 
 def parse_text(text: str) -> HolidaySchedule:
+    # dates stay text ("2027-02-30" too) so the error can name its entry
     try:
-        data = yaml.load(text, Loader=_DatesAsText)
-    except yaml.YAMLError as exc:
-        raise HolidayFileError(holiday_wording.unreadable(str(exc).replace("\n", " "))) from None
+        data = parse_yaml(text, dates=False)
+    except YamlFileError as exc:
+        raise HolidayFileError(holiday_wording.unreadable(str(exc))) from None
     return parse_schedule(data)
 
 
 def load_file(path: Path) -> HolidaySchedule:
     """Read and validate one year file; its name must be `<year>.yaml` for the year it states."""
-    schedule = parse_text(path.read_text(encoding="utf-8"))
+    try:
+        data = read_yaml(path, dates=False)
+    except YamlFileError as exc:
+        raise HolidayFileError(holiday_wording.unreadable(str(exc))) from None
+    schedule = parse_schedule(data)
     if path.stem != str(schedule.year):
         raise HolidayFileError(holiday_wording.name_mismatch(path.name, schedule.year))
     return schedule

@@ -15,7 +15,7 @@ def score_overview(result, day, year: int | None = None, top: int = 6) -> str:
     ok = "达到" if result.excellent.projected else "未达到"
     which = f"{year}年度" if year else ""
     lines = [
-        f"📊 <b>{which}考核得分</b>(截至{day.month}月{day.day}日,满分1000)",
+        f"📊 <b>{which}考核得分</b>(截至{day.month}月{day.day}日,{esc(result.maximum_words)})",
         f"预计 <b>{n(t.projected)}</b> 分 · 已确认 {n(t.secured)} 分 · 风险 {n(t.at_risk)} 分",
         f"优秀标准(≥950分且无重大问题):按预计{ok}",
         "",
@@ -46,7 +46,7 @@ def final_standing(result, state, ended, top: int = 6) -> str:
     missing = ended.of("missing")
     ok = "达到" if result.excellent.secured else "未达到"
     lines = [
-        f"📊 <b>{state.year}年度考核最终情况</b>(年度已于{state.year}年12月31日结束,满分1000)",
+        f"📊 <b>{state.year}年度考核最终情况</b>(年度已于{state.year}年12月31日结束,{esc(result.maximum_words)})",
         f"已确认 <b>{n(t.secured)}</b> 分(经审核的上报和录入的考核事实);预计 {n(t.projected)} 分",
         f"未上报任务 {len(missing)} 项,涉及 {n(t.at_risk)} 分未能确认",
         f"优秀标准(≥950分且无重大问题):按已确认{ok}",

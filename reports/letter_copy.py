@@ -127,6 +127,9 @@ def letter_document(source: LetterSource, new: int, result: CopyResult) -> dict[
 class _Dumper(yaml.SafeDumper):
     """Block style for the structure, flow style for short rows (departments, deadlines, targets), as in data/."""
 
+    def ignore_aliases(self, data: Any) -> bool:
+        return True  # a shared row is written out again: the reader (yaml_reader) refuses anchors and aliases
+
 
 def _scalar(x: object) -> bool:
     return not isinstance(x, (dict, list))

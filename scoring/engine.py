@@ -40,7 +40,7 @@ def _shown(raw: float, cap: float, shown_cap: float) -> float:
 
 def _line(s: SubItem, notes: list[str], raw: float, score: float) -> str:
     vetoed = raw == -math.inf
-    floor_hit = s.points if (raw < 0 and not vetoed) else None
+    floor_hit = s.attainable if (raw < 0 and not vetoed) else None
     cap_hit = s.cap if (raw > s.cap and s.base < s.cap) else None
     return explain.subitem_line(s.id, s.name, notes, score, floor_hit, cap_hit)
 
@@ -52,12 +52,12 @@ def _explain_scored(
     notes = [o.note for o in outcomes if o.note]
     missing = list(dict.fromkeys(m for o in outcomes for m in o.missing))
     reasons: tuple[str, ...] = ()
-    if projected < s.points - 1e-9:
+    if projected < s.attainable - 1e-9:
         shown = notes + ([explain.unreported(missing)] if values is not None and missing else [])
         reasons = (_line(s, shown, best, projected),)
     if values is None:
         return reasons, (explain.no_facts(s.id, s.name),)
-    if secured >= s.points - 1e-9:
+    if secured >= s.attainable - 1e-9:
         return reasons, ()
     if not missing:
         return reasons, reasons
@@ -88,7 +88,7 @@ def _scored(s: SubItem, values: Values | None, risky: bool, county: str) -> SubI
     secured = 0.0 if values is None else _shown(worst, cap, s.shown_cap)
     at_risk = round(projected - secured, 4) + 0.0 if risky else 0.0
     explainer = functools.partial(_explain_scored, s, values, best, worst, projected, secured)
-    return SubItemResult(s.id, s.name, s.points, projected, secured, at_risk, values is not None, None, explainer)
+    return SubItemResult(s.id, s.name, s.attainable, projected, secured, at_risk, values is not None, None, explainer)
 
 
 def _explain_adjusted(s: SubItem, values: Values | None, score: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -135,7 +135,16 @@ def _indicator(ind: Indicator, facts: Mapping[str, Values], risky: frozenset[str
             notes = (explain.indicator_cap(ind.name, projected, ind.cap, ind.cap_text or ""),)
         projected, secured, at_risk = min(projected, ind.cap), min(secured, ind.cap), min(at_risk, ind.cap)
     return IndicatorResult(
-        ind.no, ind.name, ind.section, ind.weight, _r(projected), _r(secured), _r(at_risk), tuple(subs), notes
+        ind.no,
+        ind.name,
+        ind.section,
+        ind.weight,
+        ind.attainable,
+        _r(projected),
+        _r(secured),
+        _r(at_risk),
+        tuple(subs),
+        notes,
     )
 
 
@@ -165,7 +174,10 @@ def _section(sec: Section, facts: Mapping[str, Values], risky: frozenset[str], c
         projected += ind.projected
         secured += ind.secured
         at_risk += ind.at_risk
-    return SectionResult(sec.no, sec.numeral, sec.title, sec.points, _r(projected), _r(secured), _r(at_risk), inds)
+    attainable = _r(sum(i.attainable for i in inds))
+    return SectionResult(
+        sec.no, sec.numeral, sec.title, sec.points, attainable, _r(projected), _r(secured), _r(at_risk), inds
+    )
 
 
 def evaluate(rubric: Rubric, facts: Facts | None = None, at_risk: Iterable[str] = frozenset()) -> ScoreResult:
@@ -180,7 +192,8 @@ def evaluate(rubric: Rubric, facts: Facts | None = None, at_risk: Iterable[str] 
         _r(max(0.0, sum(s.secured for s in sections))),
         _r(max(0.0, sum(s.at_risk for s in sections))),
     )
-    return ScoreResult(total, tuple(sections), _excellence(rubric, facts, total))
+    excellent = _excellence(rubric, facts, total)
+    return ScoreResult(total, tuple(sections), excellent, rubric.total, rubric.attainable, rubric.capped)
 
 
 def what_if(

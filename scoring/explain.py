@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from yaml_reader import cut, shown
+
 
 def num(x: float, digits: int = 2) -> str:
     """A number as people write it: no trailing zeros, at most `digits` decimals (6.0 -> "6")."""
@@ -208,8 +210,16 @@ def facts_header(count: int) -> str:
     return f"事实数据有{count}处问题, 未作计算:"
 
 
+def more_problems(count: int) -> str:
+    return f"……另有{count}处问题未列出(先改正以上各处再试)"
+
+
+def facts_file_empty(path: str) -> str:
+    return f"{path}: 文件是空的, 没有任何事实; 不按满分计算(可能是导出不完整)。没有事实时请写 {{}}"
+
+
 def unknown_id(sid: str, hint: str | None) -> str:
-    return f"{sid}: 评分细则中没有这个子项" + (f" ({hint})" if hint else "")
+    return f"{cut(sid)}: 评分细则中没有这个子项" + (f" ({hint})" if hint else "")
 
 
 def has_parts(sid: str, parts: list[str]) -> str:
@@ -221,11 +231,11 @@ def not_applicable(sid: str, county: str) -> str:
 
 
 def unknown_field(sid: str, name: str, allowed: list[str]) -> str:
-    return f"{sid}.{name}: 没有这个字段; 可用字段: {', '.join(allowed)}"
+    return f"{sid}.{cut(name)}: 没有这个字段; 可用字段: {', '.join(allowed)}"
 
 
 def bad_value(sid: str, name: str, value: object, allowed: str) -> str:
-    return f"{sid}.{name}={value!r}: 取值无效, 应为{allowed}"
+    return f"{sid}.{name}={shown(value)}: 取值无效, 应为{allowed}"
 
 
 def needs(sid: str, name: str, other: str) -> str:
@@ -233,11 +243,11 @@ def needs(sid: str, name: str, other: str) -> str:
 
 
 def conflict(sid: str, name: str, first: object, second: object) -> str:
-    return f"{sid}.{name}: 与同一子项另给的值 {first!r} 不一致 ({second!r})"
+    return f"{sid}.{name}: 与同一子项另给的值 {shown(first)} 不一致 ({shown(second)})"
 
 
 def not_a_mapping(where: str, value: object) -> str:
-    return f"{where}: 应为“字段: 值”的映射, 实为 {value!r}"
+    return f"{where}: 应为“字段: 值”的映射, 实为 {shown(value)}"
 
 
 ALLOWED = {
@@ -284,19 +294,39 @@ def section_title(numeral: str, title: str) -> str:
     return f"{numeral}、{title}"
 
 
-def score_header(view: str, total: float, projected: float, secured: float, at_risk: float) -> list[str]:
+def maximum(full: float, attainable: float, capped: Sequence[tuple[str, float]] = ()) -> str:
+    """满分 as the letter states it, and this county's own full marks when the letter gives it less."""
+    if attainable >= full:
+        return f"满分{num(full)}分"
+    parts = ", ".join(f"{sid}最多得{num(most)}分" for sid, most in capped)
+    return f"满分{num(full)}分, 本县(市)可得满分{num(attainable)}分({parts})"
+
+
+def capped(sid: str, name: str, points: float, attainable: float, quote: str) -> str:
+    return f"{sid} {name}: 细则分值{num(points)}分, 本县(市)最多得{num(attainable)}分, 依据“{quote}”"
+
+
+def score_header(view: str, total: float, projected: float, secured: float, at_risk: float, maximum: str) -> list[str]:
     return [
-        f"{VIEW_NAMES[view]}: {num(total)}分 (满分1000分)",
+        f"{VIEW_NAMES[view]}: {num(total)}分 ({maximum})",
         f"预计 {num(projected)}分 | 已确认 {num(secured)}分 | 风险 {num(at_risk)}分",
     ]
 
 
-def section_row(title: str, score: float, weight: float) -> str:
-    return f"{title}: {num(score)}/{num(weight)}分" if weight else f"{title}: {'+' if score > 0 else ''}{num(score)}分"
+def _own(weight: float, attainable: float | None) -> str:
+    return f"(本县(市)可得{num(attainable)}分)" if attainable is not None and attainable < weight else ""
 
 
-def indicator_row(no: int | str, name: str, score: float, weight: float) -> str:
-    return f"  {no}. {name}: {num(score)}/{num(weight)}分" if weight else f"  {name}: {num(score)}分"
+def section_row(title: str, score: float, weight: float, attainable: float | None = None) -> str:
+    if not weight:
+        return f"{title}: {'+' if score > 0 else ''}{num(score)}分"
+    return f"{title}: {num(score)}/{num(weight)}分{_own(weight, attainable)}"
+
+
+def indicator_row(no: int | str, name: str, score: float, weight: float, attainable: float | None = None) -> str:
+    if not weight:
+        return f"  {name}: {num(score)}分"
+    return f"  {no}. {name}: {num(score)}/{num(weight)}分{_own(weight, attainable)}"
 
 
 def excellence_row(excellent: bool, reasons: list[str]) -> str:
@@ -317,8 +347,8 @@ def what_if_none() -> str:
     return "  (无变化)"
 
 
-def rubric_header(title: str, count: int, total: float) -> str:
-    return f"{title}\n共{count}项指标, 合计{num(total)}分"
+def rubric_header(title: str, count: int, total: float, maximum: str) -> str:
+    return f"{title}\n共{count}项指标, 合计{num(total)}分 ({maximum})"
 
 
 def rubric_indicator(no: int | str, name: str, weight: float, recognized: list[str]) -> str:

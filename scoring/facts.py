@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-import yaml
-
 from scoring import explain
 from scoring.kinds import FactValue, FieldSpec, Values
 from scoring.kinds.base import is_number
 from scoring.loader import load_rubric
 from scoring.model import Rubric, SubItem
+from yaml_reader import YamlFileError, cut, read_yaml
 
+MAX_LISTED = 20  # problems listed in a FactsError's message; the rest are counted
 MAJOR_FIELD = "occurred"
 MAJOR_SPEC = FieldSpec(MAJOR_FIELD, "bool", "发生重大问题")
 
@@ -44,7 +44,10 @@ class FactsError(ValueError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = tuple(problems)
-        super().__init__("\n".join([explain.facts_header(len(problems))] + [f"- {p}" for p in problems]))
+        lines = [explain.facts_header(len(problems))] + [f"- {cut(str(p), 240)}" for p in problems[:MAX_LISTED]]
+        if len(problems) > MAX_LISTED:
+            lines.append(explain.more_problems(len(problems) - MAX_LISTED))
+        super().__init__("\n".join(lines))
 
 
 def _freeze(values: Mapping[str, Values]) -> Mapping[str, Values]:
@@ -208,12 +211,13 @@ def load_facts(path: str | Path, rubric: Rubric | None = None) -> Facts:
     """Read and validate a YAML or JSON facts file (JSON is valid YAML)."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise FactsError([Problem(str(path), None, None, f"{path}: {exc.strerror or exc}")]) from exc
-    except yaml.YAMLError as exc:
-        raise FactsError([Problem(str(path), None, None, f"{path}: {exc}")]) from exc
-    return Facts.from_mapping(data if data is not None else {}, rubric)
+        data = read_yaml(path, dates=False)
+    except YamlFileError as exc:
+        raise FactsError([Problem(str(path), None, None, str(exc))]) from None
+    if data is None or (isinstance(data, Mapping) and set(data) == {"facts"} and data["facts"] is None):
+        # an empty or truncated export must not read as "no deductions", i.e. full marks
+        raise FactsError([Problem(str(path), None, None, explain.facts_file_empty(str(path)))])
+    return Facts.from_mapping(data, rubric)
 
 
 def merge(base: Facts, overlay: Facts | Mapping[str, object], rubric: Rubric | None = None) -> Facts:

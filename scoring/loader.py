@@ -9,12 +9,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from scoring import kinds
 from scoring.kinds import Clause, FieldSpec, RuleError
 from scoring.kinds.base import Raw
 from scoring.model import Excellence, Indicator, Item, MajorIssue, Rubric, Section, SubItem
+from yaml_reader import YamlFileError, read_yaml
 
 # Kept in step with storage.paths.DATA_DIR without importing the bot: scoring stays a pure library.
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "shengzhou-2022-rubric.yaml"
@@ -43,10 +42,15 @@ def _bundled() -> Rubric:
 
 def _load(path: Path) -> Rubric:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise RubricError([f"{path}: {exc}"]) from exc
-    return rubric_from_mapping(data)
+        data = read_yaml(path, dates=False)
+    except YamlFileError as exc:
+        raise RubricError([str(exc)]) from None
+    try:
+        return rubric_from_mapping(data)
+    except RubricError:
+        raise
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise RubricError([f"{path}: not rubric data ({type(exc).__name__}: {str(exc)[:80]})"]) from None
 
 
 def _num(value: Any) -> float:
@@ -68,6 +72,19 @@ def _merge_fields(sid: str, clauses: Iterable[Clause], problems: list[str]) -> d
             elif seen.type != spec.type:
                 problems.append(f"{sid}: field {spec.name} is both {seen.type} and {spec.type}")
     return fields
+
+
+def _bounds(
+    sid: str, data: Raw, item: Raw, points: float, adjustment: str | None, problems: list[str]
+) -> tuple[float, float, str | None]:
+    """Where the score starts, the most it can score, and the letter's words when that is below its points."""
+    cap = _num(data.get("cap", points))
+    # a part the letter awards this county less of (9.3②: 其他区、县(市) 得2分) starts at that award
+    base = 0.0 if adjustment else _num(data.get("base", min(points, cap)))
+    cap_quote = data.get("cap_quote")
+    if not adjustment and cap < points and not (cap_quote and cap_quote in item["text"]):
+        problems.append(f"{sid}: cap {cap:g} below its {points:g} points needs cap_quote, the letter's words for it")
+    return base, cap, cap_quote
 
 
 def _subitem(data: Raw, ind: Raw, item: Raw, problems: list[str], adjustment: str | None) -> SubItem | None:
@@ -100,7 +117,7 @@ def _subitem(data: Raw, ind: Raw, item: Raw, problems: list[str], adjustment: st
         if not fields or not str(part["id"]).startswith(sid + ".") or part["text"] not in item["text"]:
             problems.append(f"{part['id']}: a pooled part needs its own clauses, id and verbatim text")
         parts[str(part["id"])] = (part["text"], fields)
-    base, cap = (0.0 if adjustment else _num(data.get("base", points))), _num(data.get("cap", points))
+    base, cap, cap_quote = _bounds(sid, data, item, points, adjustment, problems)
     if base >= cap:  # a bonus here only restores lost points: an item that earned nothing is not news
         clauses = [dataclasses.replace(c, quiet=True) if isinstance(c, kinds.Bonus) else c for c in clauses]
     return SubItem(
@@ -118,7 +135,7 @@ def _subitem(data: Raw, ind: Raw, item: Raw, problems: list[str], adjustment: st
         decision=data.get("decision"),
         exempt=bool(data.get("exempt")),
         derived=bool(data.get("derived")),
-        source_award=data.get("source_award"),
+        cap_quote=cap_quote,
         adjustment=adjustment,
         recognized_by=tuple(item.get("recognized_by") or ind.get("recognized_by") or ()),
         parts=parts,

@@ -40,7 +40,9 @@ class SubItem:
     decision: str | None = None
     exempt: bool = False  # voluntary for Shengzhou: full points in every view (9.1.2)
     derived: bool = False  # points not stated by the source, derived from the item's rest
-    source_award: float | None = None
+    # Where the letter gives this county less than the part's points (9.3②: 其他区、县(市) 得2分 of 3), `cap`
+    # is that lower award and `cap_quote` the letter's words for it.
+    cap_quote: str | None = None
     adjustment: str | None = None  # "bonus" / "penalty" in section 八
     recognized_by: tuple[str, ...] = ()
     # A pooled sub-item (circled parts without points of their own, one shared pool): part id ->
@@ -50,6 +52,11 @@ class SubItem:
     @property
     def kinds(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c.kind for c in self.clauses))
+
+    @property
+    def attainable(self) -> float:
+        """The most it can score for this county: its points, or the lower award the letter gives it."""
+        return min(self.points, self.cap)
 
     @functools.cached_property
     def shown_cap(self) -> float:
@@ -89,6 +96,11 @@ class Indicator:
     @functools.cached_property
     def subitems(self) -> tuple[SubItem, ...]:
         return tuple(s for item in self.items for s in item.subitems)
+
+    @functools.cached_property
+    def attainable(self) -> float:
+        """Its weight less what the letter gives this county less of (indicator 9: 9 of 10); 0 in section 八."""
+        return 0.0 if self.adjustment else round(sum(s.attainable for s in self.subitems), 4) + 0.0
 
 
 @dataclass(frozen=True)
@@ -156,6 +168,16 @@ class Rubric:
     @property
     def indicators(self) -> tuple[Indicator, ...]:
         return tuple(ind for sec in self.sections for ind in sec.indicators)
+
+    @functools.cached_property
+    def attainable(self) -> float:
+        """Full marks for this county under this letter: `total` less what the letter gives it less of (999)."""
+        return round(sum(s.attainable for ind in self.scored_indicators for s in ind.subitems), 4) + 0.0
+
+    @functools.cached_property
+    def capped(self) -> tuple[SubItem, ...]:
+        """The sub-items where the letter gives this county less than their points (9.3.2)."""
+        return tuple(s for ind in self.scored_indicators for s in ind.subitems if s.attainable < s.points)
 
     @property
     def scored_indicators(self) -> tuple[Indicator, ...]:

@@ -41,8 +41,8 @@ def subitem_dict(s: SubItem) -> dict[str, Json]:
         out["base"], out["cap"] = number(s.base), number(s.cap)
     if s.decision is not None:
         out["decision"] = s.decision
-    if s.source_award is not None:
-        out["source_award"] = s.source_award
+    if s.cap_quote is not None:
+        out["cap_quote"] = s.cap_quote
     if s.exempt:
         out["exempt"] = True
     if s.derived:
@@ -58,6 +58,7 @@ def rubric_list(rubric: Rubric) -> list[dict[str, Json]]:
             "name": ind.name,
             "section": ind.section,
             "weight": number(ind.weight),
+            "attainable": number(ind.attainable),
             "recognized_by": list(ind.recognized_by),
             "subitems": [subitem_dict(s) for s in ind.subitems],
         }
@@ -66,9 +67,13 @@ def rubric_list(rubric: Rubric) -> list[dict[str, Json]]:
 
 
 def rubric_text(rubric: Rubric) -> str:
+    capped = [(s.id, s.attainable) for s in rubric.capped]
     lines = [
         explain.rubric_header(
-            rubric.title, len(rubric.scored_indicators), sum(i.weight for i in rubric.scored_indicators)
+            rubric.title,
+            len(rubric.scored_indicators),
+            sum(i.weight for i in rubric.scored_indicators),
+            explain.maximum(rubric.total, rubric.attainable, capped),
         )
     ]
     for sec in rubric.sections:
@@ -83,6 +88,8 @@ def rubric_text(rubric: Rubric) -> str:
             for s in ind.subitems:
                 mark = " ※" if s.decision else ""
                 lines.append(explain.rubric_subitem(s.id, s.name, s.points, list(s.kinds)) + mark)
+                if s.attainable < s.points:
+                    lines.append("      " + explain.capped(s.id, s.name, s.points, s.attainable, s.cap_quote or ""))
     lines.append("")
     lines.append(f"九、评优基本标准: {rubric.excellence.text}")
     lines.append("※ 含口径决定(decision), 见 data/shengzhou-2022-rubric.yaml")
@@ -108,6 +115,7 @@ def _indicator_dict(ind: IndicatorResult, view: str) -> dict[str, Json]:
         "no": ind.no,
         "name": ind.name,
         "weight": number(ind.weight),
+        "attainable": number(ind.attainable),
         "score": number(ind.score(view)),
         "projected": number(ind.projected),
         "secured": number(ind.secured),
@@ -133,12 +141,16 @@ def score_dict(result: ScoreResult, view: str = "projected") -> dict[str, Json]:
         "projected": number(total.projected),
         "secured": number(total.secured),
         "at_risk": number(total.at_risk),
+        "full_marks": number(result.full_marks),
+        "attainable": number(result.attainable),
+        "attainable_reasons": list(result.attainable_reasons),
         "sections": [
             {
                 "no": sec.no,
                 "numeral": sec.numeral,
                 "title": sec.title,
                 "weight": number(sec.weight),
+                "attainable": number(sec.attainable),
                 "score": number(sec.score(view)),
                 "projected": number(sec.projected),
                 "secured": number(sec.secured),
@@ -187,14 +199,16 @@ def what_if_dict(change: WhatIf, view: str = "projected") -> dict[str, Json]:
 
 def score_text(result: ScoreResult, view: str = "projected") -> str:
     total = result.total
-    lines = explain.score_header(view, total[view], total.projected, total.secured, total.at_risk)
+    lines = explain.score_header(view, total[view], total.projected, total.secured, total.at_risk, result.maximum_words)
+    lines.extend(f"  {r}" for r in result.attainable_reasons)
     for sec in result.sections:
-        lines.append(explain.section_row(explain.section_title(sec.numeral, sec.title), sec.score(view), sec.weight))
+        title = explain.section_title(sec.numeral, sec.title)
+        lines.append(explain.section_row(title, sec.score(view), sec.weight, sec.attainable))
         for ind in sec.indicators:
             lost = ind.lost(view)
             if not lost and not ind.notes:
                 continue
-            lines.append(explain.indicator_row(ind.no, ind.name, ind.score(view), ind.weight))
+            lines.append(explain.indicator_row(ind.no, ind.name, ind.score(view), ind.weight, ind.attainable))
             if view == "secured" and lost and all(not s.has_facts for s in lost):
                 lines.append(f"    {explain.none_verified(len(lost))}")
                 continue

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
-from scoring.model import UnknownIdError
+from scoring import explain
+from scoring.model import SubItem, UnknownIdError
 
 VIEWS = ("projected", "secured", "at_risk")
 
@@ -51,7 +52,7 @@ class SubItemResult(NamedTuple):
 
     id: str
     name: str
-    points: float
+    points: float  # the most it can score here: its points, or the letter's lower award for this county
     projected: float  # full marks less every known deduction
     secured: float  # only what verified facts prove (no facts: 0)
     at_risk: float  # points at stake when its task is overdue or unreported (projected - secured)
@@ -83,6 +84,7 @@ class IndicatorResult:
     name: str
     section: int
     weight: float
+    attainable: float  # the weight less what the letter gives this county less of
     projected: float
     secured: float
     at_risk: float
@@ -109,6 +111,7 @@ class SectionResult:
     numeral: str
     title: str
     weight: float
+    attainable: float
     projected: float
     secured: float
     at_risk: float
@@ -150,6 +153,19 @@ class ScoreResult:
     total: Totals
     sections: tuple[SectionResult, ...]
     excellent: ExcellenceResult
+    full_marks: float  # the letter's total (1000)
+    attainable: float  # full marks for this county under the letter (999: 9.3② gives it 2 of 3)
+    capped: tuple[SubItem, ...] = ()  # the sub-items that make the difference
+
+    @property
+    def maximum_words(self) -> str:
+        """满分1000分, or 满分1000分 with this county's own full marks and the sub-items that lower them."""
+        return explain.maximum(self.full_marks, self.attainable, [(s.id, s.attainable) for s in self.capped])
+
+    @property
+    def attainable_reasons(self) -> tuple[str, ...]:
+        """Which rule lowers this county's full marks, in the letter's words."""
+        return tuple(explain.capped(s.id, s.name, s.points, s.attainable, s.cap_quote or "") for s in self.capped)
 
     @property
     def indicators(self) -> tuple[IndicatorResult, ...]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from deadlines.phrases import DeadlineParseError, parse_deadline
 from deadlines.specs import DeadlineSpec, SpecError
-from services.yaml_lines import LineDict, YamlFileError, line_of, load_yaml
+from yaml_reader import LineDict, YamlFileError, line_of, read_yaml
 
 COMPARISONS = ("at_least", "at_most", "equal")
 
@@ -216,7 +216,7 @@ class _Reader:
 def read_letter(path: Path) -> LetterData:
     path = Path(path)
     try:
-        doc = load_yaml(path)
+        doc = read_yaml(path)
     except YamlFileError as exc:
         raise LetterFileError(path, [(exc.line, exc.message)]) from None
     r = _Reader(path)

@@ -81,12 +81,12 @@ async def test_invite_report_verify_score_round(database_url, tmp_path):
             assert "审核通过" in chat.last_to(CONTACT).content
             await chat.say(ADMIN, "/score")
             overview = chat.last_to(ADMIN).content
-            assert "预计 995 分" in overview and "3.1.1" in overview
+            assert "预计 994 分" in overview and "3.1.1" in overview
             await chat.say(ADMIN, "/score 3")
             detail = chat.last_to(ADMIN).content
             assert "完成900亩/目标958亩" in detail and "依据:第1号上报" in detail
             await chat.say(ADMIN, "/whatif 3.1.1 958亩")
-            assert "995 → 1000" in chat.last_to(ADMIN).content
+            assert "994 → 999" in chat.last_to(ADMIN).content
 
             # A follow-up deadline: 生态环境分局 says the disclosure list is fixed; once verified, ten working
             # days to send it to the province appear (the Civil Code count: the day itself not counted).

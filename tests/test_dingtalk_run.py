@@ -77,8 +77,8 @@ async def test_full_round_on_dingtalk_through_duban_run(tmp_path):
             assert any(s.key == "sampleImageMsg" for s in fake.messages_to(OFFICE))
             assert "已记入考核事实" in await chat.say(OFFICE, "1")
             assert any("审核通过" in t for t in chat.texts_to(ZHANG))
-            assert "预计 995 分" in await chat.say(OFFICE, "得分")
-            assert "995 → 1000" in await chat.say(OFFICE, "假设 3.1.1 958亩")
+            assert "预计 994 分" in await chat.say(OFFICE, "得分")
+            assert "994 → 999" in await chat.say(OFFICE, "假设 3.1.1 958亩")
             contacts = await chat.say(OFFICE, "联络员")
             assert "张三" in contacts and "钉钉" in contacts
         finally:

@@ -47,7 +47,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
     path = write(tmp_path, bad)
     with pytest.raises(LetterFileError) as err:
         read_letter(path)
-    assert err.value.problems[0][1].startswith("YAML syntax")
+    assert err.value.problems[0][1].startswith("YAML 语法错误")
     assert err.value.problems[0][0] is not None
 
 
@@ -95,4 +95,4 @@ def test_cli_refuses_a_year_that_is_not_the_files(tmp_path, cli_env, capsys):
 
 def test_missing_file(tmp_path, cli_env, capsys):
     assert main(["letter", "load", str(tmp_path / "nope.yaml")]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "文件不存在" in capsys.readouterr().err

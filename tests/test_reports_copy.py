@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import yaml
 from sqlalchemy import select
 
 from bot.cli import main
@@ -18,6 +17,7 @@ from storage.db import Database
 from storage.models import Deadline, Letter, Report, Task
 from storage.paths import BUNDLED_LETTER
 from tests.test_reports_workbook import office_world
+from yaml_reader import read_yaml
 
 
 def _office_deadline(world, code: str, spec: dict) -> None:
@@ -59,7 +59,7 @@ def test_copy_moves_dates_and_leaves_reports_behind(tmp_path):
     assert quarterly and quarterly[0].every == "quarter"
     assert "2022年年底前启动环保e企管应用建设" not in out.read_text(encoding="utf-8")
     assert "2023年年底前启动环保e企管应用建设" in out.read_text(encoding="utf-8")
-    raw = yaml.safe_load(out.read_text(encoding="utf-8"))
+    raw = read_yaml(out)
     assert raw["letter"]["code"] == "shengzhou-2023" and len(raw["items"]) == 33
     with world.db.session() as s, pytest.raises(CopyError, match="exists"):
         copy_letter(letter_source(s, 2022), 2023, out)

@@ -38,13 +38,20 @@ def test_rubric_text_is_a_chinese_table(capsys):
     assert "八、加扣分" in out and "九、评优基本标准" in out
 
 
-def test_score_without_facts_projects_1000(capsys, cli_env):
+def test_score_without_facts_projects_999_of_1000(capsys, cli_env):
+    """Shengzhou's full marks under this letter are 999: 9.3② gives 其他区、县(市) 2 of its 3 points."""
     code, out, _ = run(capsys, "score", "--json")
     data = json.loads(out)
-    assert code == 0 and data["total"] == 1000 and data["view"] == "projected"
+    assert code == 0 and data["total"] == 999 and data["view"] == "projected"
+    assert (data["full_marks"], data["attainable"]) == (1000, 999)
+    assert data["attainable_reasons"] == [
+        "9.3.2 外来入侵物种监测调查(上虞区为本底调查试点): 细则分值3分, 本县(市)最多得2分, "
+        "依据“其他区、县(市)按要求开展森林草原湿地生态系统重点外来入侵物种监测调查的,得2分”"
+    ]
     assert data["excellent"] is True
     assert [s["weight"] for s in data["sections"]] == [150, 120, 330, 90, 165, 65, 80, 0]
-    assert all(s["score"] == s["weight"] for s in data["sections"][:7])
+    assert [s["attainable"] for s in data["sections"]] == [150, 119, 330, 90, 165, 65, 80, 0]
+    assert all(s["score"] == s["attainable"] for s in data["sections"][:7])
     assert all(i["lost"] == [] for s in data["sections"][:7] for i in s["indicators"])
 
 
@@ -53,7 +60,7 @@ def test_score_900_of_958_loses_3_1_1_with_the_explanation(capsys, tmp_path):
     path.write_text('facts:\n  "3.1.1": {actual: 900, target: 958}\n', encoding="utf-8")
     code, out, _ = run(capsys, "score", "--facts", str(path), "--json")
     data = json.loads(out)
-    assert code == 0 and data["total"] == 995
+    assert code == 0 and data["total"] == 994
     ind = data["sections"][0]["indicators"][2]
     assert (ind["no"], ind["weight"], ind["score"]) == (3, 15, 10)
     assert ind["lost"] == [
@@ -70,7 +77,8 @@ def test_score_900_of_958_loses_3_1_1_with_the_explanation(capsys, tmp_path):
         }
     ]
     code, out, _ = run(capsys, "score", "--facts", str(path))
-    assert "预计得分: 995分" in out and "扣完5分为止, 得0分" in out
+    assert "预计得分: 994分 (满分1000分, 本县(市)可得满分999分(9.3.2最多得2分))" in out
+    assert "扣完5分为止, 得0分" in out and "二、加强生态修复和生物多样性保护: 119/120分(本县(市)可得119分)" in out
 
 
 def test_score_secured_view_and_at_risk(capsys, tmp_path):
@@ -96,11 +104,11 @@ def test_score_what_if(capsys, tmp_path):
     hypo.write_text('"3.1.1": {actual: 958}\n"penalty.2": {events: 1}\n', encoding="utf-8")
     code, out, _ = run(capsys, "score", "--facts", str(facts), "--what-if", str(hypo), "--json")
     data = json.loads(out)
-    assert data["what_if"]["before"] == 995 and data["what_if"]["after"] == 995
+    assert data["what_if"]["before"] == 994 and data["what_if"]["after"] == 994
     assert {(s["id"], s["difference"]) for s in data["what_if"]["subitems"]} == {("3.1.1", 5), ("penalty.2", -5)}
-    assert data["total"] == 995  # the hypothetical state
+    assert data["total"] == 994  # the hypothetical state
     code, out, _ = run(capsys, "score", "--facts", str(facts), "--what-if", str(hypo))
-    assert "假设情形: 总分 995 → 995 (+0分)" in out and "3.1.1 盘活存量建设用地: 0 → 5 (+5分)" in out
+    assert "假设情形: 总分 994 → 994 (+0分)" in out and "3.1.1 盘活存量建设用地: 0 → 5 (+5分)" in out
 
 
 def test_bad_facts_are_refused_with_exit_2(capsys, tmp_path):
@@ -126,7 +134,7 @@ def test_facts_source_can_be_swapped(capsys, monkeypatch):
 
     monkeypatch.setattr(score_cmd, "facts_source", from_storage)
     code, out, _ = run(capsys, "score", "--json")
-    assert code == 0 and json.loads(out)["total"] == 997
+    assert code == 0 and json.loads(out)["total"] == 996
 
 
 @pytest.mark.parametrize("argv", [["score", "--view", "bogus"], ["rubric", "--nope"]])

@@ -96,42 +96,46 @@ def _all_full() -> dict:
     return ok
 
 
-def test_hand_written_full_facts_secure_1000_and_excellence():
+def test_hand_written_full_facts_secure_999_and_excellence():
+    """Everything done scores 999, not 1000: 9.3② gives 其他区、县(市) 2 of its 3 points."""
     data = _all_full()
     result = scoring.evaluate(RUBRIC, facts(data))
     short = {s.id: s.secured for s in result.subitems.values() if s.adjustment is None and s.secured < s.points}
     assert short == {}
-    assert result.total.secured == result.total.projected == 1000
+    assert result.total.secured == result.total.projected == result.attainable == 999
+    assert result.full_marks == 1000 and result.subitem("9.3.2").points == 2
     assert result.excellent.projected and not result.excellent.secured  # major issues not yet verified
     data.update({m: False for m in RUBRIC.major_ids})
     result = scoring.evaluate(RUBRIC, facts(data))
-    assert result.excellent.secured and result.excellent.reasons == ("总分1000分, 达到950分",)
+    assert result.excellent.secured and result.excellent.reasons == ("总分999分, 达到950分",)
 
 
 def test_excellence_threshold_and_major_issues():
     """九: "考核分数达到950分以上,且无重大问题发生。" 950 itself is enough; any major issue is not."""
-    at_950 = scoring.evaluate(RUBRIC, facts({"11.1": {"score": 100 - 50 / 0.9}}))
-    assert at_950.total.projected == pytest.approx(950, abs=1e-3)
-    exactly = scoring.evaluate(RUBRIC, facts({"1.1": {"score": 37.5}}))  # 80 x 0.375 = 30: 950
+    # 50 points lost would leave 950 of a round 1000; Shengzhou's full marks are 999 (9.3②), so it is 949
+    lost_50 = scoring.evaluate(RUBRIC, facts({"11.1": {"score": 100 - 50 / 0.9}}))
+    assert lost_50.total.projected == pytest.approx(949, abs=1e-3) and not lost_50.excellent.projected
+    assert lost_50.excellent.reasons == ("总分949分, 未达到950分",)
+    exactly = scoring.evaluate(RUBRIC, facts({"1.1": {"score": 38.75}}))  # 80 x 0.3875 = 31: 999 - 49 = 950
     assert exactly.total.projected == 950 and exactly.excellent.projected
-    below = scoring.evaluate(RUBRIC, facts({"1.1": {"score": 36.875}}))  # 29.5: 949.5
+    below = scoring.evaluate(RUBRIC, facts({"1.1": {"score": 38.125}}))  # 30.5: 949.5
     assert below.total.projected == 949.5 and not below.excellent.projected
     issue = scoring.evaluate(RUBRIC, facts({"major.3": True}))
-    assert issue.total.projected == 1000 and not issue.excellent.projected
+    assert issue.total.projected == 999 and not issue.excellent.projected
     assert any("③未完成主要污染物年度减排目标任务" in r for r in issue.excellent.reasons)
 
 
 def test_penalties_count_in_every_view_and_unknown_events_are_none():
     result = scoring.evaluate(RUBRIC, facts({"penalty.1": {"events": 1}, "penalty.4": {"deduction": 1.5}}))
     assert result.section(8).projected == result.section(8).secured == -11.5
-    assert result.total.projected == 988.5
+    assert result.total.projected == 987.5  # 999 - 10 - 1.5
     assert result.subitem("penalty.1").reasons[0].endswith("计-10分")
 
 
 def test_what_if_reports_every_move():
     base = facts({"3.1.1": {"actual": 900, "target": 958}, "2.1": {"late": 0, "notified": False}})
     change = scoring.what_if(RUBRIC, base, {"3.1.1": {"actual": 958}, "2.1": {"late": 3}})
-    assert change.total().before == 995 and change.total().after == 997 and change.total().diff == 2
+    assert change.total().before == 994 and change.total().after == 996 and change.total().diff == 2
     moved = {c.id: (c.projected.before, c.projected.after) for c in change.changes}
     assert moved == {"3.1.1": (0, 5), "2.1": (10, 7)}
     assert change.before.subitem("3.1.1").projected == 0  # the current result is untouched

@@ -88,8 +88,13 @@ def test_load_facts_yaml_and_json(tmp_path):
     j.write_text(json.dumps({"3.1.1": {"actual": 900, "target": 958}}), encoding="utf-8")
     assert scoring.load_facts(y).to_mapping() == scoring.load_facts(j).to_mapping()
     empty = tmp_path / "empty.yaml"
-    empty.write_text("", encoding="utf-8")
-    assert len(scoring.load_facts(empty)) == 0
+    for text in ("", "# exported 2022-09-05\n", "facts:\n"):  # empty or truncated: not "no deductions"
+        empty.write_text(text, encoding="utf-8")
+        with pytest.raises(FactsError, match="文件是空的"):
+            scoring.load_facts(empty)
+    for text in ("{}\n", "facts: {}\n"):  # no facts, said on purpose
+        empty.write_text(text, encoding="utf-8")
+        assert len(scoring.load_facts(empty)) == 0
     with pytest.raises(FactsError):
         scoring.load_facts(tmp_path / "missing.yaml")
     broken = tmp_path / "broken.yaml"

@@ -4,11 +4,11 @@ import copy
 import re
 
 import pytest
-import yaml
 
 import scoring
 from scoring.loader import DEFAULT_PATH, RubricError, rubric_from_mapping
 from tests.test_scoring_support import RUBRIC
+from yaml_reader import read_yaml
 
 # 权重 column of the appendix, indicators 1-33
 WEIGHTS = [
@@ -141,7 +141,10 @@ def test_ambiguities_carry_a_decision_and_keep_the_source_numbers():
     assert {s.id for s in RUBRIC.subitems if s.derived} == {"15.5.2", "26.2.1"}
     assert {s.id for s in RUBRIC.subitems if s.exempt} == {"9.1.2"}
     assert "诸暨市" in RUBRIC.subitem("9.1.2").text
-    assert "得2分" in RUBRIC.subitem("9.3.2").text and RUBRIC.subitem("9.3.2").source_award == 2
+    part = RUBRIC.subitem("9.3.2")
+    assert (part.points, part.cap, part.base, part.attainable) == (3, 2, 2, 2)
+    assert part.cap_quote == "其他区、县(市)按要求开展森林草原湿地生态系统重点外来入侵物种监测调查的,得2分"
+    assert part.cap_quote in part.text
 
 
 def test_sections_eight_and_nine():
@@ -161,7 +164,7 @@ def test_expand_turns_items_and_indicators_into_subitems():
 
 
 def _data():
-    return yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    return read_yaml(DEFAULT_PATH)
 
 
 def test_a_weight_that_does_not_add_up_is_refused():
@@ -182,6 +185,27 @@ def test_a_misquoted_rule_and_an_unknown_kind_are_refused():
     assert "not the letter's words" in str(err.value) and "lottery" in str(err.value)
 
 
+def _subitem_data(data, sid):
+    return next(s for ind in data["indicators"] for item in ind["items"] for s in item["subitems"] if s["id"] == sid)
+
+
+def test_a_cap_below_the_points_needs_the_letters_words():
+    """9.3.2 is capped at 2 of its 3 points only because the letter says so; without its words it is refused."""
+    data = copy.deepcopy(_data())
+    del _subitem_data(data, "9.3.2")["cap_quote"]
+    with pytest.raises(RubricError) as err:
+        rubric_from_mapping(data)
+    assert "9.3.2: cap 2 below its 3 points needs cap_quote" in str(err.value)
+    data = copy.deepcopy(_data())
+    _subitem_data(data, "9.3.2")["cap_quote"] = "其他区、县(市)得3分"
+    with pytest.raises(RubricError):
+        rubric_from_mapping(data)
+    data = copy.deepcopy(_data())
+    for key in ("cap", "cap_quote"):
+        del _subitem_data(data, "9.3.2")[key]
+    assert rubric_from_mapping(data).attainable == 1000  # the round total only when the letter's award is dropped
+
+
 def test_the_bundled_rubric_is_parsed_once():
     assert scoring.load_rubric() is scoring.load_rubric()
     assert scoring.load_rubric(DEFAULT_PATH) is not scoring.load_rubric()
@@ -191,7 +215,7 @@ def test_every_rubric_id_in_the_letter_file_names_the_rubric():
     """data/shengzhou-2022.yaml links letter lines to rubric ids; each must name a sub-item, item,
     indicator or pooled part here."""
     letter = DEFAULT_PATH.parent / "shengzhou-2022.yaml"
-    data = yaml.safe_load(letter.read_text(encoding="utf-8"))
+    data = read_yaml(letter)
     ids = {str(rid) for item in data["items"] for line in item["lines"] for rid in line.get("rubric") or []}
     ids |= {
         str(t["rubric"])

@@ -40,8 +40,15 @@ def _print_json(data) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+def _rubric(args: argparse.Namespace) -> scoring.Rubric:
+    try:
+        return scoring.load_rubric(args.rubric)
+    except scoring.RubricError as exc:
+        raise CliError(str(exc)[:2000]) from None
+
+
 def cmd_rubric(args: argparse.Namespace) -> int:
-    rubric = scoring.load_rubric(args.rubric)
+    rubric = _rubric(args)
     if args.json:
         _print_json(report.rubric_list(rubric))
     else:
@@ -50,7 +57,7 @@ def cmd_rubric(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    rubric = scoring.load_rubric(args.rubric)
+    rubric = _rubric(args)
     at_risk = [x.strip() for x in (args.at_risk or "").split(",") if x.strip()]
     try:
         facts, found_risk = facts_source(args, rubric)
