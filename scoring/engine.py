@@ -33,11 +33,6 @@ def _r(x: float) -> float:
     return round(x, 4) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def _shown(raw: float, cap: float, shown_cap: float) -> float:
-    """A sub-item's score as shown: clamped to 0..cap and rounded like every score."""
-    return shown_cap if raw >= cap else 0.0 if raw <= 0 else round(raw, 4) + 0.0
-
-
 def _line(s: SubItem, notes: list[str], raw: float, score: float) -> str:
     vetoed = raw == -math.inf
     floor_hit = s.attainable if (raw < 0 and not vetoed) else None
@@ -84,8 +79,12 @@ def _scored(s: SubItem, values: Values | None, risky: bool, county: str) -> SubI
         outcome = judge(vals, cap, False)
         best += outcome[0]
         worst += outcome[1]
-    projected = _shown(best, cap, s.shown_cap)
-    secured = 0.0 if values is None else _shown(worst, cap, s.shown_cap)
+    # clamped to 0..cap and rounded like every score; full marks, the common case, without rounding
+    projected = s.shown_cap if best >= cap else 0.0 if best <= 0 else round(best, 4) + 0.0
+    if values is None:
+        secured = 0.0
+    else:
+        secured = s.shown_cap if worst >= cap else 0.0 if worst <= 0 else round(worst, 4) + 0.0
     at_risk = round(projected - secured, 4) + 0.0 if risky else 0.0
     explainer = functools.partial(_explain_scored, s, values, best, worst, projected, secured)
     return SubItemResult(s.id, s.name, s.attainable, projected, secured, at_risk, values is not None, None, explainer)
@@ -174,9 +173,8 @@ def _section(sec: Section, facts: Mapping[str, Values], risky: frozenset[str], c
         projected += ind.projected
         secured += ind.secured
         at_risk += ind.at_risk
-    attainable = _r(sum(i.attainable for i in inds))
     return SectionResult(
-        sec.no, sec.numeral, sec.title, sec.points, attainable, _r(projected), _r(secured), _r(at_risk), inds
+        sec.no, sec.numeral, sec.title, sec.points, sec.attainable, _r(projected), _r(secured), _r(at_risk), inds
     )
 
 

@@ -53,7 +53,7 @@ class SubItem:
     def kinds(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c.kind for c in self.clauses))
 
-    @property
+    @functools.cached_property
     def attainable(self) -> float:
         """The most it can score for this county: its points, or the lower award the letter gives it."""
         return min(self.points, self.cap)
@@ -110,6 +110,11 @@ class Section:
     title: str
     points: float
     indicators: tuple[Indicator, ...]
+
+    @functools.cached_property
+    def attainable(self) -> float:
+        """Its points less what the letter gives this county less of (section 二: 119 of 120)."""
+        return round(sum(ind.attainable for ind in self.indicators), 4) + 0.0
 
 
 @dataclass(frozen=True)

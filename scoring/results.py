@@ -47,8 +47,8 @@ def _no_texts() -> Texts:
 
 
 class SubItemResult(NamedTuple):
-    """One sub-item's scores. A named tuple, not a dataclass: an evaluation makes 174 of them and a
-    frozen dataclass costs three times as much to build (bench/score.py)."""
+    """One sub-item's scores. The per-evaluation results are named tuples, not frozen dataclasses: an
+    evaluation makes over 200 of them and a frozen dataclass costs three times as much to build."""
 
     id: str
     name: str
@@ -78,8 +78,7 @@ class SubItemResult(NamedTuple):
         return self.secured_reasons if view == "secured" else self.reasons
 
 
-@dataclass(frozen=True)
-class IndicatorResult:
+class IndicatorResult(NamedTuple):
     no: int | str
     name: str
     section: int
@@ -105,8 +104,7 @@ class IndicatorResult:
         return tuple(s for s in self.subitems if s.score(view) < s.points - 1e-9)
 
 
-@dataclass(frozen=True)
-class SectionResult:
+class SectionResult(NamedTuple):
     no: int
     numeral: str
     title: str

@@ -81,25 +81,32 @@ class PerIncident(Clause):
             specs += (bool_spec(self.halved_by, explain.halved()),)
         return specs
 
+    def _notes(self, values: Values) -> list[str]:
+        """What each counted event cost, in words (only when an explanation is asked for)."""
+        notes = []
+        for c in self.counts:
+            n = count(values, c.field)
+            cost = c.cost(n) if n else 0.0
+            if cost:
+                notes.append(explain.incidents(c.label, n or 0, c.unit, c.quote or self.quote, cost))
+        return notes
+
     def _capped(self, amount: float) -> float:
         return -(min(amount, self.max) if self.max is not None else amount)
 
     def judge(self, values: Values, share: float, say: bool) -> Outcome:
-        total, unknown_count = 0.0, False
-        notes: list[str] = []
+        total = 0.0
         missing: list[str] = []
         for c in self.counts:
             n = count(values, c.field)
             if n is None:
                 missing.append(c.label)
-                unknown_count = True
-                continue
-            cost = c.cost(n)
-            if cost and say:
-                notes.append(explain.incidents(c.label, n, c.unit, c.quote or self.quote, cost))
-            total += cost
+            elif n:
+                total += c.cost(n)
         if not total and not missing:
             return NOTHING  # nothing reported and nothing unknown: the common case, quickly
+        unknown_count = bool(missing)
+        notes = self._notes(values) if say else []
         half = values.get(self.halved_by) if self.halved_by else False
         if half is None and total:
             missing.append(explain.halved())
