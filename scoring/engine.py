@@ -87,7 +87,9 @@ def _scored(s: SubItem, values: Values | None, risky: bool, county: str) -> SubI
         secured = s.shown_cap if worst >= cap else 0.0 if worst <= 0 else round(worst, 4) + 0.0
     at_risk = round(projected - secured, 4) + 0.0 if risky else 0.0
     explainer = functools.partial(_explain_scored, s, values, best, worst, projected, secured)
-    return SubItemResult(s.id, s.name, s.attainable, projected, secured, at_risk, values is not None, None, explainer)
+    # tuple.__new__ with every field in order: half the cost of the named tuple's own constructor
+    fields = (s.id, s.name, s.attainable, projected, secured, at_risk, values is not None, None, explainer)
+    return tuple.__new__(SubItemResult, fields)
 
 
 def _explain_adjusted(s: SubItem, values: Values | None, score: float) -> tuple[tuple[str, ...], tuple[str, ...]]:
