@@ -4,6 +4,7 @@ views of every score (projected, secured, at risk) and the reasons for every los
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -46,6 +47,18 @@ def _no_texts() -> Texts:
     return (), ()
 
 
+# Texts already written, by the explainer that wrote them: a result is a tuple and cannot keep them itself.
+# Weak keys: the texts go with their result.
+_written: weakref.WeakKeyDictionary[Callable[[], Texts], Texts] = weakref.WeakKeyDictionary()
+
+
+def _texts(explainer: Callable[[], Texts]) -> Texts:
+    texts = _written.get(explainer)
+    if texts is None:
+        texts = _written[explainer] = explainer()
+    return texts
+
+
 class SubItemResult(NamedTuple):
     """One sub-item's scores. The per-evaluation results are named tuples, not frozen dataclasses: an
     evaluation makes over 200 of them and a frozen dataclass costs three times as much to build."""
@@ -64,12 +77,12 @@ class SubItemResult(NamedTuple):
     @property
     def reasons(self) -> tuple[str, ...]:
         """Why projected points are lost (section 八: what was added or deducted), in Chinese."""
-        return self.explainer()[0]
+        return _texts(self.explainer)[0]
 
     @property
     def secured_reasons(self) -> tuple[str, ...]:
         """Why secured points fall short of the sub-item's points."""
-        return self.explainer()[1]
+        return _texts(self.explainer)[1]
 
     def score(self, view: str) -> float:
         return in_view(self, view)
