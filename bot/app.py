@@ -23,6 +23,7 @@ from channels.telegram.webhook import WebhookConfig
 from deadlines.clock import Clock
 from deadlines.policy import ReminderPolicy
 from deadlines.workdays import WorkdayCalendar
+from handlers import documents_worker
 from handlers.context import Context
 from handlers.dispatch import Dispatcher
 from handlers.markup import split_lines
@@ -56,6 +57,7 @@ class Assembly:
         self, webhook: WebhookConfig | None = None, poll_timeout: int = 10, poll_interval: float = 0.0
     ) -> None:
         """Every configured channel receives, then the scheduler wakes. ChannelError: one could not start."""
+        documents_worker.answer_first()  # a document built in a worker holds up no one's answer
         if self.telegram is not None:
             await self.telegram.start(webhook, poll_timeout=poll_timeout, poll_interval=poll_interval)
         elif webhook is not None:

@@ -9,11 +9,11 @@ Button payloads: "nt:<ok|x>:<seq>" on the office's preview (seq: only the latest
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 
 from handlers import document_texts as dt
+from handlers import documents_worker
 from handlers.context import Context, Turn
 from handlers.dispatch import Routes
 from handlers.notice_delivery import ACK_PREFIX, deliver
@@ -51,7 +51,7 @@ async def circular(turn: Turn) -> Replies:
     except ValueError:
         return [Message(dt.CIRCULAR_USAGE)]
     try:
-        c, data = await asyncio.to_thread(_circular, turn.ctx, year, month)
+        c, data = await documents_worker.build(_circular, turn.ctx, year, month)
     except CircularRefused as exc:
         return [Message(dt.circular_refused(exc))]
     return [Upload("document", circular_name(year, month), dt.circular_caption(c), data=data)]
@@ -71,7 +71,7 @@ def _name(doc: NoticeDoc) -> str:
 
 
 async def _preview(turn: Turn, draft: NoticeDraft) -> Replies:
-    data = await asyncio.to_thread(_render, turn, draft.doc)
+    data = await documents_worker.build(_render, turn, draft.doc)
     buttons = keyboard([(dt.CONFIRM, f"{PREFIX}:ok:{draft.seq}"), (dt.CANCEL, f"{PREFIX}:x:{draft.seq}")])
     return [
         Upload("document", _name(draft.doc), dt.PREVIEW_CAPTION, data=data),
@@ -120,7 +120,7 @@ async def on_office_button(turn: Turn) -> Replies:
         return [Toast(""), ClearButtons(), Message(dt.refused(exc))]
     if issued is None:
         return [Toast(dt.STALE)]
-    data = await asyncio.to_thread(_render, turn, issued.doc)
+    data = await documents_worker.build(_render, turn, issued.doc)
     delivered = await deliver(ctx.db, ctx.clock, ctx.sender, issued, data, turn.office)
     doc = issued.doc
     log.info(

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
+from handlers import documents_worker
 from handlers.context import Context, Turn
 from handlers.dispatch import Routes
 from handlers.markup import esc
@@ -62,7 +62,7 @@ async def export(turn: Turn) -> Replies:
     except ValueError:
         return [Message(EXPORT_USAGE)]
     require_admin(turn.who)
-    snapshot, data, name = await asyncio.to_thread(_build_export, turn.ctx, start, end)
+    snapshot, data, name = await documents_worker.build(_build_export, turn.ctx, start, end)
     red = sum(1 for r in snapshot.tasks if r.status is not None and r.status.colour == "red")
     caption = EXPORT_CAPTION.format(
         title=esc(snapshot.letter.title[:200]),
@@ -86,7 +86,7 @@ def _build_charts(ctx: Context) -> list:
 
 async def chart(turn: Turn) -> Replies:
     require_reader(turn.who)
-    pictures = await asyncio.to_thread(_build_charts, turn.ctx)
+    pictures = await documents_worker.build(_build_charts, turn.ctx)
     answers: list[Reply] = [
         Upload("photo", f"{c.name}.png", CHART_CAPTIONS.get(c.name, c.title), data=c.png) for c in pictures
     ]
@@ -102,7 +102,7 @@ def _build_template(ctx: Context) -> tuple[bytes, str]:
 
 async def template(turn: Turn) -> Replies:
     require_admin(turn.who)
-    data, name = await asyncio.to_thread(_build_template, turn.ctx)
+    data, name = await documents_worker.build(_build_template, turn.ctx)
     return [Upload("document", name, TEMPLATE_CAPTION, data=data)]
 
 

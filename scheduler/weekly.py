@@ -13,13 +13,13 @@ assembly (bot/app.py) joins from services.weekly.gather_week and reports.weekly.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, MutableMapping
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from deadlines.clock import Clock
 from deadlines.planner import Recipient
+from handlers import documents_worker
 from handlers.ports import SENT, Outcome, Sender
 from handlers.replies import Message, Upload
 from services import weekly as weekly_ledger
@@ -63,7 +63,7 @@ class WeeklyDelivery:
         if not due:
             return
         # Charts and the workbook take a while: built off the event loop, and only when a chat needs them.
-        parts = await asyncio.to_thread(self.build_parts, scheduled, now.date())
+        parts = await documents_worker.build(self.build_parts, scheduled, now.date())
         if not parts:
             return
         for recipient in due:

@@ -69,7 +69,9 @@ class DingTalkChannel:
         self.api = DingTalkApi(
             config.client_id, config.client_secret, config.robot_code, config.api_base_url, config.oapi_base_url
         )
-        self.stream = StreamClient(self.api, self._on_frame, heartbeat=config.heartbeat, backoff=config.backoff)
+        self.stream = StreamClient(
+            self.api, self._on_frame, heartbeat=config.heartbeat, backoff=config.backoff, chat_key=self._chat_of
+        )
         self.sender = DingTalkSender(
             self.api, self._find, self._offer, config.card_template, pacer, flow_wait=config.flow_wait
         )
@@ -155,6 +157,19 @@ class DingTalkChannel:
         return choices.offer_one(self.db, self.clock, CHANNEL, chat_id, message)
 
     # -- one frame -----------------------------------------------------------------------------------
+    def _chat_of(self, topic: str, data: dict[str, Any]) -> int | None:
+        """The chat a frame belongs to, so one chat's frames are handled in order and other chats' at once
+        (stream.py); None for a frame the bot will not answer."""
+        if topic == BOT_MESSAGES:
+            message = robot_message(data)
+            if message is None or not (message.private or message.mentioned):
+                return None
+            if message.private:
+                return self._number(message.sender, USER, message.sender_name)
+            return self._number(message.conversation, GROUP, message.title)
+        press = card_press(data) if topic == CARD_CALLBACK else None
+        return cards.chat_of(press.card) if press is not None else None
+
     async def _on_frame(self, topic: str, data: dict[str, Any]) -> None:
         if topic == BOT_MESSAGES:
             await self._on_message(data)

@@ -24,13 +24,14 @@ import json
 import logging
 import random
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote_plus
 
 import aiohttp
 
+from channels.chat_order import ChatOrder
 from channels.dingtalk.api import CredentialsRefused, DingTalkApi, DingTalkError, Unanswered, Unreached
 
 log = logging.getLogger("duban.channels.dingtalk.stream")
@@ -40,6 +41,7 @@ CARD_CALLBACK = "/v1.0/card/instances/callback"
 SEEN_KEPT = 10_000  # messageIds remembered to recognize a redelivery
 STOP_GRACE = 8.0  # seconds the frames already taken get to be answered when stopping
 Handler = Callable[[str, dict[str, Any]], Awaitable[None]]
+ChatKey = Callable[[str, dict[str, Any]], Hashable | None]  # the chat a frame belongs to (None: its own)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ class Frame:
 
 class StreamClient:
     """One stream connection at a time, kept up until `stop_receiving`; `handler(topic, data)` gets each
-    new CALLBACK frame's data, in order."""
+    new CALLBACK frame's data: frames of different chats (`chat_key`) at once, one chat's in order."""
 
     def __init__(
         self,
@@ -80,8 +82,9 @@ class StreamClient:
         heartbeat: float = 20.0,
         backoff: float = 1.0,
         max_backoff: float = 60.0,
+        chat_key: ChatKey | None = None,
     ):
-        self.api, self.handler, self.topics = api, handler, topics
+        self.api, self.handler, self.topics, self.chat_key = api, handler, topics, chat_key
         self.heartbeat, self.backoff, self.max_backoff = heartbeat, backoff, max_backoff
         self.connected = asyncio.Event()
         self.connections = 0  # connections opened so far (tests and logs)
@@ -94,6 +97,8 @@ class StreamClient:
         self._stopping = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
         self._worker: asyncio.Task[None] | None = None
+        self._order = ChatOrder()
+        self._handling: set[asyncio.Task[None]] = set()
 
     # -- lifecycle -----------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -120,7 +125,7 @@ class StreamClient:
         self._stopping.set()
         if self._ws is not None:
             await self._ws.close()
-        for task in (self._runner, self._worker):
+        for task in (self._runner, self._worker, *self._handling):
             if task is not None and not task.done():
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
@@ -226,17 +231,28 @@ class StreamClient:
             self._seen.popitem(last=False)
 
     async def _work(self) -> None:
-        """Handle frames one at a time, in order; acknowledge each once handled."""
+        """Take the frames in order, each handled in a task of its own: nobody waits behind another
+        person's slow request, and a chat's turns (channels/chat_order.py) keep its frames in order."""
         while True:
             frame, ws = await self._queue.get()
-            try:
-                await self.handler(frame.topic, json.loads(frame.data))
-            except Exception:  # the handler answers its own failures; this is a frame it could not read
-                log.exception("DingTalk frame not handled", extra={"message_id": frame.message_id})
-            finally:
-                self.frames_handled += 1
-                await _send(ws, frame.ack(data=_RESPONSE))
-                self._queue.task_done()
+            task = asyncio.create_task(self._one(frame, ws), name=f"dingtalk-frame-{frame.message_id}")
+            self._handling.add(task)
+            task.add_done_callback(self._handling.discard)
+
+    async def _one(self, frame: Frame, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """One frame, in its chat's turn (taken before any await: in the order the frames came); acknowledged
+        once handled."""
+        try:
+            data = json.loads(frame.data)
+            chat = self.chat_key(frame.topic, data) if self.chat_key is not None else None
+            async with self._order.turn(frame.message_id if chat is None else chat):
+                await self.handler(frame.topic, data)
+        except Exception:  # the handler answers its own failures; this is a frame it could not read
+            log.exception("DingTalk frame not handled", extra={"message_id": frame.message_id})
+        finally:
+            self.frames_handled += 1
+            await _send(ws, frame.ack(data=_RESPONSE))
+            self._queue.task_done()
 
 
 _RESPONSE = json.dumps({"response": "OK"})

@@ -15,15 +15,18 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, TypeHandler
 
+from channels.chat_order import ChatOrder
 from channels.outbox import Outbox
 from channels.telegram import menus
 from channels.telegram.albums import Albums
+from channels.telegram.ordering import PerChatProcessor
 from channels.telegram.pacing import Pacer
 from channels.telegram.probe import DEFAULT_API
 from channels.telegram.render import TOAST_LIMIT, inline_keyboard
 from channels.telegram.sender import TelegramSender
 from channels.telegram.updates import CHANNEL, to_event
 from channels.telegram.webhook import WebhookConfig, WebhookServer
+from handlers import documents_worker
 from handlers.dispatch import Dispatcher
 from handlers.events import Attachment, Event
 from handlers.log_context import bind
@@ -34,7 +37,7 @@ from services.contacts import menu_roles
 
 log = logging.getLogger("duban.channels.telegram")
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # bots may download files up to 20 MB
-TYPING_AFTER = 0.7  # seconds: an answer slower than this shows "typing…" first
+TYPING_AFTER = 0.7  # seconds: a document still being built after this shows "typing…" meanwhile
 
 
 class TelegramChannel:
@@ -52,6 +55,9 @@ class TelegramChannel:
     ):
         self.api_base_url = api_base_url
         builder = ApplicationBuilder().token(token).defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=tz))
+        # Different chats at once, one chat's updates in order: nobody waits behind another's /export.
+        self.order = ChatOrder()
+        builder = builder.concurrent_updates(PerChatProcessor(self.order))
         if api_base_url:
             builder = builder.base_url(api_base_url)
         if file_base_url:
@@ -166,7 +172,8 @@ class TelegramChannel:
 
     async def _handle_album(self, update: Update, event: Event, update_ids: list[int]) -> None:
         try:
-            await self._handle(update, event)
+            async with self.order.turn(event.chat_id):  # in turn with the chat's other messages
+                await self._handle(update, event)
         except Exception:
             log.exception("album not answered", extra={"update": update.update_id})
         finally:
@@ -175,7 +182,7 @@ class TelegramChannel:
     async def _showing_typing(self, chat_id: int, work: Awaitable[Replies]) -> Replies:
         task = asyncio.ensure_future(work)
         done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER)
-        if not done:
+        if not done and documents_worker.building(task):  # an answer that comes at once shows nothing
             try:
                 await self.application.bot.send_chat_action(chat_id, ChatAction.TYPING)
             except TelegramError as exc:
