@@ -3,6 +3,11 @@
 Each module in this package that defines `register(subparsers)` adds its own subcommands, so an area
 (letter, scoring, deadlines, ...) keeps its CLI beside nothing else's. A command function takes the parsed
 arguments and returns an exit code; it raises `CliError` for an answer meant for the user.
+
+Building the parser imports every command module, so those modules import at the top only what is light
+(argparse, the pure deadlines and scoring packages); the database, the settings, the services and the chat
+channels are imported inside the command functions that use them. `duban --help` and `duban score` then start
+in a fraction of the time it takes to import SQLAlchemy, pydantic, Alembic and aiohttp (bench/startup.py).
 """
 
 from __future__ import annotations
@@ -13,7 +18,6 @@ import pkgutil
 import sys
 
 from bot.cli.common import CliError
-from bot.config import SettingsError
 from bot.logs import setup_logging
 
 __all__ = ["CliError", "build_parser", "main"]
@@ -45,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"duban: {exc}", file=sys.stderr)
         return exc.code
-    except SettingsError as exc:
+    except ValueError as exc:
+        if not _settings_error(exc):
+            raise
         print(f"duban: setting error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -53,6 +59,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+
+
+def _settings_error(exc: ValueError) -> bool:
+    """A bad setting (bot.config.SettingsError): only a command that read the settings can raise one, and
+    bot.config, slow to import, is then loaded already."""
+    config = sys.modules.get("bot.config")
+    return config is not None and isinstance(exc, config.SettingsError)
 
 
 if __name__ == "__main__":  # pragma: no cover

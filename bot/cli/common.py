@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
+from typing import TYPE_CHECKING
 
 from bot.clock import make_clock
-from bot.config import Settings, load_settings
 from deadlines.clock import Clock
-from storage import migrate
-from storage.db import Database
+
+if TYPE_CHECKING:  # settings (pydantic), the database and its migrations (SQLAlchemy, Alembic) load when used
+    from bot.config import Settings
+    from storage.db import Database
 
 
 class CliError(Exception):
@@ -21,11 +24,43 @@ class CliError(Exception):
 
 
 def settings() -> Settings:
+    from bot.config import load_settings  # imported when used: `duban --help` starts without pydantic
+
     return load_settings()
+
+
+def numbered_head() -> str | None:
+    """The revision of the highest-numbered migration file (they are numbered 0001_, 0002_, ... in order):
+    the head, read without importing Alembic."""
+    from storage.paths import MIGRATIONS_DIR
+
+    files = sorted((MIGRATIONS_DIR / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    if not files:
+        return None
+    found = re.search(r"^revision\s*=\s*['\"]([^'\"]+)['\"]", files[-1].read_text(encoding="utf-8"), re.MULTILINE)
+    return found.group(1) if found else None
+
+
+def _at_head(db: Database) -> bool:
+    """The database's schema is the newest: checked with one query, so a command on an up-to-date database
+    does not wait for Alembic to import."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    head = numbered_head()
+    try:
+        with db.engine.connect() as conn:
+            return head is not None and conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+    except SQLAlchemyError:  # no schema yet: Alembic makes it
+        return False
 
 
 def ensure_schema(db: Database, quiet: bool = False) -> None:
     """Bring the schema to head; an embedded database should just work on first use."""
+    if _at_head(db):
+        return
+    from storage import migrate  # imported when needed: Alembic is slow to import
+
     current, head = migrate.current_revision(db), migrate.head_revision()
     if current == head:
         return
@@ -38,6 +73,8 @@ def ensure_schema(db: Database, quiet: bool = False) -> None:
 
 
 def open_database(cfg: Settings | None = None, quiet: bool = False) -> Database:
+    from storage.db import Database  # imported when used: SQLAlchemy is slow to import
+
     cfg = cfg or settings()
     db = Database(cfg.database_url)
     ensure_schema(db, quiet=quiet)

@@ -4,7 +4,6 @@ platform and no token: typed lines go straight to the dispatcher, on the real da
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import sys
 from collections.abc import Iterator
@@ -16,15 +15,15 @@ from typing import TYPE_CHECKING
 from bot.cli.common import clock as cli_clock
 from bot.cli.common import open_database, settings
 from bot.clock import ShiftedClock, shifted_to
-from bot.config import Settings
 from deadlines.clock import Clock
-from deadlines.workdays import WorkdayCalendar
-from services.letters import load_bundled_letter_if_empty
-from services.overview import year_summary
-from storage.db import Database
 
 if TYPE_CHECKING:  # the console's modules load only when the command runs: other commands start faster
+    from bot.config import Settings
     from channels.console import ConsoleChannel, Terminal
+    from storage.db import Database
+
+if TYPE_CHECKING:  # for annotations only: the command's modules load when it runs
+    from deadlines.workdays import WorkdayCalendar
 
 DEFAULT_LOG = "duban-console.log"
 
@@ -65,7 +64,9 @@ def register(sub) -> None:
 
 
 def _console(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
     from channels.console import ConsoleError
+    from services.letters import load_bundled_letter_if_empty
 
     cfg = settings()
     db = open_database(cfg)
@@ -100,6 +101,7 @@ def assemble_console(
     calendar: WorkdayCalendar | None = None,
 ) -> ConsoleChannel:
     """The console channel with its dispatcher, speaking as `who` (see --as). Raises ConsoleError."""
+    # imported when the command runs (bot/cli/__init__.py says why)
     from channels.console import ConsoleChannel, console_user
     from handlers.context import Context
     from handlers.dispatch import Dispatcher
@@ -133,9 +135,13 @@ def run_console(
     calendar: WorkdayCalendar | None = None,
 ) -> int:
     """A console session on `terminal`; the exit code. Raises ConsoleError when it cannot start."""
+    import asyncio  # imported when used (bot/cli/__init__.py says why)
+
+    # imported when the command runs (bot/cli/__init__.py says why)
     from sqlalchemy.engine import make_url
 
     from channels.console import Repl, banner
+    from deadlines.workdays import WorkdayCalendar
 
     channel = assemble_console(cfg, db, clock, who, terminal, calendar)
     shown = make_url(cfg.database_url).render_as_string(hide_password=True)
@@ -156,7 +162,9 @@ def run_console(
 
 def _letter_lines(db: Database, clock: Clock, calendar: WorkdayCalendar, admin: bool) -> list[str]:
     """The banner's lines on the letter: its year (ended, or the day rehearsed) and the next year's start."""
+    # imported when the command runs (bot/cli/__init__.py says why)
     from handlers.year_texts import console_lines
+    from services.overview import year_summary
 
     summary = year_summary(db, clock.today(), calendar, clock.tz)
     if summary is None:
@@ -173,6 +181,7 @@ def _day(text: str) -> date:
 
 
 def _terminal() -> Terminal:
+    # imported when the command runs (bot/cli/__init__.py says why)
     from channels.console import Terminal
 
     def write(text: str) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from bot.cli.common import settings
-from storage import migrate
-from storage.db import Database
 
 
 def register(sub) -> None:
@@ -26,6 +24,10 @@ def register(sub) -> None:
 
 
 def _upgrade(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from storage import migrate
+    from storage.db import Database
+
     db = Database(settings().database_url)
     migrate.upgrade(db, args.revision)
     print(f"database at {migrate.current_revision(db)} (head {migrate.head_revision()})")
@@ -33,6 +35,10 @@ def _upgrade(args) -> int:
 
 
 def _downgrade(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from storage import migrate
+    from storage.db import Database
+
     db = Database(settings().database_url)
     migrate.downgrade(db, args.revision)
     print(f"database at {migrate.current_revision(db) or 'base'}")
@@ -40,6 +46,10 @@ def _downgrade(args) -> int:
 
 
 def _current(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from storage import migrate
+    from storage.db import Database
+
     db = Database(settings().database_url)
     print(f"database: {migrate.current_revision(db) or 'empty (no schema)'}; code head: {migrate.head_revision()}")
     return 0

@@ -10,15 +10,16 @@ import logging
 import os
 import sys
 from datetime import date
-from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, clock, print_json, settings
 from deadlines import holiday_files, wording
-from deadlines.phrases import DeadlineParseError, ParsedDeadline, parse_deadline
-from deadlines.workdays import OFFICIAL_FIRST, OFFICIAL_LAST, WorkdayCalendar
 from storage.paths import DATA_DIR
+
+if TYPE_CHECKING:  # for annotations only: the command's modules load when it runs
+    from deadlines.phrases import ParsedDeadline
+    from deadlines.workdays import WorkdayCalendar
 
 HOLIDAY_DIR = DATA_DIR / "holidays"
 
@@ -79,6 +80,8 @@ def _holiday_dir_option(parser: argparse.ArgumentParser) -> None:
 
 def _calendar(args) -> WorkdayCalendar:
     """The calendar over --holiday-dir, reading periods by the office's DUBAN_HOLIDAY_RULE."""
+    from deadlines.workdays import WorkdayCalendar
+
     return WorkdayCalendar(args.holiday_dir, settings().holiday_rule)
 
 
@@ -117,6 +120,8 @@ def _warn(text: str | None) -> None:
 
 
 def _deadline(args) -> int:
+    from deadlines.phrases import DeadlineParseError, parse_deadline
+
     today = _today(args.today)
     year = None
     if args.year is not None:
@@ -171,13 +176,15 @@ def _workdays(args) -> int:
 
 
 def _import(args) -> int:
+    from deadlines.workdays import OFFICIAL_FIRST, OFFICIAL_LAST
+
     if not args.file.is_file():
         raise CliError(wording.cli_file_missing(str(args.file)))
     try:
-        text = args.file.read_text(encoding="utf-8")
-        schedule = holiday_files.parse_text(text)
-    except (holiday_files.HolidayFileError, UnicodeDecodeError) as exc:
+        schedule = holiday_files.read_file(args.file)  # UTF-8, size and shape checked by the one YAML reader
+    except holiday_files.HolidayFileError as exc:
         raise CliError(f"{args.file}: {exc}") from None
+    text = args.file.read_text(encoding="utf-8")
     if OFFICIAL_FIRST <= schedule.year <= OFFICIAL_LAST:
         raise CliError(wording.cli_year_official(schedule.year, OFFICIAL_FIRST, OFFICIAL_LAST))
     target = holiday_files.year_file(args.holiday_dir, schedule.year)
@@ -192,6 +199,10 @@ def _import(args) -> int:
 
 
 def _status(args) -> int:
+    from importlib import metadata  # imported when used (bot/cli/__init__.py says why)
+
+    from deadlines.workdays import OFFICIAL_FIRST, OFFICIAL_LAST
+
     today = _today(args.today)
     cal = _calendar(args)
     file_years = set()

@@ -8,14 +8,15 @@ button, as the chat's 确认 does (`--no-notify` not to; `--dry-run` writes a pr
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.common import CliError, clock, open_database, settings
 from deadlines.workdays import WorkdayCalendar
-from services.circular import Circular, CircularRefused, build, default_month, parse_month
-from services.notices import Issued, NoticeDoc, NoticeRefused, issue, preview
-from services.tasks import NoLetter
+
+if TYPE_CHECKING:  # for annotations only: the command's modules load when it runs
+    from services.circular import Circular
+    from services.notices import Issued, NoticeDoc
 
 NO_LETTER = "; load one with: duban letter load data/shengzhou-2022.yaml --year 2022"
 
@@ -64,8 +65,11 @@ def _docx(path: Path) -> Path:
 
 
 def _circular(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
     from reports.documents import circular as document  # python-docx loads only for the document commands
     from reports.documents.wording import circular_name
+    from services.circular import CircularRefused, build, default_month, parse_month
+    from services.tasks import NoLetter
 
     if args.out is not None:
         _docx(args.out)  # a wrong name is refused before any work
@@ -117,8 +121,11 @@ def _print_circular(c: Circular, out: Path, size: int) -> None:
 
 
 def _notice(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
     from reports.documents import notice as document  # python-docx loads only for the document commands
     from reports.documents.wording import notice_name
+    from services.notices import NoticeRefused, issue, preview
+    from services.tasks import NoLetter
 
     if args.out is not None:
         _docx(args.out)
@@ -164,6 +171,8 @@ def _print_notice(doc: NoticeDoc, out: Path, size: int) -> None:
 
 
 def _send(cfg, db, now, issued: Issued, data: bytes, args) -> None:
+    import asyncio  # imported when used (bot/cli/__init__.py says why)
+
     if args.no_notify:
         print("departments not told (--no-notify): send them the file")
         return
@@ -173,6 +182,7 @@ def _send(cfg, db, now, issued: Issued, data: bytes, args) -> None:
     if not issued.recipients:
         print(f"departments not told: no bound contact ({'、'.join(issued.unreached)})")
         return
+    # imported when the command runs (bot/cli/__init__.py says why)
     from bot.senders import standalone  # late: the channels load only when there is someone to tell
     from handlers.notice_delivery import deliver
 

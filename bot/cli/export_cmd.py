@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 from bot.cli.common import CliError, clock, open_database, settings
-from services.tasks import NoLetter
 
 
 def register(sub) -> None:
@@ -39,10 +38,12 @@ def register(sub) -> None:
 
 
 def _export(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
     from deadlines.policy import ReminderPolicy
     from deadlines.workdays import WorkdayCalendar
     from reports import charts, workbook
     from services.snapshot import take
+    from services.tasks import NoLetter
 
     if args.start and args.end and args.end < args.start:
         raise CliError(f"--to {args.end} is before --from {args.start}")

@@ -5,9 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.cli.common import CliError, clock, open_database, print_json, print_load_summary, settings
-from services.letter_file import LetterFileError, read_letter
-from services.letters import CITY, COUNTY, load_letter
-from services.tasks import NoLetter, UnknownDepartment, current_letter, departments, find_department, list_tasks
 
 
 def register(sub) -> None:
@@ -26,6 +23,7 @@ def register(sub) -> None:
     load.add_argument("file", type=Path)
     load.add_argument("--year", type=int, help="the letter year; must match the file's letter.year")
     load.set_defaults(func=_load)
+    # imported when the command runs (bot/cli/__init__.py says why)
     from bot.cli.letter_io_cmd import add_subcommands  # import, template, copy (reports/)
 
     add_subcommands(lsub)
@@ -42,6 +40,10 @@ def register(sub) -> None:
 
 
 def _load(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from services.letter_file import LetterFileError, read_letter
+    from services.letters import load_letter
+
     try:
         data = read_letter(args.file)
     except LetterFileError as exc:
@@ -57,6 +59,9 @@ def _load(args) -> int:
 
 
 def _tasks(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from services.tasks import NoLetter, UnknownDepartment, current_letter, find_department, list_tasks
+
     db = open_database()
     with db.session() as session:
         try:
@@ -78,6 +83,10 @@ def _tasks(args) -> int:
 
 
 def _departments(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from services.letters import CITY, COUNTY
+    from services.tasks import departments
+
     db = open_database()
     with db.session() as session:
         rows = [{"name": d.name, "level": d.level, "aliases": d.aliases or []} for d in departments(session)]

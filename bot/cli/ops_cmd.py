@@ -7,11 +7,12 @@ import sys
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-from sqlalchemy import inspect
+from typing import TYPE_CHECKING
 
 from bot.cli.common import CliError, settings
-from storage.db import Database
+
+if TYPE_CHECKING:  # for annotations only: the command's modules load when it runs
+    from storage.db import Database
 
 
 def register(sub) -> None:
@@ -50,6 +51,7 @@ def register(sub) -> None:
 
 
 def _doctor(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
     from bot.doctor import FAIL, render, run_checks
 
     checks = run_checks()
@@ -62,7 +64,9 @@ def _doctor(args) -> int:
 
 
 def _backup(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
     from services.backup import BackupError, backup
+    from storage.db import Database
 
     cfg = settings()
     db = Database(cfg.database_url)
@@ -80,7 +84,9 @@ def _backup(args) -> int:
 
 
 def _restore(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
     from services.backup import BackupError, restore
+    from storage.db import Database
 
     cfg = settings()
     db = Database(cfg.database_url)
@@ -94,6 +100,7 @@ def _restore(args) -> int:
     finally:
         db.dispose()
     upgraded = f", then upgraded to {summary.upgraded_to}" if summary.upgraded_to else ""
+    # imported when the command runs (bot/cli/__init__.py says why)
     from sqlalchemy.engine import make_url
 
     where = make_url(cfg.database_url).render_as_string(hide_password=True)
@@ -108,11 +115,15 @@ def _restore(args) -> int:
 
 
 def _running_bots(db: Database, lease_seconds: int) -> list[str]:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from sqlalchemy import inspect
+
     try:
         if not inspect(db.engine).has_table("bot_processes"):
             return []
     except Exception:  # unreachable: the restore itself will say so
         return []
+    # imported when the command runs (bot/cli/__init__.py says why)
     from services.lease import recent_processes
 
     since = datetime.now(UTC) - timedelta(seconds=3 * lease_seconds)

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
-
-from bot.app import assemble
 from bot.cli.common import CliError, open_database, settings
 from bot.clock import make_clock
-from bot.config import Settings
 from bot.logs import setup_logging
-from bot.serving import serve
-from channels.telegram.webhook import webhook_config
-from handlers.ports import ChannelError
-from services.letters import load_bundled_letter_if_empty
-from services.overview import letter_overview
-from storage.db import make_engine
+
+if TYPE_CHECKING:  # for annotations only: the command's modules load when it runs
+    from bot.config import Settings
 
 NO_TOKEN = """\
 duban: no channel is set up: neither a Telegram bot token (TELEGRAM_BOT_TOKEN) nor a DingTalk robot
@@ -91,6 +83,11 @@ def register(sub) -> None:
 @contextmanager
 def startup_lock(url: str):
     """On PostgreSQL, one starting process at a time (held on its own connection); elsewhere nothing."""
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from sqlalchemy import text
+
+    from storage.db import make_engine
+
     engine = make_engine(url)
     try:
         if engine.dialect.name != "postgresql":
@@ -125,6 +122,17 @@ def _say_starting(log: logging.Logger, cfg: Settings, channels: list[str], webho
 
 
 def _run(args) -> int:
+    import asyncio  # imported when used (bot/cli/__init__.py says why)
+
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from sqlalchemy.exc import OperationalError
+
+    from bot.app import assemble
+    from bot.serving import serve
+    from channels.telegram.webhook import webhook_config
+    from handlers.ports import ChannelError
+    from services.letters import load_bundled_letter_if_empty
+    from services.overview import letter_overview
 
     cfg = settings()
     setup_logging(cfg.log_level)

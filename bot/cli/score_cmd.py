@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-import scoring
 from bot.cli.common import CliError
-from scoring import report
+
+if TYPE_CHECKING:  # for annotations only: the command's modules load when it runs
+    import scoring
 
 
 def facts_source(args: argparse.Namespace, rubric: scoring.Rubric) -> tuple[scoring.Facts, list[str] | None]:
     """The facts of `--facts FILE`; else the database's facts and at-risk sub-items (none without a letter)."""
+    import scoring
+
     if args.facts:
         return scoring.load_facts(args.facts, rubric), None
     from bot.cli.common import clock, open_database, settings
@@ -41,6 +45,8 @@ def _print_json(data) -> None:
 
 
 def _rubric(args: argparse.Namespace) -> scoring.Rubric:
+    import scoring
+
     try:
         return scoring.load_rubric(args.rubric)
     except scoring.RubricError as exc:
@@ -48,6 +54,8 @@ def _rubric(args: argparse.Namespace) -> scoring.Rubric:
 
 
 def cmd_rubric(args: argparse.Namespace) -> int:
+    from scoring import report  # imported when the command runs (bot/cli/__init__.py says why)
+
     rubric = _rubric(args)
     if args.json:
         _print_json(report.rubric_list(rubric))
@@ -57,6 +65,9 @@ def cmd_rubric(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    import scoring  # imported when the command runs (bot/cli/__init__.py says why)
+    from scoring import report
+
     rubric = _rubric(args)
     at_risk = [x.strip() for x in (args.at_risk or "").split(",") if x.strip()]
     try:

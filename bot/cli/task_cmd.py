@@ -9,22 +9,18 @@ refused unless `--past-ok`; `--dry-run` shows the change and writes nothing.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, open_database, print_json, settings
 from bot.clock import make_clock
-from deadlines.phrases import DeadlineParseError, parse_deadline
 from handlers.markup import to_plain
 from handlers.replies import Message
-from handlers.task_admin_texts import describe, notice
-from services.reminder_ledger import recipients_by_department
-from services.replan import Made, make_edit
-from services.task_edits import Edit, EditRefused, Preview, movable, office_spec, preview, read_target
-from services.task_history import history
-from services.tasks import NoLetter, UnknownDepartment, current_letter
+
+if TYPE_CHECKING:  # for annotations only: the command's modules load when it runs
+    from services.replan import Made
+    from services.task_edits import Preview
 
 
 def register(sub) -> None:
@@ -95,6 +91,9 @@ def clock(cfg):
 
 
 def _refused(exc: Exception) -> CliError:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from services.task_edits import EditRefused
+
     if isinstance(exc, EditRefused):
         details = ", ".join(f"{k}={v}" for k, v in exc.details.items())
         return CliError(f"refused: {exc.reason}" + (f" ({details})" if details else ""))
@@ -102,6 +101,11 @@ def _refused(exc: Exception) -> CliError:
 
 
 def _spec(phrase: str, session, cfg, op: str) -> dict:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from deadlines.phrases import DeadlineParseError, parse_deadline
+    from services.task_edits import office_spec
+    from services.tasks import current_letter
+
     letter = current_letter(session)
     try:
         parsed = parse_deadline(phrase, clock(cfg).today(), year=letter.year, calendar=cfg.calendar())
@@ -119,6 +123,9 @@ def _spec(phrase: str, session, cfg, op: str) -> dict:
 
 
 def _target(text: str | None) -> dict | None:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from services.task_edits import read_target
+
     if not text:
         return None
     target = read_target(text)
@@ -128,6 +135,9 @@ def _target(text: str | None) -> dict | None:
 
 
 def _add(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from services.task_edits import Edit
+
     return _run(
         args,
         lambda session, cfg: Edit(
@@ -142,6 +152,9 @@ def _add(args) -> int:
 
 
 def _move(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from services.task_edits import Edit, movable
+
     def build(session, cfg):
         deadline_id = None
         if args.which is not None:
@@ -157,12 +170,20 @@ def _move(args) -> int:
 
 
 def _simple(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from services.task_edits import Edit
+
     return _run(
         args, lambda session, cfg: Edit(args.op, code=args.code, departments=list(getattr(args, "departments", [])))
     )
 
 
 def _run(args, build) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from services.replan import make_edit
+    from services.task_edits import EditRefused, movable, preview
+    from services.tasks import NoLetter, UnknownDepartment
+
     cfg = settings()
     db = open_database(cfg)
     try:
@@ -221,17 +242,26 @@ def _print_preview(p: Preview) -> None:
 
 
 def _chats(session, department_ids) -> list[int]:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from services.reminder_ledger import recipients_by_department
+
     by_dep = recipients_by_department(session)
     return list(dict.fromkeys(r.chat_id for d in department_ids for r, c in by_dep.get(d, []) if c.reachable))
 
 
 def _notify(cfg, chats: list[int], made: Made) -> None:
+    import asyncio  # imported when used (bot/cli/__init__.py says why)
+
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from handlers.task_admin_texts import notice
+
     if not chats:
         print("departments: no bound contact to tell")
         return
     if not cfg.token and not cfg.dingtalk_configured:
         print("departments not told: no channel set up (they see the change in /task and in reminders)")
         return
+    # imported when the command runs (bot/cli/__init__.py says why)
     from bot.senders import standalone  # late: only when there is someone to tell
 
     message = Message(notice(made.preview, made.office))
@@ -251,6 +281,12 @@ def _notify(cfg, chats: list[int], made: Made) -> None:
 
 
 def _history(args) -> int:
+    # imported when the command runs (bot/cli/__init__.py says why)
+    from handlers.task_admin_texts import describe
+    from services.task_edits import EditRefused
+    from services.task_history import history
+    from services.tasks import NoLetter
+
     db = open_database()
     try:
         entries = history(db, args.code)

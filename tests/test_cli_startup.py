@@ -1,0 +1,40 @@
+"""The CLI starts without loading what only some commands need (bench/startup.py measures how fast): the
+parser is built, and `duban --help` printed, with no database library, settings library or chat library
+imported; a command on an up-to-date database finds it current without Alembic."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.cli import main
+from bot.cli.common import numbered_head
+from storage import migrate
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("sqlalchemy", "alembic", "pydantic_settings", "telegram", "aiohttp", "httpx", "openpyxl", "matplotlib")
+
+
+def _loaded_after(code: str) -> set[str]:
+    probe = f"import sys\n{code}\nprint(' '.join(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
+    return set(done.stderr.split())
+
+
+def test_help_loads_no_heavy_library():
+    assert _loaded_after("from bot.cli import build_parser\nbuild_parser()") == set()
+    assert _loaded_after("from bot.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass") == set()
+
+
+def test_the_numbered_head_is_alembics_head():
+    assert numbered_head() == migrate.head_revision()
+
+
+def test_a_current_database_is_used_without_alembic(cli_env):
+    code = "from bot.cli.common import open_database\nopen_database(quiet=True)"
+    assert "alembic" in _loaded_after(code)  # a new database: Alembic makes the schema
+    assert "alembic" not in _loaded_after(code)  # now current: one query says so
+    assert main(["db", "current"]) == 0
