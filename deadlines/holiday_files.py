@@ -124,13 +124,18 @@ def parse_text(text: str) -> HolidaySchedule:
     return parse_schedule(data)
 
 
-def load_file(path: Path) -> HolidaySchedule:
-    """Read and validate one year file; its name must be `<year>.yaml` for the year it states."""
+def read_file(path: Path) -> HolidaySchedule:
+    """Read and validate a holiday file, whatever its name (dates stay text so errors name their entry)."""
     try:
         data = read_yaml(path, dates=False)
     except YamlFileError as exc:
         raise HolidayFileError(holiday_wording.unreadable(str(exc))) from None
-    schedule = parse_schedule(data)
+    return parse_schedule(data)
+
+
+def load_file(path: Path) -> HolidaySchedule:
+    """Read and validate one year file; its name must be `<year>.yaml` for the year it states."""
+    schedule = read_file(path)
     if path.stem != str(schedule.year):
         raise HolidayFileError(holiday_wording.name_mismatch(path.name, schedule.year))
     return schedule

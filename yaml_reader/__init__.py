@@ -105,9 +105,12 @@ _Resolver12Dates.add_implicit_resolver(
 )
 
 
-def _composer(resolver: type[BaseResolver]) -> type:
+LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
+
+
+def _composer(resolver: type[BaseResolver], libyaml: bool = LIBYAML) -> type:
     """A parser + composer (libyaml's when installed) with our resolver; no PyYAML constructor."""
-    if getattr(yaml, "__with_libyaml__", False):
+    if libyaml:
         from yaml._yaml import CParser
 
         class CCompose(CParser, resolver):  # type: ignore[misc, valid-type]
