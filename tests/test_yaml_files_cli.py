@@ -62,7 +62,7 @@ def test_a_5_mb_file_is_refused_for_its_size(capsys, tmp_path):
     path = tmp_path / "huge.yaml"
     path.write_text("".join(f'"99.{n}.1": {{done: true}}\n' for n in range(250_000)), encoding="utf-8")
     assert path.stat().st_size > 5_000_000
-    refused(capsys, path, "文件过大", "上限 2 MB")
+    refused(capsys, path, "文件过大", "上限 1 MB")
 
 
 def test_thousands_of_unknown_ids_list_twenty_and_count_the_rest(capsys, tmp_path):
