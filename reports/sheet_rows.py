@@ -83,7 +83,7 @@ def save(workbook, rows: dict[object, SheetRows]) -> bytes:
     if not rows:
         return saved.getvalue()
     by_path = {sheet.path.lstrip("/"): spliced for sheet, spliced in rows.items()}  # type: ignore[attr-defined]
-    out = io.BytesIO()
+    out = tempfile.TemporaryFile()  # read back whole below: the bytes are held once, not twice
     with zipfile.ZipFile(saved) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
@@ -96,4 +96,6 @@ def save(workbook, rows: dict[object, SheetRows]) -> bytes:
                 zout.writestr(info, data)
     if by_path:
         raise ValueError(f"sheets not found in the saved workbook: {', '.join(by_path)}")
-    return out.getvalue()
+    with out:
+        out.seek(0)
+        return out.read()
