@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
 
 from deadlines.policy import WEEKLY_PERIODS, ReminderPolicy, effective_due, leads_for, week_preview_day
 
@@ -44,7 +45,7 @@ class Recipient:
     chat_id: int
     contact_id: int | None = None
 
-    @property
+    @cached_property  # part of every key of a planning pass
     def tag(self) -> str:
         return f"c{self.contact_id}" if self.contact_id is not None else f"u{self.chat_id}"
 
@@ -56,16 +57,11 @@ class Stage:
     send_on: date
 
 
-@dataclass(frozen=True)
-class Planned:
+class Planned(NamedTuple):  # a tuple, not a dataclass: a day's pass makes up to 100,000 of them
     key: str
     occurrence: Occurrence
     stage: Stage
     recipient: Recipient
-
-
-def reminder_key(occ: Occurrence, stage: Stage, recipient: Recipient) -> str:
-    return f"d{occ.deadline_id}|{occ.due.isoformat()}|{stage.kind}|{stage.lead}|{recipient.tag}"
 
 
 def _leads(eff: date, policy: ReminderPolicy, calendar: WorkdayCalendar, period: str | None) -> list[Stage]:
@@ -125,13 +121,27 @@ def plan(
     `recipients_of(occurrence)` names the department's chats; escalations go to `office`.
     """
     planned: list[Planned] = []
-    by_due: dict[tuple[date, str | None, date | None], list[Stage]] = {}
+    append = planned.append  # the loop below runs once per reminder: up to 100,000 a day
+    # Per (due, period, next round): its stages, each with the key's middle part, worked out once. A key
+    # is d{deadline id}|{due day}|{kind}|{lead}|{recipient tag}: the ledger's unique key, never changed.
+    by_due: dict[tuple[date, str | None, date | None], list[tuple[Stage, str]]] = {}
     for occ in occurrences:
         when = (occ.due, occ.period, occ.next_due)
-        if when not in by_due:  # many tasks share a due date: work its stages out once
-            by_due[when] = stages(occ.due, policy, calendar, start, today, occ.period, occ.next_due)
-        for stage in by_due[when]:
-            targets: Iterable[Recipient] = office if stage.kind == ESCALATION else recipients_of(occ)
+        staged = by_due.get(when)
+        if staged is None:  # many tasks share a due date
+            due = occ.due.isoformat()
+            found = stages(occ.due, policy, calendar, start, today, occ.period, occ.next_due)
+            staged = by_due[when] = [(stage, f"|{due}|{stage.kind}|{stage.lead}|") for stage in found]
+        if not staged:  # nothing of it is sent in the window
+            continue
+        prefix, department = f"d{occ.deadline_id}", None
+        for stage, middle in staged:
+            if stage.kind == ESCALATION:
+                targets: Iterable[Recipient] = office
+            else:
+                if department is None:  # asked once per occurrence, only when something is sent
+                    department = tuple(recipients_of(occ))
+                targets = department
             for recipient in targets:
-                planned.append(Planned(reminder_key(occ, stage, recipient), occ, stage, recipient))
+                append(Planned(prefix + middle + recipient.tag, occ, stage, recipient))
     return planned

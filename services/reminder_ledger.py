@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from typing import cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from deadlines.planner import DUE, LEAD, REPEAT, Planned, Recipient
 from deadlines.workdays import WorkdayCalendar
+from services.reminder_rows import insert_new
 from storage.db import Database
 from storage.models import Contact, Delivery, Reminder, SchedulerState, task_departments
 
@@ -60,36 +61,25 @@ def set_state(session: Session, name: str, value: str, now: datetime) -> None:
 
 
 def record_planned(session: Session, planned: list[Planned], now: datetime) -> int:
-    """Insert the planned reminders the ledger does not hold yet; returns how many were new."""
-    new = 0
-    for i in range(0, len(planned), CHUNK):
-        chunk = planned[i : i + CHUNK]
-        have = set(session.scalars(select(Reminder.key).where(Reminder.key.in_([p.key for p in chunk]))))
-        rows = []
-        for p in chunk:
-            if p.key in have:
-                continue
-            have.add(p.key)
-            rows.append(
-                dict(
-                    key=p.key,
-                    kind=p.stage.kind,
-                    task_id=p.occurrence.task_id,
-                    deadline_id=p.occurrence.deadline_id,
-                    due_date=p.occurrence.due,
-                    lead=p.stage.lead,
-                    send_on=p.stage.send_on,
-                    contact_id=p.recipient.contact_id,
-                    chat_id=p.recipient.chat_id,
-                    status="planned",
-                    created_at=now,
-                )
-            )
-        if rows:
-            # Core executemany: a planning pass may record tens of thousands of rows.
-            session.connection().execute(insert(cast(Table, Reminder.__table__)), rows)
-            new += len(rows)
-    return new
+    """Insert the planned reminders the ledger does not hold yet; returns how many were new. Safe against
+    a second planner in another transaction: the unique key settles it (services/reminder_rows.py)."""
+    rows = [
+        (
+            p.key,
+            p.stage.kind,
+            p.occurrence.task_id,
+            p.occurrence.deadline_id,
+            p.occurrence.due,
+            p.stage.lead,
+            p.stage.send_on,
+            p.recipient.contact_id,
+            p.recipient.chat_id,
+            "planned",
+            now,
+        )
+        for p in planned
+    ]
+    return insert_new(session.connection(), rows)
 
 
 def plan_repeats(
@@ -119,36 +109,32 @@ def plan_repeats(
         if contact_ids
         else {}
     )
-    added = 0
+    repeats = []
     for row in rows:
         if (row.deadline_id, row.due_date) not in open_keys:
             continue
         if row.contact_id is not None and (row.task_id, department_of.get(row.contact_id)) not in responsible:
             continue
         again = _again(row, calendar, tz)
-        if again is None:
+        if again is None or again[1] > today:
             continue
         key, send_on = again
-        if send_on > today or session.scalar(select(Reminder.id).where(Reminder.key == key)) is not None:
-            continue
-        session.add(
-            Reminder(
-                key=key,
-                kind=REPEAT,
-                task_id=row.task_id,
-                deadline_id=row.deadline_id,
-                due_date=row.due_date,
-                lead=row.lead,
-                send_on=send_on,
-                contact_id=row.contact_id,
-                chat_id=row.chat_id,
-                status="planned",
-                created_at=now,
+        repeats.append(
+            (
+                key,
+                REPEAT,
+                row.task_id,
+                row.deadline_id,
+                row.due_date,
+                row.lead,
+                send_on,
+                row.contact_id,
+                row.chat_id,
+                "planned",
+                now,
             )
         )
-        added += 1
-    session.flush()
-    return added
+    return insert_new(session.connection(), repeats)
 
 
 def _again(row: Reminder, calendar: WorkdayCalendar, tz: tzinfo | None) -> tuple[str, date] | None:

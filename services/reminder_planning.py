@@ -61,17 +61,20 @@ def plan_day(
         due = [x for x in active if ledger.get_state(s, f"reminders.planned_on.{x.id}") != today.isoformat()]
         if not due:
             return DayPlan()  # planned earlier today
-        planned, repeats = 0, 0
-        keys: set[tuple[int, date]] = set()
-        for letter in active:
-            if letter not in due:  # planned earlier today: only its open occurrences are needed
-                keys |= _open_keys(letter_occurrences(s, letter))
-                continue
-            ledger.set_state(s, f"reminders.planned_on.{letter.id}", today.isoformat(), now)
-            new, again, open_keys = _plan_letter(s, letter, today, now, admin_ids, policy, calendar)
-            planned, repeats, keys = planned + new, repeats + again, keys | open_keys
+        facts = {letter.id: letter_occurrences(s, letter) for letter in active}
+        open_keys = {letter_id: _open_keys(found) for letter_id, found in facts.items()}
+        keys = set().union(*open_keys.values())
         # Once per day, over every letter at once: a planned row of any of them may have been answered.
-        return DayPlan(None, planned, repeats, ledger.supersede_answered(s, keys))
+        # Before today's rows go in: those are of open occurrences, so there is no need to read them back.
+        superseded = ledger.supersede_answered(s, keys)
+        planned, repeats = 0, 0
+        for letter in due:
+            ledger.set_state(s, f"reminders.planned_on.{letter.id}", today.isoformat(), now)
+            new, again = _plan_letter(
+                s, letter, facts[letter.id], open_keys[letter.id], today, now, admin_ids, policy, calendar
+            )
+            planned, repeats = planned + new, repeats + again
+        return DayPlan(None, planned, repeats, superseded)
 
 
 def _open_keys(facts: list[OccurrenceFacts]) -> set[tuple[int, date]]:
@@ -94,16 +97,16 @@ def _withdraw_planned(s: Session, letter: Letter) -> None:
 def _plan_letter(
     s: Session,
     letter: Letter,
+    facts: list[OccurrenceFacts],
+    open_keys: set[tuple[int, date]],
     today: date,
     now: datetime,
     admin_ids: frozenset[int],
     policy: ReminderPolicy,
     calendar: WorkdayCalendar,
-) -> tuple[int, int, set[tuple[int, date]]]:
-    """New rows and repeats of one letter, and its open occurrences."""
-    facts = letter_occurrences(s, letter)
+) -> tuple[int, int]:
+    """New rows and repeats of one letter, from its occurrences (`open_keys`: those not reported)."""
     open_facts = [f for f in facts if not f.reported]
-    open_keys = _open_keys(facts)
     through_name = f"reminders.planned_through.{letter.id}"
     through = ledger.get_state(s, through_name)
     start = letter.loaded_at.astimezone(now.tzinfo).date()
@@ -119,7 +122,7 @@ def _plan_letter(
     repeats = ledger.plan_repeats(s, today, calendar, open_keys, now) if policy.repeat_unacknowledged else 0
     if through is None or date.fromisoformat(through) < until:
         ledger.set_state(s, through_name, until.isoformat(), now)
-    return planned, repeats, open_keys
+    return planned, repeats
 
 
 def _department_chats(
@@ -128,15 +131,23 @@ def _department_chats(
     """The chats of an occurrence's responsible departments, each chat once (a group bound to two of them
     gets one reminder)."""
     deps_of_task = {f.task.id: f.task.department_ids for f in facts}
+    chats_of: dict[tuple[int, ...], list[Recipient]] = {}  # most tasks share their departments
 
-    def recipients_of(occ: Occurrence) -> list[Recipient]:
+    def chats(deps: tuple[int, ...]) -> list[Recipient]:
         seen: set[int] = set()
         result: list[Recipient] = []
-        for dep in deps_of_task.get(occ.task_id, ()):
+        for dep in deps:
             for recipient, _ in by_dep.get(dep, ()):
                 if recipient.chat_id not in seen:
                     seen.add(recipient.chat_id)
                     result.append(recipient)
         return result
+
+    def recipients_of(occ: Occurrence) -> list[Recipient]:
+        deps = deps_of_task.get(occ.task_id, ())
+        found = chats_of.get(deps)
+        if found is None:
+            found = chats_of[deps] = chats(deps)
+        return found
 
     return recipients_of
