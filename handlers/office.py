@@ -38,7 +38,7 @@ async def score(turn: Turn) -> Replies:
             indicator = state.result.indicator(args[0])
         except scoring.UnknownIdError:
             return [Message(ot.SCORE_UNKNOWN.format(no=esc(args[0])))]
-        return [Message(ot.indicator_detail(indicator, state.sources))]
+        return [Message(ot.indicator_detail(indicator, state.sources_of(s.id for s in indicator.subitems)))]
     assert state.year is not None
     if state.ended is not None:
         text = ot.final_standing(state.result, state.year, state.ended)
@@ -53,7 +53,8 @@ def _sources(state: Standing, sid: str) -> str:
     sub = state.result.subitems.get(sid)
     if sub is None:
         return ot.SOURCES_UNKNOWN.format(sid=esc(sid))
-    found = [x for part, items in state.sources.items() if part == sid or part.startswith(sid + ".") for x in items]
+    parts = [part for part in state.read.rows if part.startswith(sid + ".")]
+    found = [x for items in state.sources_of([sid, *parts]).values() for x in items]
     return ot.subitem_sources(sid, sub.name, found)
 
 

@@ -57,7 +57,7 @@ HELP_VIEWER = (
 )
 HELP_ADMIN = (
     "<b>{office}管理员命令</b>\n"
-    "/score 得分总览;/score 14 单项指标及失分原因;/score 2022 某一年度\n"
+    "/score 得分总览;/score 14 单项指标及失分原因;/score 14.1.1 来源 某一细则的全部依据;/score 2022 某一年度\n"
     "/whatif 3.1.1 958亩 假设情况下的得分变化\n"
     "/overdue 逾期任务;/dept 发改局 部门情况\n"
     "/pending 待审核的上报(通过 / 退回)\n"

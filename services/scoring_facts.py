@@ -6,6 +6,7 @@ never reported rather than what is overdue today."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import cached_property
@@ -157,41 +158,41 @@ class LetterFacts:
     """The active facts of one letter, read in one query: merged for the engine, and their sources."""
 
     merged: dict[str, dict]
-    rows: tuple[FactRow, ...]
+    rows: dict[str, tuple[FactRow, ...]]  # by sub-item, oldest first
 
     def facts(self, rubric: scoring.Rubric) -> scoring.Facts:
         """For the engine: a copy, so nothing done with it reaches what is kept."""
         return scoring.Facts.from_mapping({sid: dict(values) for sid, values in self.merged.items()}, rubric)
 
-    def sources(self, office: str, tz=None) -> dict[str, list[str]]:
-        """Per sub-item, where its facts came from, in Chinese: "第12号上报(3.1,9月28日审核通过)"."""
-        found: dict[str, list[str]] = {}
-        for row in self.rows:
-            local = row.set_at.astimezone(tz)
-            day = f"{local.month}月{local.day}日"
-            if row.report_id:
-                text = f"第{row.report_id}号上报({row.task_code or '?'},{day}审核通过)"
-            else:
-                text = f"{office}录入({day}{',' + row.note if row.note else ''})"
-            found.setdefault(row.subitem_id, []).append(text)
-        return found
+    def sources(self, office: str, tz=None, ids: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """Per sub-item (all, or those of `ids`), where its facts came from, in Chinese:
+        "第12号上报(3.1,9月28日审核通过)"."""
+        wanted = self.rows.keys() if ids is None else [sid for sid in ids if sid in self.rows]
+        return {sid: [_source(row, office, tz) for row in self.rows[sid]] for sid in wanted}
+
+
+def _source(row: FactRow, office: str, tz) -> str:
+    local = row.set_at.astimezone(tz)
+    day = f"{local.month}月{local.day}日"
+    if row.report_id:
+        return f"第{row.report_id}号上报({row.task_code or '?'},{day}审核通过)"
+    return f"{office}录入({day}{',' + row.note if row.note else ''})"
 
 
 def _read_facts(session: Session, letter: Letter) -> LetterFacts:
-    rows = tuple(
-        FactRow(*row)
-        for row in session.execute(
-            select(Fact.subitem_id, Fact.values, Fact.report_id, Task.code, Fact.set_at, Fact.note)
-            .outerjoin(Report, Report.id == Fact.report_id)
-            .outerjoin(Task, Task.id == Report.task_id)
-            .where(Fact.letter_id == letter.id, Fact.active.is_(True))
-            .order_by(Fact.set_at, Fact.id)
-        )
-    )
     merged: dict[str, dict] = {}
-    for row in rows:  # later facts override earlier ones field by field
-        merged.setdefault(row.subitem_id, {}).update(row.values)
-    return LetterFacts(merged, rows)
+    rows: dict[str, list[FactRow]] = {}
+    for row in session.execute(
+        select(Fact.subitem_id, Fact.values, Fact.report_id, Task.code, Fact.set_at, Fact.note)
+        .outerjoin(Report, Report.id == Fact.report_id)
+        .outerjoin(Task, Task.id == Report.task_id)
+        .where(Fact.letter_id == letter.id, Fact.active.is_(True))
+        .order_by(Fact.set_at, Fact.id)
+    ):
+        fact = FactRow(*row)
+        merged.setdefault(fact.subitem_id, {}).update(fact.values)  # later facts override earlier ones
+        rows.setdefault(fact.subitem_id, []).append(fact)
+    return LetterFacts(merged, {sid: tuple(found) for sid, found in rows.items()})
 
 
 def letter_facts(session: Session, letter: Letter) -> LetterFacts:
@@ -254,6 +255,10 @@ class Standing:
     def sources(self) -> dict[str, list[str]]:
         """Per sub-item, where its facts came from: worded only when asked (a year holds 20,000 facts)."""
         return self.read.sources(self.office, self.tz)
+
+    def sources_of(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """Only these sub-items' sources (/score N, /score N.N 来源)."""
+        return self.read.sources(self.office, self.tz, ids)
 
 
 def standing(
