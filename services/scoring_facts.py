@@ -277,11 +277,19 @@ def standing(
     state = year_state(session, letter, today)
     ended = year_end(session, letter, calendar, tz) if state.ended else None
     read = letter_facts(session, letter)
-    facts = read.facts(rubric)
-    if overlay:
-        facts = scoring.merge(facts, scoring.Facts.from_mapping(overlay, rubric))
-    risk = at_risk_ids(session, rubric, today, calendar, policy, letter, ended)
-    result = scoring.evaluate(rubric, facts, risk)
+
+    def scored(extra: dict | None) -> tuple[scoring.Facts, frozenset[str], scoring.ScoreResult]:
+        facts = read.facts(rubric)
+        if extra:
+            facts = scoring.merge(facts, scoring.Facts.from_mapping(extra, rubric))
+        risk = at_risk_ids(session, rubric, today, calendar, policy, letter, ended)
+        return facts, risk, scoring.evaluate(rubric, facts, risk)
+
+    if overlay or ended is not None:
+        facts, risk, result = scored(overlay)
+    else:  # /score asked again over the same data on the same day: the same answer, kept
+        key = ("score", letter.id, today, id(rubric), id(calendar), id(policy))
+        facts, risk, result = kept(session, key, lambda: scored(None))
     return Standing(rubric, facts, risk, result, read, letter.office or DEFAULT_OFFICE, tz, state, ended)
 
 

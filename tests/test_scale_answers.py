@@ -107,12 +107,14 @@ def test_what_is_kept_changes_the_moment_any_writer_changes_the_letter(database_
         assert _state(world.db, task_id) == []
 
         # A fact the other process records moves the score seen here.
-        standing = score_standing(world.db, OFFICE, TODAY, world.calendar, world.policy)
-        assert standing.facts.get("14.1.1") is None
+        before = score_standing(world.db, OFFICE, TODAY, world.calendar, world.policy)
+        assert before.facts.get("14.1.1") is None
+        assert score_standing(world.db, OFFICE, TODAY, world.calendar, world.policy).result == before.result
         with other.session() as s:
             set_office_fact(s, world.clock, OFFICE, "14.1.1", {"done": False}, note="核查")
         standing = score_standing(world.db, OFFICE, TODAY, world.calendar, world.policy)
         assert standing.facts.get("14.1.1") == {"done": False}
+        assert standing.result.total.projected != before.result.total.projected
         assert standing.sources["14.1.1"] == ["美丽办录入(9月5日,核查)"]
     finally:
         other.dispose()
