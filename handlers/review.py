@@ -9,7 +9,7 @@ from handlers.context import Turn
 from handlers.dispatch import Routes
 from handlers.markup import esc
 from handlers.notify import notify_department
-from handlers.replies import ClearButtons, Message, Replies, Reply, Toast, Upload, keyboard
+from handlers.replies import ClearButtons, Keyboard, Message, Replies, Reply, Toast, Upload, keyboard
 from handlers.task_texts import day
 from services import review
 
@@ -17,10 +17,12 @@ SHOW_AT_ONCE = 10
 MAX_REASON = 500
 
 
+def _choices(report_id: int) -> Keyboard:
+    return keyboard([("通过", f"v:ok:{report_id}"), ("退回", f"v:no:{report_id}")])
+
+
 def _buttons(report_id: int) -> Message:
-    return Message(
-        f"审核第 {report_id} 号上报:", keyboard([("通过", f"v:ok:{report_id}"), ("退回", f"v:no:{report_id}")])
-    )
+    return Message(f"审核第 {report_id} 号上报:", _choices(report_id))
 
 
 def _evidence(report_id: int, item: dict) -> Upload:
@@ -43,7 +45,11 @@ async def pending(turn: Turn) -> Replies:
         return [Message(rt.NO_PENDING)]
     answers: list[Reply] = []
     for report in shown:
-        answers.append(Message(rt.pending_item(report, report.department or turn.office, turn.ctx.clock.tz)))
+        text = rt.pending_item(report, report.department or turn.office, turn.ctx.clock.tz)
+        if not report.evidence:  # nothing to show between the report and its buttons: one message
+            answers.append(Message(text, _choices(report.id)))
+            continue
+        answers.append(Message(text))
         answers += [_evidence(report.id, item) for item in report.evidence]
         answers.append(_buttons(report.id))
     if total > SHOW_AT_ONCE:

@@ -140,8 +140,7 @@ def test_a_change_rolled_back_is_never_taken_for_a_later_one(database_url):
     assert all(reported and verified for _, reported, verified in _state(world.db, task_id))
 
 
-def test_pending_is_one_page_with_names_and_the_count_of_all(database_url):
-    world = _world(database_url)
+def _waiting_reports(world: World, n: int) -> None:
     with world.db.session() as s:
         dep = s.scalar(select(Department).where(Department.name == "自然资源局"))
         contact = Contact(
@@ -156,7 +155,7 @@ def test_pending_is_one_page_with_names_and_the_count_of_all(database_url):
         s.add(contact)
         s.flush()
         task_id = s.scalar(select(Task.id).where(Task.code == "3.1"))
-        for i in range(12):
+        for i in range(n):
             s.add(
                 Report(
                     task_id=task_id,
@@ -165,14 +164,38 @@ def test_pending_is_one_page_with_names_and_the_count_of_all(database_url):
                     kind="progress",
                     status="submitted",
                     submitted_by=7001,
-                    submitted_at=world.clock.now() - timedelta(hours=12 - i),
+                    submitted_at=world.clock.now() - timedelta(hours=n - i),
                     measures=[],
                     evidence=[],
                 )
             )
+
+
+def test_pending_is_one_page_with_names_and_the_count_of_all(database_url):
+    world = _world(database_url)
+    _waiting_reports(world, 12)
     shown, total = review.pending_views(world.db, OFFICE, 3)
     assert total == 12 and len(shown) == 3
     assert [r.submitted_at for r in shown] == sorted(r.submitted_at for r in shown)
     assert shown[0].submitted_at == world.clock.now() - timedelta(hours=12)
     assert {r.department for r in shown} == {"自然资源局"} and [r.code for r in shown] == ["3.1"] * 3
     assert [r.submitter for r in shown] == ["7001", "张三", "7001"]  # a report without a contact: its sender's id
+
+
+async def test_pending_without_evidence_is_a_message_with_its_buttons_per_report(database_url):
+    world = _world(database_url)
+    _waiting_reports(world, 12)
+    with FakeBotAPI() as fake:
+        fake.add_user(ADMIN, first_name="美丽办")
+        chat = Chat(fake, {ADMIN: "美丽办"})
+        async with running_bot(world, fake):
+            page = await chat.say(ADMIN, "/pending")
+            assert len(page) == 11  # ten reports, each with its 通过 / 退回, and how many more wait
+            assert all("通过" in str(m.reply_markup) and "退回" in str(m.reply_markup) for m in page[:10])
+            assert "另有 2 份待审核" in page[10].content
+            oldest = review.pending_views(world.db, OFFICE, 1)[0][0].id
+            assert f"第{oldest}号" in page[0].content or f"第 {oldest} 号" in page[0].content
+            await chat.press(ADMIN, page[0], "通过")
+            assert f"已通过第 {oldest} 号上报(任务 3.1)" in chat.last_to(ADMIN).content
+    shown, total = review.pending_views(world.db, OFFICE, 10)
+    assert total == 11
