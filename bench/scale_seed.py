@@ -266,10 +266,11 @@ def _stamp(s: Session) -> None:
     acknowledged an hour later except every fifth row."""
     for (day,) in s.execute(select(Reminder.send_on).distinct()).all():
         moment = datetime.combine(day, time(9, 0), TZ)
-        s.execute(update(Reminder).where(Reminder.send_on == day).values(sent_at=moment))
+        on_day = (Reminder.status == "sent", Reminder.send_on == day)  # ix_reminders_status_send_on
+        s.execute(update(Reminder).where(*on_day).values(sent_at=moment))
         s.execute(
             update(Reminder)
-            .where(Reminder.send_on == day, Reminder.id % 5 != 0)
+            .where(*on_day, Reminder.id % 5 != 0)
             .values(acknowledged_at=moment + timedelta(hours=1), acknowledged_by=ADMIN)
         )
 
