@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import groupby
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -91,16 +92,36 @@ def _coverage(session: Session, letter: Letter, task_ids: list[int] | None) -> d
     return _fold(session.execute(_live_completions(query, [Report.task_id], wanted)))
 
 
-def _follow_up_coverage(session: Session, letter: Letter, task_ids: list[int] | None) -> dict[int, Coverage]:
-    """Per follow-up deadline (one opened by a report): the same, counting only reports made after it."""
-    wanted = Deadline.task_id.in_(task_ids) if task_ids is not None else Task.letter_id == letter.id
-    query = (
-        select(Deadline.id, Report.occurrence_due, Report.status, func.min(Report.submitted_at))
-        .join(Report, (Report.task_id == Deadline.task_id) & (Report.id > Deadline.triggered_by_report_id))
-        .join(Task, Task.id == Deadline.task_id)
-        .where(Deadline.active.is_(True), Deadline.triggered_by_report_id.is_not(None))
-    )
-    return _fold(session.execute(_live_completions(query, [Deadline.id], wanted)))
+def _follow_up_coverage(
+    session: Session, follow_ups: list[tuple[int, int, int, tuple[date, ...]]]
+) -> dict[int, Coverage]:
+    """Per follow-up deadline (deadline id, task id, the report that opened it, its dues): the same, counting
+    only reports made after the opening one. Those tasks' reports are read once, newest first, and swept
+    past each opening, latest first: a year of follow-ups costs one pass, not one join per follow-up."""
+    newest_first: dict[int, list[tuple[int, date | None, str, datetime]]] = defaultdict(list)
+    for task_id, report_id, due, status, at in session.execute(
+        select(Report.task_id, Report.id, Report.occurrence_due, Report.status, Report.submitted_at)
+        .where(
+            Report.task_id.in_({task_id for _, task_id, _, _ in follow_ups}),
+            Report.kind == "completion",
+            Report.status.in_(OPEN_REPORT_STATES),
+        )
+        .order_by(Report.task_id, Report.id.desc())
+    ):
+        newest_first[task_id].append((report_id, due, status, at))
+    found: dict[int, Coverage] = {}
+    for task_id, opened in groupby(sorted(follow_ups, key=lambda f: (f[1], -f[2])), key=lambda f: f[1]):
+        reports, seen = newest_first.get(task_id, []), 0
+        running: Coverage = {}  # what answers, among the reports swept so far
+        for deadline_id, _, opening, dues in opened:
+            while seen < len(reports) and reports[seen][0] > opening:
+                _, due, status, at = reports[seen]
+                running.setdefault(due, _Answers()).add(status, at)
+                seen += 1
+            found[deadline_id] = {
+                key: _Answers(a.answered_at, a.verified_at) for key in (None, *dues) if (a := running.get(key))
+            }
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -150,27 +171,23 @@ def _occurrences(session: Session, letter: Letter, task_ids: list[int] | None) -
     as aggregates, so a year of them comes back as a row per (task, occurrence, status)."""
     tasks = _open_tasks(session, letter, task_ids)
     coverage = _coverage(session, letter, task_ids)
-    follow_ups: dict[int, Coverage] | None = None  # read only if the letter has a follow-up deadline
     deadline_query = (
         select(Deadline.task_id, Deadline.id, Deadline.spec, Deadline.phrase, Deadline.triggered_by_report_id)
         .join(Task, Task.id == Deadline.task_id)
         .where(Task.letter_id == letter.id, Deadline.active.is_(True))
         .order_by(Deadline.task_id, Deadline.position)
     )
+    rows = session.execute(_only(deadline_query, Deadline.task_id, task_ids)).all()
+    expanded = {d: _expanded(json.dumps(spec, sort_keys=True), letter.year) for _, d, spec, _, _ in rows}
+    opened = [(d, t, after, expanded[d][0]) for t, d, _, _, after in rows if after is not None and t in tasks]
+    follow_ups = _follow_up_coverage(session, opened) if opened else {}
     result = []
-    for task_id, deadline_id, spec, phrase, after_report in session.execute(
-        _only(deadline_query, Deadline.task_id, task_ids)
-    ).all():
+    for task_id, deadline_id, _, phrase, after_report in rows:
         task = tasks.get(task_id)
         if task is None:
             continue
-        dues, period = _expanded(json.dumps(spec, sort_keys=True), letter.year)
-        if after_report is None:
-            covered = coverage.get(task_id, {})
-        else:
-            if follow_ups is None:
-                follow_ups = _follow_up_coverage(session, letter, task_ids)
-            covered = follow_ups.get(deadline_id, {})
+        dues, period = expanded[deadline_id]
+        covered = coverage.get(task_id, {}) if after_report is None else follow_ups.get(deadline_id, {})
         whole = covered.get(None)
         for i, due in enumerate(dues):
             answers = whole.merged(covered.get(due)) if whole is not None else covered.get(due, _NONE)
