@@ -34,7 +34,8 @@ from storage import migrate
 from storage.db import Database
 
 FORMAT, FORMAT_VERSION = "duban-backup", 1
-RUNTIME_TABLES = frozenset({"alembic_version", "scheduler_leases", "bot_processes"})
+# change_stamps: a cache key the migration creates and triggers keep; a restored database gets a fresh one.
+RUNTIME_TABLES = frozenset({"alembic_version", "scheduler_leases", "bot_processes", "change_stamps"})
 BATCH = 500
 
 
@@ -283,6 +284,8 @@ def _drop_everything(conn: Connection) -> None:
     metadata = MetaData()
     metadata.reflect(conn)
     metadata.drop_all(conn)
+    if conn.dialect.name == "postgresql":  # the triggers went with their tables; their function did not
+        conn.execute(text("DROP FUNCTION IF EXISTS duban_touch_letter_data()"))
 
 
 def _migrate(conn: Connection, url: str, revision: str) -> None:

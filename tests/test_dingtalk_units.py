@@ -97,7 +97,8 @@ def test_robot_messages_are_read_into_text_and_files():
     rich = robot_message(_message("richText", content={"richText": [{"text": "佐证"}, {"downloadCode": "dc3"}]}))
     assert rich.text == "佐证" and rich.attachments[0].kind == PHOTO
     spoken = robot_message(_message("audio", content={"downloadCode": "a", "recognition": "任务"}))
-    assert spoken.text == "任务" and spoken.attachments == ()
+    # The words are read as typed outside a report; the recording goes along as evidence inside one.
+    assert spoken.text == "任务" and [a.kind for a in spoken.attachments] == [AUDIO]
     assert robot_message(_message("audio", content={"downloadCode": "a"})).attachments[0].kind == AUDIO
     assert robot_message(_message("video", content={"downloadCode": "v"})).attachments[0].kind == VIDEO
     assert robot_message(_message("unknownKind")).attachments[0].kind == "unknownKind"
