@@ -42,6 +42,24 @@ class World:
         with self.db.session() as s:
             load_letter(s, read_letter(letter), self.clock)
 
+    def add_many_contacts(self, fake, department: str, count: int, first_id: int = 60_000) -> None:
+        """`count` more private contacts of one department (chat and user ids from `first_id`): a burst."""
+        with self.db.session() as s:
+            dep = s.scalar(select(Department).where(Department.name == department))
+            for i in range(count):
+                s.add(
+                    Contact(
+                        department_id=dep.id,
+                        chat_id=first_id + i,
+                        user_id=first_id + i,
+                        kind="user",
+                        role="contact",
+                        display_name=f"联络员{i}",
+                        created_at=self.clock.now(),
+                    )
+                )
+                fake.add_user(first_id + i)
+
     def add_contacts(self, fake, departments: list[str] | None = None) -> dict[str, int]:
         """One private contact per department (chat id 10000 + department id); returns name -> chat id."""
         chats = {}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from fake_bot_api import FakeBotAPI
 from scheduler.jobs import HANDED_BACK
-from storage.models import Contact, Department, Reminder
+from storage.models import Reminder
 from tests.conftest import FIXTURES, SHANGHAI
 from tests.deploy_processes import RunningBot, bot_env, set_clock, wait_until
 from tests.reminder_world import ADMIN, World, reminder_ids
@@ -24,20 +24,7 @@ EXTRA_CONTACTS = 60
 def burst_world(database_url: str, fake) -> World:
     world = World(database_url, MINI, LOADED)
     world.add_contacts(fake)
-    with world.db.session() as s:
-        dep = s.scalar(select(Department).where(Department.name == "生态环境分局"))
-        for i in range(EXTRA_CONTACTS):
-            s.add(
-                Contact(
-                    department_id=dep.id,
-                    chat_id=60_000 + i,
-                    user_id=60_000 + i,
-                    kind="user",
-                    role="contact",
-                    created_at=world.clock.now(),
-                )
-            )
-            fake.add_user(60_000 + i)
+    world.add_many_contacts(fake, "生态环境分局", EXTRA_CONTACTS)
     return world
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from sqlalchemy import select
 
 from fake_bot_api import FakeBotAPI
-from storage.models import Contact, Department, Reminder
+from storage.models import Contact, Reminder
 from tests.conftest import FIXTURES, SHANGHAI
 from tests.deploy_processes import RunningBot, bot_env, set_clock, wait_until
 from tests.reminder_world import ADMIN, World, reminder_ids
@@ -29,21 +29,8 @@ EXTRA = 32  # with the two departments' own contacts: 34
 def world_of_34(database_url: str, fake) -> tuple[World, list[int]]:
     world = World(database_url, MINI, LOADED)
     world.add_contacts(fake, ["生态环境分局", "交通运输局(邮管局)"])
+    world.add_many_contacts(fake, "生态环境分局", EXTRA)
     with world.db.session() as s:
-        dep = s.scalar(select(Department).where(Department.name == "生态环境分局"))
-        for i in range(EXTRA):
-            s.add(
-                Contact(
-                    department_id=dep.id,
-                    chat_id=60_000 + i,
-                    user_id=60_000 + i,
-                    kind="user",
-                    role="contact",
-                    display_name=f"联络员{i}",
-                    created_at=world.clock.now(),
-                )
-            )
-            fake.add_user(60_000 + i)
         chats = sorted(s.scalars(select(Contact.chat_id).where(Contact.role == "contact")))
     return world, chats
 

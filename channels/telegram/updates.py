@@ -7,8 +7,10 @@ blocked or unblocked (`my_chat_member`) becomes a `membership` event, so the off
 
 from __future__ import annotations
 
+from typing import Any
+
+from telegram import Chat, Update, User
 from telegram import Message as TgMessage
-from telegram import Update
 from telegram.constants import MessageEntityType
 
 from handlers.events import (
@@ -73,7 +75,11 @@ def _membership(update: Update) -> Event | None:
     old, new = changed.old_chat_member.status, changed.new_chat_member.status
     if (old in _ABSENT) == (new in _ABSENT):
         return None  # a change of rights, not of membership
-    chat, user = changed.chat, changed.from_user
+    return _event(changed.from_user, changed.chat, membership=GONE if new in _ABSENT else BACK)
+
+
+def _event(user: User, chat: Chat, **fields: Any) -> Event:
+    """An event from a person in a chat; `fields` say what happened."""
     return Event(
         CHANNEL,
         user.id,
@@ -82,7 +88,7 @@ def _membership(update: Update) -> Event | None:
         user_name=user.full_name,
         first_name=user.first_name or "",
         chat_title=chat.title,
-        membership=GONE if new in _ABSENT else BACK,
+        **fields,
     )
 
 
@@ -121,15 +127,9 @@ def to_event(update: Update, bot_username: str) -> Event | None:
     command = _command(message, bot_username)
     if command is None:
         return None
-    chat, user = update.effective_chat, message.from_user
-    return Event(
-        CHANNEL,
-        user.id,
-        chat.id,
-        private=chat.type == "private",
-        user_name=user.full_name,
-        first_name=user.first_name or "",
-        chat_title=chat.title,
+    return _event(
+        message.from_user,
+        update.effective_chat,
         text=message.text or message.caption or "",
         command=command[0],
         args=command[1],
