@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.senders import RoutingSender, dingtalk_channel
-from channels.dingtalk.channel import DingTalkChannel
 from channels.telegram.channel import TelegramChannel
 from channels.telegram.pacing import Pacer
-from channels.telegram.webhook import WebhookConfig
 from deadlines.clock import Clock
 from deadlines.policy import ReminderPolicy
 from deadlines.workdays import WorkdayCalendar
@@ -38,6 +37,10 @@ from services.accounts import resolve_admins
 from services.tasks import NoLetter
 from services.weekly import gather_week
 from storage.db import Database
+
+if TYPE_CHECKING:  # annotations only: the adapters load when used
+    from channels.dingtalk.channel import DingTalkChannel
+    from channels.telegram.webhook import WebhookConfig
 
 
 @dataclass

@@ -7,19 +7,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import TYPE_CHECKING
 
 from bot.clock import make_clock
 from bot.config import Settings
-from channels.dingtalk.channel import DingTalkChannel, DingTalkConfig
 from deadlines.clock import Clock
 from handlers.ports import FAILED, BeforeSend, Outcome, Sender
 from handlers.replies import Message, Upload
 from services.accounts import is_account_number
 from storage.db import Database
 
+if TYPE_CHECKING:  # annotations only: the adapters load when used
+    from channels.dingtalk.channel import DingTalkChannel
+
 
 def dingtalk_channel(settings: Settings, db: Database, clock: Clock) -> DingTalkChannel:
     """The DingTalk channel from its settings (all three credentials set)."""
+    from channels.dingtalk.channel import DingTalkChannel, DingTalkConfig  # loads only when configured
+
     assert settings.dingtalk_client_id and settings.dingtalk_client_secret and settings.dingtalk_robot_code
     config = DingTalkConfig(
         settings.dingtalk_client_id,

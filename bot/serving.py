@@ -14,9 +14,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from typing import TYPE_CHECKING
 
 from bot.app import Assembly
-from channels.telegram.webhook import WebhookConfig
+
+if TYPE_CHECKING:  # annotations only: the adapters load when used
+    from channels.telegram.webhook import WebhookConfig
 
 log = logging.getLogger("duban.run")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)

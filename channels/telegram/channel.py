@@ -9,6 +9,7 @@ import logging
 from collections.abc import Awaitable
 from datetime import tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatAction, ParseMode
@@ -25,7 +26,6 @@ from channels.telegram.probe import DEFAULT_API
 from channels.telegram.render import TOAST_LIMIT, inline_keyboard
 from channels.telegram.sender import TelegramSender
 from channels.telegram.updates import CHANNEL, to_event
-from channels.telegram.webhook import WebhookConfig, WebhookServer
 from handlers import documents_worker
 from handlers.dispatch import Dispatcher
 from handlers.events import Attachment, Event
@@ -34,6 +34,9 @@ from handlers.markup import esc
 from handlers.ports import ChannelError, Fetched
 from handlers.replies import ClearButtons, EditPressed, Message, Replies, RoleChanged, Toast, Upload
 from services.contacts import menu_roles
+
+if TYPE_CHECKING:  # annotations only: the adapters load when used
+    from channels.telegram.webhook import WebhookConfig, WebhookServer
 
 log = logging.getLogger("duban.channels.telegram")
 DOWNLOAD_LIMIT = 20 * 1024 * 1024  # bots may download files up to 20 MB
@@ -107,6 +110,8 @@ class TelegramChannel:
                 "TELEGRAM_API_BASE_URL, then run `duban doctor`"
             ) from None
         if webhook is not None:
+            from channels.telegram.webhook import WebhookServer  # aiohttp's server loads only for a webhook
+
             self._webhook = WebhookServer(self.application, webhook)
             await self._webhook.start()
             await self._webhook.register()
