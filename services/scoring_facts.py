@@ -205,12 +205,6 @@ def database_facts(session: Session, rubric: scoring.Rubric, letter: Letter | No
     return letter_facts(session, letter or current_letter(session)).facts(rubric)
 
 
-def fact_sources(session: Session, tz=None, letter: Letter | None = None) -> dict[str, list[str]]:
-    """Per sub-item, where its facts came from, in Chinese: "第12号上报(3.1,9月28日审核通过)"."""
-    letter = letter or current_letter(session)
-    return letter_facts(session, letter).sources(letter.office or DEFAULT_OFFICE, tz)
-
-
 def at_risk_ids(
     session: Session,
     rubric: scoring.Rubric,
