@@ -255,13 +255,7 @@ def recover(db: Database) -> Recovered:
     """After a crash (or a lease taken over from a dead holder): the rows that waited for a retry were
     certainly not delivered and go back to planned; only those whose request was in flight are uncertain."""
     with db.session() as s:
-        requeued = s.execute(
-            update(Reminder)
-            .where(Reminder.status == WAITING)
-            .values(status="planned", delivery_id=None, error=REQUEUED)
-        ).rowcount  # type: ignore[attr-defined]
-        s.execute(update(Delivery).where(Delivery.status == WAITING).values(status="failed", error=REQUEUED))
-        return Recovered(requeued or 0, ledger.recover_in_flight(s))
+        return Recovered(ledger.requeue_waiting(s, WAITING, REQUEUED), ledger.recover_in_flight(s))
 
 
 # -- at most once, to the office: digest, notices, the weekly report -----------------------------------

@@ -208,6 +208,16 @@ def recover_in_flight(session: Session) -> int:
     return result.rowcount or 0  # type: ignore[attr-defined]
 
 
+def requeue_waiting(session: Session, waiting: str, why: str) -> int:
+    """After a crash, a reminder that waited for a retry was refused unaccepted: certainly not delivered, so
+    planned again (sent by the next run)."""
+    result = session.execute(
+        update(Reminder).where(Reminder.status == waiting).values(status="planned", delivery_id=None, error=why)
+    )
+    session.execute(update(Delivery).where(Delivery.status == waiting).values(status="failed", error=why))
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class AckResult:
     status: str  # ok | already | unknown | not_yours
