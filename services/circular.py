@@ -162,8 +162,8 @@ def nodes(facts: list[OccurrenceFacts], year: int, month: int) -> list[Occurrenc
             found[key] = f
         else:
             phrase = "；".join(p for p in (seen.phrase, f.phrase) if p) or None
-            found[key] = replace(
-                seen, phrase=phrase, reported=seen.reported and f.reported, verified=seen.verified and f.verified
+            found[key] = seen._replace(
+                phrase=phrase, reported=seen.reported and f.reported, verified=seen.verified and f.verified
             )
     return list(found.values())
 

@@ -22,6 +22,7 @@ from deadlines.planner import Occurrence, Recipient, plan
 from deadlines.policy import ReminderPolicy, active_until
 from deadlines.workdays import WorkdayCalendar
 from services import reminder_ledger as ledger
+from services.gc_pause import gc_paused
 from services.occurrences import OccurrenceFacts, letter_occurrences
 from storage.db import Database
 from storage.models import Contact, Letter, Reminder, Task
@@ -48,7 +49,7 @@ def plan_day(
     (see above). `now` is aware, in the bot's time zone: the local day a letter was loaded on is where its
     planning starts. A letter whose year and grace are over plans nothing, and what it left planned is
     withdrawn: its reminders stop; with no letter in its year the day is skipped (no digest either)."""
-    with db.session() as s:
+    with gc_paused(), db.session() as s:  # up to 100,000 planned rows as tuples (services/gc_pause.py)
         letters = list(s.scalars(select(Letter).order_by(Letter.year, Letter.id)))
         if not letters:
             return DayPlan(skipped="no letter loaded")
