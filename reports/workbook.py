@@ -215,8 +215,12 @@ def _score_sheet(sheet: Worksheet, snapshot: Snapshot) -> None:
 # ---- 操作记录 ----------------------------------------------------------------------------------------
 
 
-def _json(value) -> str | None:
-    return json.dumps(value, ensure_ascii=False, default=str) if value is not None else None
+def _readable_json(stored: str | None) -> str | None:
+    """Stored JSON text as the office reads it: Chinese as itself. Text stored before the database wrote it
+    that way (storage/db.py) has \\u escapes and is written out again; the rest goes as it is."""
+    if stored is None or "\\u" not in stored:
+        return stored
+    return json.dumps(json.loads(stored), ensure_ascii=False)
 
 
 def _style_id(ws: Worksheet, alignment: Alignment, number_format: str | None = None) -> int:
@@ -252,8 +256,8 @@ def _audit_sheet(ws: Worksheet, snapshot: Snapshot) -> SheetRows:
                 L.action_name(a.action),
                 a.entity,
                 a.entity_id,
-                _json(a.before),
-                _json(a.after),
+                _readable_json(a.before_json),
+                _readable_json(a.after_json),
             )
         )
     return rows
