@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from deadlines.phrases import DeadlineParseError, parse_deadline
 from deadlines.specs import DeadlineSpec, SpecError
 from yaml_reader import LineDict, YamlFileError, line_of, read_yaml
 
@@ -193,6 +192,9 @@ class _Reader:
         as the chat reads it; a phrase with more than one reading is a problem naming them, never a guess."""
         if self.year is None:
             return None  # the missing year is already a problem
+        # The phrase grammar is slow to import: it loads when a letter states a deadline in words.
+        from deadlines.phrases import DeadlineParseError, parse_deadline
+
         phrase = d["phrase"]
         try:
             parsed = parse_deadline(phrase, self.read_on or date(self.year, 1, 1), year=self.year)
