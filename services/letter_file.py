@@ -11,9 +11,12 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deadlines.specs import DeadlineSpec, SpecError
-from yaml_reader import LineDict, YamlFileError, line_of, read_yaml
+
+if TYPE_CHECKING:  # yaml_reader (PyYAML) loads when a letter is read, not for DEFAULT_OFFICE or closest()
+    from yaml_reader import LineDict
 
 COMPARISONS = ("at_least", "at_most", "equal")
 
@@ -109,6 +112,8 @@ class _Reader:
         self.read_on: date | None = None  # the day such a phrase is read on: the letter's issue date
 
     def problem(self, node: object, key: str | None, message: str) -> None:
+        from yaml_reader import line_of  # loaded already: read_letter read the file with it
+
         self.problems.append((line_of(node, key), message))
 
     def field(self, node: object, key: str, kind: type | tuple, where: str, required: bool = True):
@@ -216,6 +221,8 @@ class _Reader:
 
 
 def read_letter(path: Path) -> LetterData:
+    from yaml_reader import LineDict, YamlFileError, read_yaml
+
     path = Path(path)
     try:
         doc = read_yaml(path)
