@@ -3,8 +3,9 @@
 Every setting is listed, with a comment, in `.env.example`. A missing or invalid value raises
 `SettingsError`, whose message names the variable and gives an example value.
 
-pydantic-settings reads the variables (the environment wins over `.env`); pydantic checks them into
-`Settings` with the field validators below; each field names its variable and holds its only default.
+The variables are read as text (the environment wins over `.env`, which python-dotenv parses); pydantic
+checks them into `Settings` with the field validators below; each field names its variable and holds its only
+default.
 `Settings` stays a frozen dataclass, not a BaseSettings model: the console copies it with dataclasses.replace.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import Field, dataclass, field, fields
@@ -20,8 +22,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import TypeAdapter, ValidationError, ValidationInfo, create_model, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import TypeAdapter, ValidationError, ValidationInfo, field_validator
 
 from deadlines.policy import ReminderPolicy
 from deadlines.workdays import HOLIDAY_RULES, WorkdayCalendar
@@ -343,22 +344,27 @@ def _field(info: ValidationInfo) -> Field[Any]:
     return _FIELDS[info.field_name or ""]
 
 
-class _Environment(BaseSettings):
-    """The raw text of the variables. Names match case and all; other .env lines are not ours to reject."""
+def _variables(dotenv_path: str | Path | None) -> dict[str, str]:
+    """The text of each of our variables that is set: the environment's, else the `.env` file's. Names match
+    case and all; other `.env` lines are not ours to reject; a name without `=` in `.env` is not set.
 
-    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore")
+    This is what pydantic-settings read (tests/test_config.py compares the two), without importing it on
+    every start: it pulls in asyncio and its settings sources, a tenth of `duban score`'s time."""
+    found: dict[str, str | None] = {}
+    if dotenv_path is not None:
+        path = Path(dotenv_path).expanduser()
+        if path.is_file() or path.is_fifo():
+            from dotenv import dotenv_values  # the parser loads only when there is a file to parse
 
-
-# One optional text field per variable, generated from Settings so the two cannot drift apart.
-_TEXT_FIELDS: dict[str, Any] = {variable: (str | None, None) for variable in VARIABLES.values()}
-_Reader = create_model("_Reader", __base__=_Environment, **_TEXT_FIELDS)
+            found.update(dotenv_values(path, encoding="utf-8"))
+    found.update(os.environ)
+    return {variable: value for variable in VARIABLES.values() if (value := found.get(variable)) is not None}
 
 
 def load_settings(env: Mapping[str, str] | None = None, dotenv_path: str | Path | None = ".env") -> Settings:
     """Read settings. With `env` given, only that mapping is read (tests); else os.environ over `.env`."""
     if env is None:
-        # The ignore: mypy sees only the generated fields in __init__, not BaseSettings' own _env_file.
-        env = _Reader(_env_file=dotenv_path).model_dump(exclude_none=True)  # type: ignore[call-arg]
+        env = _variables(dotenv_path)
     # An empty value means the default, like the empty lines of .env.example.
     text = {name: env[var].strip() for name, var in VARIABLES.items() if env.get(var, "").strip()}
     try:

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from deadlines import holiday_wording
-from yaml_reader import YamlFileError, parse_yaml, read_yaml
 
 TOP_KEYS = {"year", "source", "holidays", "workdays"}
 ENTRY_KEYS = {"name", "date", "dates", "from", "to"}
@@ -117,6 +116,8 @@ def parse_schedule(data: object) -> HolidaySchedule:
 
 def parse_text(text: str) -> HolidaySchedule:
     # dates stay text ("2027-02-30" too) so the error can name its entry
+    from yaml_reader import YamlFileError, parse_yaml  # PyYAML loads only when a file is read
+
     try:
         data = parse_yaml(text, dates=False)
     except YamlFileError as exc:
@@ -126,6 +127,8 @@ def parse_text(text: str) -> HolidaySchedule:
 
 def read_file(path: Path) -> HolidaySchedule:
     """Read and validate a holiday file, whatever its name (dates stay text so errors name their entry)."""
+    from yaml_reader import YamlFileError, read_yaml  # PyYAML loads only when a file is read
+
     try:
         data = read_yaml(path, dates=False)
     except YamlFileError as exc:

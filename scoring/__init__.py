@@ -9,21 +9,48 @@
 Pure Python: no Telegram, no database, no clock. Facts format: docs/facts-format.md.
 """
 
-from scoring.engine import evaluate, what_if
-from scoring.facts import Facts, FactsError, Problem, load_facts, merge
-from scoring.loader import RubricError, load_rubric
-from scoring.model import Indicator, Item, Rubric, Section, SubItem, UnknownIdError
-from scoring.results import (
-    Change,
-    Delta,
-    ExcellenceResult,
-    IndicatorResult,
-    ScoreResult,
-    SectionResult,
-    SubItemResult,
-    Totals,
-    WhatIf,
-)
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scoring.engine import evaluate, what_if
+    from scoring.facts import Facts, FactsError, Problem, load_facts, merge
+    from scoring.loader import RubricError, load_rubric
+    from scoring.model import Indicator, Item, Rubric, Section, SubItem, UnknownIdError
+    from scoring.results import (
+        Change,
+        Delta,
+        ExcellenceResult,
+        IndicatorResult,
+        ScoreResult,
+        SectionResult,
+        SubItemResult,
+        Totals,
+        WhatIf,
+    )
+
+# Each name's module, loaded on first use (PEP 562): `import scoring` is free, so the bot and the CLI import
+# it at the top and pay for the engine and the rubric's YAML reader only when something is scored.
+_MODULES = {
+    **dict.fromkeys(("evaluate", "what_if"), "scoring.engine"),
+    **dict.fromkeys(("Facts", "FactsError", "Problem", "load_facts", "merge"), "scoring.facts"),
+    **dict.fromkeys(("RubricError", "load_rubric"), "scoring.loader"),
+    **dict.fromkeys(("Indicator", "Item", "Rubric", "Section", "SubItem", "UnknownIdError"), "scoring.model"),
+    **dict.fromkeys(
+        (
+            "Change",
+            "Delta",
+            "ExcellenceResult",
+            "IndicatorResult",
+            "ScoreResult",
+            "SectionResult",
+            "SubItemResult",
+            "Totals",
+            "WhatIf",
+        ),
+        "scoring.results",
+    ),
+}
 
 __all__ = [
     "Change",
@@ -51,3 +78,14 @@ __all__ = [
     "merge",
     "what_if",
 ]
+
+
+if not TYPE_CHECKING:  # mypy reads the imports above; a misspelt name stays an error for it
+
+    def __getattr__(name: str) -> object:
+        module = _MODULES.get(name)
+        if module is None:  # a submodule (`from scoring import report`) is then imported as usual
+            raise AttributeError(f"module 'scoring' has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value

@@ -11,10 +11,12 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from deadlines.phrases import DeadlineParseError, parse_deadline
 from deadlines.specs import DeadlineSpec, SpecError
-from yaml_reader import LineDict, YamlFileError, line_of, read_yaml
+
+if TYPE_CHECKING:  # yaml_reader (PyYAML) loads when a letter is read, not for DEFAULT_OFFICE or closest()
+    from yaml_reader import LineDict
 
 COMPARISONS = ("at_least", "at_most", "equal")
 
@@ -110,6 +112,8 @@ class _Reader:
         self.read_on: date | None = None  # the day such a phrase is read on: the letter's issue date
 
     def problem(self, node: object, key: str | None, message: str) -> None:
+        from yaml_reader import line_of  # loaded already: read_letter read the file with it
+
         self.problems.append((line_of(node, key), message))
 
     def field(self, node: object, key: str, kind: type | tuple, where: str, required: bool = True):
@@ -193,6 +197,9 @@ class _Reader:
         as the chat reads it; a phrase with more than one reading is a problem naming them, never a guess."""
         if self.year is None:
             return None  # the missing year is already a problem
+        # The phrase grammar is slow to import: it loads when a letter states a deadline in words.
+        from deadlines.phrases import DeadlineParseError, parse_deadline
+
         phrase = d["phrase"]
         try:
             parsed = parse_deadline(phrase, self.read_on or date(self.year, 1, 1), year=self.year)
@@ -214,6 +221,8 @@ class _Reader:
 
 
 def read_letter(path: Path) -> LetterData:
+    from yaml_reader import LineDict, YamlFileError, read_yaml
+
     path = Path(path)
     try:
         doc = read_yaml(path)

@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from deadlines.clock import Clock
-from deadlines.phrases import DeadlineParseError, parse_deadline
 from deadlines.policy import DONE, ReminderPolicy
 from deadlines.workdays import WorkdayCalendar
 from services import audit
@@ -111,6 +110,8 @@ def reply_by(today: date, calendar: WorkdayCalendar, phrase: str | None) -> date
     """The 办结时限: a phrase read like any deadline (10月20日前, 5个工作日内), by default 3 working days."""
     if not (phrase or "").strip():
         return calendar.add_workdays(today, DEFAULT_WORKDAYS)
+    from deadlines.phrases import DeadlineParseError, parse_deadline  # slow to import: loads when read
+
     try:
         parsed = parse_deadline(phrase or "", today, year=today.year, calendar=calendar)
     except DeadlineParseError as exc:

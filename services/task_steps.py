@@ -13,7 +13,6 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from deadlines.phrases import DeadlineParseError, parse_deadline
 from deadlines.readings import ParsedDeadline
 from deadlines.workdays import WorkdayCalendar
 from services.letters import COUNTY
@@ -169,6 +168,8 @@ def _chosen_phrase(reading: ParsedDeadline, typed: str) -> str:
 
 def read_phrase(session: Session, today: date, calendar: WorkdayCalendar, draft: Draft, text: str) -> Problem | None:
     """Read a deadline (in the letter's year) into the draft, or its readings to choose from."""
+    from deadlines.phrases import DeadlineParseError, parse_deadline  # slow to import: loads when read
+
     try:
         parsed = parse_deadline(text, today, year=current_letter(session).year, calendar=calendar)
     except DeadlineParseError as exc:

@@ -129,7 +129,6 @@ def _run(args) -> int:
 
     from bot.app import assemble
     from bot.serving import serve
-    from channels.telegram.webhook import webhook_config
     from handlers.ports import ChannelError
     from services.letters import load_bundled_letter_if_empty
     from services.overview import letter_overview
@@ -140,6 +139,8 @@ def _run(args) -> int:
     log = logging.getLogger("duban")
     webhook = None
     if args.webhook:
+        from channels.telegram.webhook import webhook_config  # aiohttp's server loads only for a webhook
+
         try:
             webhook = webhook_config(
                 args.webhook, cfg.webhook_listen, cfg.webhook_port, cfg.effective_webhook_secret() if cfg.token else ""
