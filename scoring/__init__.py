@@ -10,6 +10,7 @@ Pure Python: no Telegram, no database, no clock. Facts format: docs/facts-format
 """
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -84,7 +85,10 @@ if not TYPE_CHECKING:  # mypy reads the imports above; a misspelt name stays an 
 
     def __getattr__(name: str) -> object:
         module = _MODULES.get(name)
-        if module is None:  # a submodule (`from scoring import report`) is then imported as usual
+        if module is None:
+            # `scoring.explain` after a bare `import scoring`: the submodule, as when the package loaded it
+            if not name.startswith("_") and importlib.util.find_spec(f"scoring.{name}") is not None:
+                return importlib.import_module(f"scoring.{name}")
             raise AttributeError(f"module 'scoring' has no attribute {name!r}")
         value = getattr(importlib.import_module(module), name)
         globals()[name] = value

@@ -85,3 +85,17 @@ def test_empty_facts_project_full_marks_and_secure_nothing_but_the_exempt_part()
     assert result.total.projected == RUBRIC.attainable == 999
     assert result.total.secured == RUBRIC.subitem("9.1.2").points
     assert all(not s.reasons for s in result.subitems.values())
+
+
+def test_the_package_loads_its_modules_when_first_used():
+    """`import scoring` loads no engine (scoring/__init__.py); a name or a submodule asked for loads it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, scoring; assert 'scoring.engine' not in sys.modules; "
+        "assert scoring.explain.__name__ == 'scoring.explain'; assert scoring.evaluate.__module__ == 'scoring.engine'; "
+        "missing = not hasattr(scoring, 'no_such_name'); print(missing)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True"
