@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -245,6 +246,11 @@ class Delivery(Base):
     receipt: Mapped[str | None] = mapped_column(String(128))  # the channel's handle for asking who read it
 
 
+# The reminder kinds that are repeated when not acknowledged, as SQL: the partial index below and the query
+# that uses it must say it in the same words (SQLite matches a partial index's condition by its text).
+REPEATABLE_KINDS = "kind IN ('lead', 'due', 'repeat')"
+
+
 class Reminder(Base):
     """The reminder ledger: one row per planned reminder (deadline occurrence, stage, recipient).
 
@@ -255,7 +261,17 @@ class Reminder(Base):
     """
 
     __tablename__ = "reminders"
-    __table_args__ = (Index("ix_reminders_status_send_on", "status", "send_on"),)
+    __table_args__ = (
+        Index("ix_reminders_status_send_on", "status", "send_on"),
+        # What the daily pass repeats: the few lead/due/repeat rows sent lately, found without walking the
+        # millions of sent rows a year leaves (services/reminder_ledger.plan_repeats; migration 0009).
+        Index(
+            "ix_reminders_repeatable_sent_at",
+            "sent_at",
+            sqlite_where=text(REPEATABLE_KINDS),
+            postgresql_where=text(REPEATABLE_KINDS),
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)
     kind: Mapped[str] = mapped_column(String(16))  # lead | due | overdue | escalation | repeat

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -73,3 +74,31 @@ def test_0003_carries_report_quantities_into_measures(database_url):
         measures = json.loads(measures)
     assert measures == [{"name": "盘活存量建设用地", "value": 600, "unit": "亩"}]
     database.dispose()
+
+
+def test_the_repeatable_kinds_index_names_the_kinds_that_are_repeated():
+    """The partial index (migration 0009) and plan_repeats' query share one condition; it must name exactly
+    the kinds the planner repeats."""
+    from deadlines.planner import DUE, LEAD, REPEAT
+    from storage.models import REPEATABLE_KINDS
+
+    assert REPEATABLE_KINDS == f"kind IN ('{LEAD}', '{DUE}', '{REPEAT}')"
+
+
+def test_the_daily_repeat_query_uses_the_partial_index(db):
+    """On SQLite, with no statistics gathered, the plan must still take the sent-at index, not the status one
+    (which walks every sent row of the year)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select, text
+
+    from storage.models import REPEATABLE_KINDS, Reminder
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is SQLite's; PostgreSQL chooses by its statistics")
+    now = datetime(2022, 9, 30, tzinfo=UTC)
+    query = select(Reminder.id).where(text(REPEATABLE_KINDS), Reminder.sent_at < now, Reminder.sent_at >= now)
+    with db.engine.connect() as conn:
+        compiled = query.compile(conn, compile_kwargs={"render_postcompile": True})
+        plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(compiled.params.values())).all()
+    assert "ix_reminders_repeatable_sent_at" in " ".join(str(row[-1]) for row in plan)
