@@ -211,8 +211,9 @@ def evaluate(rubric: Rubric, facts: Facts | None = None, at_risk: Iterable[str] 
     overdue or unreported, computed by the caller from deadlines; their unsecured points are reported."""
     facts = facts if facts is not None else Facts()
     risky = rubric.expand(at_risk)
-    explainer = _Explainer(rubric, facts.values)
-    sections = [_section(sec, facts.values, risky, explainer) for sec in rubric.sections]
+    values = facts.unguarded()
+    explainer = _Explainer(rubric, values)
+    sections = [_section(sec, values, risky, explainer) for sec in rubric.sections]
     # every deduction stops at zero, the whole score too (section 八 could in principle exceed it)
     total = Totals(
         _r(max(0.0, sum(s.projected for s in sections))),
