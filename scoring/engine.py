@@ -122,12 +122,22 @@ def _scored(s: SubItem, values: Values | None, risky: bool, explainer: _Explaine
         outcome = judge(vals, cap, False)
         best += outcome[0]
         worst += outcome[1]
-    # clamped to 0..cap and rounded like every score; full marks, the common case, without rounding
-    projected = s.shown_cap if best >= cap else 0.0 if best <= 0 else _r(best)
+    # clamped to 0..cap and rounded as `_r` does, written out here (a call costs more than the test);
+    # full marks, the common case, without rounding. `base` is a float (the loader's), so are the sums.
+    if best >= cap:
+        projected = s.shown_cap
+    elif best <= 0:
+        projected = 0.0
+    else:
+        projected = best + 0.0 if best.is_integer() else round(best, 4) + 0.0
     if values is None:
         secured = 0.0
+    elif worst >= cap:
+        secured = s.shown_cap
+    elif worst <= 0:
+        secured = 0.0
     else:
-        secured = s.shown_cap if worst >= cap else 0.0 if worst <= 0 else _r(worst)
+        secured = worst + 0.0 if worst.is_integer() else round(worst, 4) + 0.0
     at_risk = _r(projected - secured) if risky else 0.0
     # tuple.__new__ with every field in order: half the cost of the named tuple's own constructor
     fields = (s.id, s.name, s.attainable, projected, secured, at_risk, values is not None, None, explainer)
