@@ -185,23 +185,13 @@ def _indicator(
     )
 
 
-def _excellence(rubric: Rubric, facts: Facts, total: Totals) -> ExcellenceResult:
+def _excellence(rubric: Rubric, facts: Mapping[str, Values], total: Totals) -> ExcellenceResult:
     spec = rubric.excellence
-    occurred = [m for m in spec.major_issues if (facts.get(m.id) or {}).get(MAJOR_FIELD)]
-    unknown = [m.id for m in spec.major_issues if facts.get(m.id) is None]
-    issues = [explain.major_issue(m.text) for m in occurred]
-
-    def score_words(x: float) -> str:
-        return explain.reaches(x, spec.threshold) if x >= spec.threshold else explain.falls_short(x, spec.threshold)
-
+    occurred = tuple(m.text for m in spec.major_issues if (facts.get(m.id) or {}).get(MAJOR_FIELD))
+    unverified = tuple(m.id for m in spec.major_issues if facts.get(m.id) is None)
     projected = total.projected >= spec.threshold and not occurred
-    secured = total.secured >= spec.threshold and not occurred and not unknown
-    secured_reasons = [score_words(total.secured)] + issues
-    if unknown:
-        secured_reasons.append(explain.major_unverified(unknown))
-    return ExcellenceResult(
-        spec.threshold, projected, secured, tuple([score_words(total.projected)] + issues), tuple(secured_reasons)
-    )
+    secured = total.secured >= spec.threshold and not occurred and not unverified
+    return ExcellenceResult(spec.threshold, projected, secured, (total.projected, total.secured), occurred, unverified)
 
 
 def _section(sec: Section, facts: Mapping[str, Values], risky: frozenset[str], explainer: _Explainer) -> SectionResult:
@@ -230,7 +220,7 @@ def evaluate(rubric: Rubric, facts: Facts | None = None, at_risk: Iterable[str] 
         _r(max(0.0, sum(s.secured for s in sections))),
         _r(max(0.0, sum(s.at_risk for s in sections))),
     )
-    excellent = _excellence(rubric, facts, total)
+    excellent = _excellence(rubric, values, total)
     return ScoreResult(total, tuple(sections), excellent, rubric.total, rubric.attainable, rubric.capped)
 
 

@@ -132,13 +132,33 @@ class Totals:
 
 @dataclass(frozen=True)
 class ExcellenceResult:
-    """九、评优基本标准: at least the threshold and no major issue, judged in each view."""
+    """九、评优基本标准: at least the threshold and no major issue, judged in each view. The reasons are
+    written when first asked for, from what the evaluation found (evaluation itself writes no text)."""
 
     threshold: float
     projected: bool
     secured: bool
-    reasons: tuple[str, ...]
-    secured_reasons: tuple[str, ...]
+    totals: tuple[float, float]  # the total score, projected and secured
+    occurred: tuple[str, ...] = ()  # the major issues that occurred, in the letter's words
+    unverified: tuple[str, ...] = ()  # ids of the major issues no fact settles
+
+    @functools.cached_property
+    def reasons(self) -> tuple[str, ...]:
+        return (self._score_words(self.totals[0]), *self._issues)
+
+    @functools.cached_property
+    def secured_reasons(self) -> tuple[str, ...]:
+        unverified = (explain.major_unverified(list(self.unverified)),) if self.unverified else ()
+        return (self._score_words(self.totals[1]), *self._issues, *unverified)
+
+    @property
+    def _issues(self) -> tuple[str, ...]:
+        return tuple(explain.major_issue(text) for text in self.occurred)
+
+    def _score_words(self, total: float) -> str:
+        if total >= self.threshold:
+            return explain.reaches(total, self.threshold)
+        return explain.falls_short(total, self.threshold)
 
     def verdict(self, view: str) -> bool:
         return self.secured if view == "secured" else self.projected
