@@ -4,7 +4,6 @@ views of every score (projected, secured, at risk) and the reasons for every los
 from __future__ import annotations
 
 import functools
-import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -43,20 +42,8 @@ def in_view(result: Scored, view: str) -> float:
 Texts = tuple[tuple[str, ...], tuple[str, ...]]
 
 
-def _no_texts() -> Texts:
+def _no_texts(result: SubItemResult) -> Texts:
     return (), ()
-
-
-# Texts already written, by the explainer that wrote them: a result is a tuple and cannot keep them itself.
-# Weak keys: the texts go with their result.
-_written: weakref.WeakKeyDictionary[Callable[[], Texts], Texts] = weakref.WeakKeyDictionary()
-
-
-def _texts(explainer: Callable[[], Texts]) -> Texts:
-    texts = _written.get(explainer)
-    if texts is None:
-        texts = _written[explainer] = explainer()
-    return texts
 
 
 class SubItemResult(NamedTuple):
@@ -71,18 +58,19 @@ class SubItemResult(NamedTuple):
     at_risk: float  # points at stake when its task is overdue or unreported (projected - secured)
     has_facts: bool
     adjustment: str | None = None  # section 八: "bonus" or "penalty"
-    # Writes (reasons, secured_reasons) when asked: evaluation itself stays free of text work.
-    explainer: Callable[[], Texts] = _no_texts
+    # Writes (reasons, secured_reasons) of a result when asked, once: evaluation itself stays free of text
+    # work. One per evaluation (the engine's), shared by its results.
+    explainer: Callable[[SubItemResult], Texts] = _no_texts
 
     @property
     def reasons(self) -> tuple[str, ...]:
         """Why projected points are lost (section 八: what was added or deducted), in Chinese."""
-        return _texts(self.explainer)[0]
+        return self.explainer(self)[0]
 
     @property
     def secured_reasons(self) -> tuple[str, ...]:
         """Why secured points fall short of the sub-item's points."""
-        return _texts(self.explainer)[1]
+        return self.explainer(self)[1]
 
     def score(self, view: str) -> float:
         return in_view(self, view)
@@ -144,13 +132,33 @@ class Totals:
 
 @dataclass(frozen=True)
 class ExcellenceResult:
-    """九、评优基本标准: at least the threshold and no major issue, judged in each view."""
+    """九、评优基本标准: at least the threshold and no major issue, judged in each view. The reasons are
+    written when first asked for, from what the evaluation found (evaluation itself writes no text)."""
 
     threshold: float
     projected: bool
     secured: bool
-    reasons: tuple[str, ...]
-    secured_reasons: tuple[str, ...]
+    totals: tuple[float, float]  # the total score, projected and secured
+    occurred: tuple[str, ...] = ()  # the major issues that occurred, in the letter's words
+    unverified: tuple[str, ...] = ()  # ids of the major issues no fact settles
+
+    @functools.cached_property
+    def reasons(self) -> tuple[str, ...]:
+        return (self._score_words(self.totals[0]), *self._issues)
+
+    @functools.cached_property
+    def secured_reasons(self) -> tuple[str, ...]:
+        unverified = (explain.major_unverified(list(self.unverified)),) if self.unverified else ()
+        return (self._score_words(self.totals[1]), *self._issues, *unverified)
+
+    @property
+    def _issues(self) -> tuple[str, ...]:
+        return tuple(explain.major_issue(text) for text in self.occurred)
+
+    def _score_words(self, total: float) -> str:
+        if total >= self.threshold:
+            return explain.reaches(total, self.threshold)
+        return explain.falls_short(total, self.threshold)
 
     def verdict(self, view: str) -> bool:
         return self.secured if view == "secured" else self.projected
