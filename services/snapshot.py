@@ -151,12 +151,15 @@ def _latest_reports(session: Session, letter: Letter, tz: tzinfo) -> dict[str, L
 def _occurrence_days(
     session: Session, letter: Letter, facts: list[OccurrenceFacts], tz: tzinfo
 ) -> tuple[tuple[date, date | None], ...]:
-    """Every deadline occurrence of the year: (due day, the day a verified report answered it, or None)."""
+    """Every deadline occurrence of the year: (due day, the day a verified report answered it, or None).
+    The earliest review per task and occurrence is found by the database (a year of verified reports is
+    70,000 rows at ten times the usual use; the earliest instant is also the earliest local day)."""
     reviewed: dict[int, list[tuple[date | None, date]]] = defaultdict(list)
     for task_id, covers, at in session.execute(
-        select(Report.task_id, Report.occurrence_due, Report.reviewed_at)
+        select(Report.task_id, Report.occurrence_due, func.min(Report.reviewed_at))
         .join(Task, Task.id == Report.task_id)
         .where(Task.letter_id == letter.id, Report.status == "verified", Report.kind == "completion")
+        .group_by(Report.task_id, Report.occurrence_due)
     ):
         if at is not None:
             reviewed[task_id].append((covers, at.astimezone(tz).date()))
