@@ -284,8 +284,9 @@ def _drop_everything(conn: Connection) -> None:
     metadata = MetaData()
     metadata.reflect(conn)
     metadata.drop_all(conn)
-    if conn.dialect.name == "postgresql":  # the triggers went with their tables; their function did not
-        conn.execute(text("DROP FUNCTION IF EXISTS duban_touch_letter_data()"))
+    if conn.dialect.name == "postgresql":  # the triggers went with their tables; their functions did not
+        for function in ("duban_touch_letter_data", "duban_letter_data_written", "duban_stamp_letter_data"):
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {function}()"))
 
 
 def _migrate(conn: Connection, url: str, revision: str) -> None:

@@ -1,10 +1,11 @@
 """What a process computed from the letter's data, kept while that data stays the same.
 
 The database changes `change_stamps.letter_data` in every transaction that writes tasks, deadlines,
-departments, reports or facts (triggers, migration 0008), whichever process writes. A value computed here
-is kept beside the stamp read just before computing it and served again only while the stamp reads the
-same: a change by anyone is seen at once, and a question asked twice over unchanged data is not worked out
-twice. The stamp is read first, so what is kept is never older than its stamp says.
+departments, reports or facts (triggers, migrations 0008 and 0010; on PostgreSQL as the transaction commits),
+whichever process writes. A value computed here is kept beside the stamp read just before computing it and
+served again only while the stamp reads the same: a change by anyone is seen at once, and a question asked
+twice over unchanged data is not worked out twice. The stamp is read first, so what is kept is never older
+than its stamp says; a transaction that has written the data itself is answered from its writes.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from storage.models import ChangeStamp
@@ -25,9 +26,22 @@ T = TypeVar("T")
 _kept: WeakKeyDictionary[Any, dict[Hashable, tuple[int, Any]]] = WeakKeyDictionary()
 
 
+# PostgreSQL sets the stamp when a writing transaction commits (migration 0010) and marks a transaction that
+# has written the letter's data meanwhile: that transaction is answered from its own writes, never kept.
+_WRITTEN_HERE = text(
+    "current_setting('duban.letter_data_written', true) IS NOT DISTINCT FROM txid_current_if_assigned()::text"
+)
+
+
 def letter_data_stamp(session: Session) -> int | None:
-    """The stamp now (None on a database without it: nothing is kept)."""
-    return session.scalar(select(ChangeStamp.stamp).where(ChangeStamp.name == LETTER_DATA))
+    """The stamp now; None (nothing is kept) on a database without it, or inside a transaction that has
+    written the letter's data and not yet committed (PostgreSQL; on SQLite the stamp changes at once)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return session.scalar(select(ChangeStamp.stamp).where(ChangeStamp.name == LETTER_DATA))
+    row = session.execute(select(ChangeStamp.stamp, _WRITTEN_HERE).where(ChangeStamp.name == LETTER_DATA)).first()
+    if row is None or row[1]:
+        return None
+    return row[0]
 
 
 def kept(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
