@@ -8,7 +8,8 @@ services/reminder_delivery.py hands out the due rows and records every send. Thi
 send, to whom and in which order, and sends through the channel-neutral Sender port (handlers/ports.py).
 Guarantees: each message is claimed ("sending") right before its request leaves, so a crash can leave only
 that one request in doubt; nothing is sent twice; the days a stopped bot missed come as one catch-up
-message per chat.
+message per chat. The run shares the bot's event loop: its database work (planning, the due rows, the
+digest) runs in a worker thread, so chats are answered while a large letter's day is planned.
 """
 
 from __future__ import annotations
@@ -180,7 +181,7 @@ class ReminderRunner:
             chat_id = outcome.chat_id  # a migrated group: the rest goes to its new id
 
     async def send_due(self, today: date, report: RunReport) -> None:
-        rows = ledger.due_reminders(self.db, today)
+        rows = await asyncio.to_thread(ledger.due_reminders, self.db, today)
         by_chat: dict[tuple[int, bool], list[DueReminder]] = defaultdict(list)
         for row in rows:
             by_chat[(row.chat_id, row.kind == ESCALATION)].append(row)
@@ -233,7 +234,7 @@ class ReminderRunner:
     async def send_in_doubt(self, today: date, report: RunReport) -> None:
         """The office is told, once, of every reminder message in doubt: by name, with a button to send it
         again (never resent by itself, so never duplicated)."""
-        doubts = doubt.untold(self.db, today - timedelta(days=IN_DOUBT_DAYS))
+        doubts = await asyncio.to_thread(doubt.untold, self.db, today - timedelta(days=IN_DOUBT_DAYS))
         if not doubts:
             return
         ids = ",".join(str(d.delivery_id) for d in doubts)
@@ -243,7 +244,7 @@ class ReminderRunner:
             report.counts["in_doubt:told"] += len(doubts)
 
     async def send_digest(self, today: date, report: RunReport) -> None:
-        state = digest_board(self.db, today, self.calendar, self.policy, self.clock.tz)
+        state = await asyncio.to_thread(digest_board, self.db, today, self.calendar, self.policy, self.clock.tz)
         if state is None:  # no letter loaded
             return
         await self._send_office(f"digest|{today.isoformat()}", "digest", messages.digest_parts(state), today, report)
@@ -285,7 +286,7 @@ class ReminderRunner:
         if now.time() < self.policy.send_at:
             report.skipped = "before the send time"
             return report
-        self.plan(today, report)
+        await asyncio.to_thread(self.plan, today, report)
         if report.skipped is None:
             await self.send_due(today, report)
             await self.send_notices(today, report)

@@ -369,3 +369,35 @@ def test_the_ledger_reads_the_sender_ports_outcomes():
         reminder_delivery.FAILED,
         reminder_delivery.UNCERTAIN,
     ) == (ports.SENT, ports.BLOCKED, ports.FAILED, ports.UNCERTAIN)
+
+
+async def test_the_run_plans_and_reads_off_the_event_loop(database_url, monkeypatch):
+    """The run shares the bot's event loop: while the day is being planned (held here on an Event, as a
+    large letter's planning would take its time), the loop still runs other work, such as chats' answers.
+    Planned in the loop itself, the other work could not run and the planning would wait for it in vain."""
+    import threading
+
+    from scheduler import runner as runner_module
+
+    world = World(database_url, MINI, LOADED)
+    planning, answered = threading.Event(), threading.Event()
+    real_plan_day = runner_module.plan_day
+
+    def slow_plan_day(*args, **kwargs):
+        planning.set()
+        assert answered.wait(5), "the event loop did not run while the day was being planned"
+        return real_plan_day(*args, **kwargs)
+
+    monkeypatch.setattr(runner_module, "plan_day", slow_plan_day)
+
+    async def a_chat_answer():
+        await asyncio.to_thread(planning.wait, 5)
+        answered.set()
+
+    with FakeBotAPI() as fake:
+        world.add_contacts(fake)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            runner = world.runner(bot)
+            world.at(date(2022, 3, 22))
+            report, _ = await asyncio.gather(runner.run_once(), a_chat_answer())
+    assert answered.is_set() and report.planned > 0 and report.messages > 0
