@@ -67,14 +67,24 @@ async def run_duban(args: argparse.Namespace) -> None:
 
 
 async def run_echo(args: argparse.Namespace) -> None:
-    """The baseline: every text answered with itself, through duban's sender and limiter."""
+    """The baseline: every text answered with itself, through duban's sender, limiter and update order."""
     from telegram import Update
     from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
 
+    from channels.chat_order import ChatOrder
+    from channels.telegram.ordering import PerChatProcessor
     from channels.telegram.sender import TelegramSender
     from handlers.replies import Message
 
-    app = ApplicationBuilder().token(args.token).base_url(args.api).concurrent_updates(256).build()
+    # Chats at once, one chat's updates in order: as duban takes them, so the two rates compare the answers,
+    # not two ways of scheduling them.
+    app = (
+        ApplicationBuilder()
+        .token(args.token)
+        .base_url(args.api)
+        .concurrent_updates(PerChatProcessor(ChatOrder()))
+        .build()
+    )
     sender = TelegramSender(app.bot, _pacer(args.limiter))
 
     async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
