@@ -16,6 +16,7 @@ An entry is a bare date, or a mapping with an optional `name` and one of `date`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -116,21 +117,24 @@ def parse_schedule(data: object) -> HolidaySchedule:
 
 def parse_text(text: str) -> HolidaySchedule:
     # dates stay text ("2027-02-30" too) so the error can name its entry
-    from yaml_reader import YamlFileError, parse_yaml  # PyYAML loads only when a file is read
+    from yaml_reader import parse_yaml  # PyYAML loads only when a file is read
 
-    try:
-        data = parse_yaml(text, dates=False)
-    except YamlFileError as exc:
-        raise HolidayFileError(holiday_wording.unreadable(str(exc))) from None
-    return parse_schedule(data)
+    return _schedule(lambda: parse_yaml(text, dates=False))
 
 
 def read_file(path: Path) -> HolidaySchedule:
     """Read and validate a holiday file, whatever its name (dates stay text so errors name their entry)."""
-    from yaml_reader import YamlFileError, read_yaml  # PyYAML loads only when a file is read
+    from yaml_reader import read_yaml
+
+    return _schedule(lambda: read_yaml(path, dates=False))
+
+
+def _schedule(read: Callable[[], object]) -> HolidaySchedule:
+    """What `read()` gives, as a schedule; the YAML reader's refusal said as a holiday-file error."""
+    from yaml_reader import YamlFileError
 
     try:
-        data = read_yaml(path, dates=False)
+        data = read()
     except YamlFileError as exc:
         raise HolidayFileError(holiday_wording.unreadable(str(exc))) from None
     return parse_schedule(data)
