@@ -282,7 +282,10 @@ def standing(
     if overlay or ended is not None:
         facts, risk, result = scored(overlay)
     else:  # /score asked again over the same data on the same day: the same answer, kept
-        key = ("score", letter.id, today, id(rubric), id(calendar), id(policy))
+        # The calendar and the policy themselves, not their id(): an id is reused once its object is gone, and
+        # a later calendar or policy must never be served another's answer. The rubric is the bundled one,
+        # loaded once per process (its id is stable; it is not hashable).
+        key = ("score", letter.id, today, id(rubric), calendar, policy)
         facts, risk, result = kept(session, key, lambda: scored(None))
     return Standing(rubric, facts, risk, result, read, letter.office or DEFAULT_OFFICE, tz, state, ended)
 
