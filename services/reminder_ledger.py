@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from deadlines.planner import REPEAT, Planned, Recipient
 from deadlines.workdays import WorkdayCalendar
-from services.reminder_rows import insert_new
+from services.reminder_rows import Row, insert_new
 from storage.db import Database
 from storage.models import REPEATABLE_KINDS, Contact, Delivery, Reminder, SchedulerState, task_departments
 
@@ -64,7 +64,7 @@ def record_planned(session: Session, planned: list[Planned], now: datetime) -> i
     """Insert the planned reminders the ledger does not hold yet; returns how many were new. Safe against
     a second planner in another transaction: the unique key settles it (services/reminder_rows.py)."""
     rows = [
-        (
+        Row(
             p.key,
             p.stage.kind,
             p.occurrence.task_id,
@@ -74,7 +74,6 @@ def record_planned(session: Session, planned: list[Planned], now: datetime) -> i
             p.stage.send_on,
             p.recipient.contact_id,
             p.recipient.chat_id,
-            "planned",
             now,
         )
         for p in planned
@@ -121,7 +120,7 @@ def plan_repeats(
             continue
         key, send_on = again
         repeats.append(
-            (
+            Row(
                 key,
                 REPEAT,
                 row.task_id,
@@ -131,7 +130,6 @@ def plan_repeats(
                 send_on,
                 row.contact_id,
                 row.chat_id,
-                "planned",
                 now,
             )
         )

@@ -13,36 +13,39 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from datetime import date, datetime
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, Table
 
 from storage.models import Reminder
 
-# The columns a planned row sets, in the order of each row tuple.
-COLUMNS = (
-    "key",
-    "kind",
-    "task_id",
-    "deadline_id",
-    "due_date",
-    "lead",
-    "send_on",
-    "contact_id",
-    "chat_id",
-    "status",
-    "created_at",
-)
+
+class Row(NamedTuple):
+    """A planned reminder as it goes into the ledger: its fields are the columns it sets, in order."""
+
+    key: str
+    kind: str
+    task_id: int
+    deadline_id: int
+    due_date: date
+    lead: int
+    send_on: date
+    contact_id: int | None
+    chat_id: int
+    created_at: datetime
+    status: str = "planned"
+
+
+COLUMNS = Row._fields
 BATCH = 10_000  # rows per executemany: bounded memory, few calls
 COPY_FROM = 1_000  # below this many rows on PostgreSQL the temporary table costs more than it saves
 TEMP = "planned_reminders_in"
 
-Row = tuple[Any, ...]
-
 
 def insert_new(conn: Connection, rows: Sequence[Row]) -> int:
-    """Insert the rows (tuples in COLUMNS order) whose key the ledger does not hold; returns how many
+    """Insert the rows whose key the ledger does not hold; returns how many
     were new. Duplicates among `rows` themselves count once."""
     if not rows:
         return 0
@@ -64,7 +67,7 @@ def insert_new(conn: Connection, rows: Sequence[Row]) -> int:
     return new
 
 
-def _stored(conn: Connection, rows: list[Row]) -> list[Row]:
+def _stored(conn: Connection, rows: list[Row]) -> Sequence[tuple[Any, ...]]:
     """The rows as the driver should receive them: through each column type's bind processor (on SQLite
     dates and times are text in SQLAlchemy's format), each distinct value converted once."""
     table = cast(Table, Reminder.__table__)
