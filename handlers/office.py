@@ -53,9 +53,7 @@ def _sources(state: Standing, sid: str) -> str:
     sub = state.result.subitems.get(sid)
     if sub is None:
         return ot.SOURCES_UNKNOWN.format(sid=esc(sid))
-    parts = [part for part in state.read.rows if part.startswith(sid + ".")]
-    found = [x for items in state.sources_of([sid, *parts]).values() for x in items]
-    return ot.subitem_sources(sid, sub.name, found)
+    return ot.subitem_sources(sid, sub.name, state.sources_under(sid))
 
 
 def _value(raw: str) -> object:

@@ -251,8 +251,13 @@ class Standing:
         return self.read.sources(self.office, self.tz)
 
     def sources_of(self, ids: Iterable[str]) -> dict[str, list[str]]:
-        """Only these sub-items' sources (/score N, /score N.N 来源)."""
+        """Only these sub-items' sources (/score N)."""
         return self.read.sources(self.office, self.tz, ids)
+
+    def sources_under(self, sid: str) -> list[str]:
+        """Every source of one sub-item and of its parts, as 3.1.1 of a pooled 3.1 (/score N.N 来源)."""
+        parts = [part for part in self.read.rows if part.startswith(sid + ".")]
+        return [x for found in self.sources_of([sid, *parts]).values() for x in found]
 
 
 def standing(
