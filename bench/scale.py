@@ -20,7 +20,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.bot_process import BotProcess, ask, quiet
 from bench.scale_seed import ADMIN, Seeded, count, seed
 from fake_bot_api import FakeBotAPI
 from storage import migrate
@@ -66,54 +66,6 @@ def seeded(folder: Path, units: int, fresh: bool) -> tuple[str, Seeded]:
     held = count(db)
     db.dispose()
     return f"sqlite:///{path}", held
-
-
-class BotProcess:
-    """bench/scale_bot.py in a process of its own; its memory read from /proc."""
-
-    def __init__(self, fake: FakeBotAPI, *extra: str):
-        args = ["--api", fake.base_url, "--file-api", fake.file_base_url, "--token", fake.token, *extra]
-        self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "scale_bot.py"), *args], stdout=subprocess.PIPE, text=True
-        )
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if line.strip() != "ready":
-            self.proc.kill()
-            raise RuntimeError(f"the bot did not start: {line!r}")
-
-    def memory(self) -> tuple[float, float]:
-        """(resident now, peak resident so far), in MB."""
-        fields = {}
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            name, _, value = line.partition(":")
-            fields[name] = value.strip()
-        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
-def quiet(fake: FakeBotAPI, seconds: float = 1.0, limit: float = 600.0) -> None:
-    """Wait until the bot has sent nothing for `seconds` (start-up menus, a long answer)."""
-    started, last, seen = time.monotonic(), time.monotonic(), len(fake.requests)
-    while time.monotonic() - last < seconds and time.monotonic() - started < limit:
-        time.sleep(0.05)
-        if len(fake.requests) != seen:
-            seen, last = len(fake.requests), time.monotonic()
-
-
-def ask(fake: FakeBotAPI, user: int, text: str, expect: int, timeout: float = 600.0) -> float:
-    """Seconds from sending `text` to the arrival of the `expect`-th message of the answer."""
-    before = len(fake.messages_to(user))
-    started = time.time()
-    fake.inject_message(user, text)
-    fake.wait_until(lambda: len(fake.messages_to(user)) >= before + expect, what=text, timeout=timeout)
-    return fake.messages_to(user)[before + expect - 1].time - started
 
 
 def answer_size(fake: FakeBotAPI, user: int, text: str) -> int:
@@ -164,7 +116,7 @@ def run_scale(url: str, contacts: int, budget: float, with_help: bool) -> Figure
         fake.add_user(ADMIN, first_name="美丽办")
         for user in range(HELPER, HELPER + contacts):  # the seeded contacts (their command menus are set)
             fake.add_user(user, first_name="联络员")
-        bot = BotProcess(fake, "--db", url)
+        bot = BotProcess(HERE.parent, fake, "--db", url)
         try:
             quiet(fake, 1.0)  # per-person command menus at start
             figures.sizes["/help"] = answer_size(fake, HELPER, "/help")

@@ -27,7 +27,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE))
 
-from bench.concurrency import BotProcess, quiet  # noqa: E402 (after the path insert)
+from bench.bot_process import BotProcess, quiet  # noqa: E402 (after the path insert)
 from fake_bot_api import FakeBotAPI  # noqa: E402
 
 FIRST_ADMIN = 999
