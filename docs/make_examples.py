@@ -93,14 +93,14 @@ def main() -> None:
                 review(db, clock, calendar, OFFICE, report_id, approved, None if approved else "缺少验收文件")
         at(clock, date(2022, 10, 10), 9)
         snapshot = take(db, clock.today(), calendar, policy, TZ)
+        pictures = charts.render_all(snapshot)
+        files = {  # while the database is there: the snapshot's audit log is read as the workbook is written
+            workbook.export_name(snapshot): workbook.build_workbook(snapshot, pictures),
+            workbook.template_name(2023): workbook.template_workbook(snapshot.departments),
+        }
         db.dispose()
-    OUT.mkdir(parents=True, exist_ok=True)
-    pictures = charts.render_all(snapshot)
-    files = {
-        workbook.export_name(snapshot): workbook.build_workbook(snapshot, pictures),
-        workbook.template_name(2023): workbook.template_workbook(snapshot.departments),
-    }
     files.update({f"chart-{c.name}.png": c.png for c in pictures})
+    OUT.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (OUT / name).write_bytes(data)
         print(f"docs/examples/{name}: {len(data)} bytes")
