@@ -16,7 +16,7 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
 from PIL import Image
 
-from reports import charts, fonts
+from reports import chart_data, charts, fonts
 from tests.test_reports_workbook import office_world, snapshot_of
 
 
@@ -69,17 +69,18 @@ def test_chinese_is_drawn_as_glyphs():
 
 def test_every_chart_renders_with_its_labels_in_the_cjk_font(snap):
     figures = charts.figures(snap)
-    assert [name for name, _, _ in figures] == ["scores", "status", "burndown"]
+    assert [data.name for data, _ in figures] == ["scores", "status", "burndown"]
     face = FT2Font(str(fonts.FONT_FILE))
-    for name, _, fig in figures:
-        texts = _texts(fig)
+    for data, fig in figures:
+        name, texts = data.name, _texts(fig)
         assert any(any("\u4e00" <= ch <= "\u9fff" for ch in t.get_text()) for t in texts), name
         for t in texts:
             resolved = font_manager.findfont(t.get_fontproperties(), fallback_to_default=False)
             assert resolved == str(fonts.FONT_FILE), (name, t.get_text(), resolved)
             missing = [ch for ch in t.get_text() if not ch.isspace() and face.get_char_index(ord(ch)) == 0]
             assert not missing, (name, t.get_text(), missing)
-    labels = {t.get_text() for _, _, fig in figures for t in _texts(fig)}
+        assert data.title in {t.get_text() for t in texts}, name  # the same title the workbook's chart has
+    labels = {t.get_text() for _, fig in figures for t in _texts(fig)}
     assert "一、推动绿色低碳高质量发展" in labels and "自然资源局" in labels and "10月" in labels
     for chart in charts.render_all(snap):
         image = Image.open(io.BytesIO(chart.png))
@@ -87,14 +88,18 @@ def test_every_chart_renders_with_its_labels_in_the_cjk_font(snap):
 
 
 def test_status_counts_and_burndown_follow_the_reports(snap):
-    counts = charts.department_counts(snap)
+    counts = chart_data.department_counts(snap)
     assert counts["自然资源局"]["done"] == 1  # 3.1; 26.3 stays open: its verified report opened a follow-up
     assert counts["住建局"]["red"] + counts["住建局"]["yellow"] + counts["住建局"]["green"] == sum(
         counts["住建局"].values()
     )
     verified = [(due, done) for due, done in snap.occurrences if done is not None]
     assert {done for _, done in verified} == {date(2022, 9, 14), date(2022, 9, 21)}
-    fig = charts.burndown_figure(2022, snap.today, list(snap.occurrences))
-    actual = fig.axes[0].lines[1].get_ydata()
+    burndown, status = chart_data.burndown(snap), chart_data.status(snap)
+    fig = charts.burndown_figure(burndown)
+    planned, actual = (line.get_ydata() for line in fig.axes[0].lines)
     assert actual[0] == len(snap.occurrences) and actual[-1] == len(snap.occurrences) - len(verified)
-    assert Counter(type(x) for x in (charts.status_figure(counts), fig)) == Counter({Figure: 2})
+    assert list(planned) == list(burndown.series[0].values) and list(actual) == list(burndown.series[1].values)
+    bars = charts.status_figure(status).axes[0].patches  # the stacked bars, colour by colour
+    assert [b.get_width() for b in bars] == [v for s in status.series for v in s.values]
+    assert Counter(type(x) for x in (charts.status_figure(status), fig)) == Counter({Figure: 2})
