@@ -95,7 +95,7 @@ def main() -> None:
         snapshot = take(db, clock.today(), calendar, policy, TZ)
         pictures = charts.render_all(snapshot)
         files = {  # while the database is there: the snapshot's audit log is read as the workbook is written
-            workbook.export_name(snapshot): workbook.build_workbook(snapshot, pictures),
+            workbook.export_name(snapshot): workbook.build_workbook(snapshot),
             workbook.template_name(2023): workbook.template_workbook(snapshot.departments),
         }
         db.dispose()

@@ -45,11 +45,10 @@ def _parse_range(args: tuple[str, ...]) -> tuple[date | None, date | None]:
 
 
 def _build_export(ctx: Context, start: date | None, end: date | None) -> tuple[Snapshot, bytes, str]:
-    from reports import charts, workbook  # matplotlib and openpyxl load only when a document is asked for
+    from reports import workbook  # openpyxl loads only when a document is asked for; its charts are native
 
     snapshot = take(ctx.db, ctx.clock.today(), ctx.calendar, ctx.policy, ctx.clock.tz, start, end)
-    pictures = charts.render_all(snapshot)
-    return snapshot, workbook.build_workbook(snapshot, pictures), workbook.export_name(snapshot)
+    return snapshot, workbook.build_workbook(snapshot), workbook.export_name(snapshot)
 
 
 def _n(x: float) -> str:
@@ -78,7 +77,7 @@ async def export(turn: Turn) -> Replies:
 
 
 def _build_charts(ctx: Context) -> list:
-    from reports import charts
+    from reports import charts  # matplotlib loads only when pictures are asked for
 
     today = ctx.clock.today()
     return charts.render_all(take(ctx.db, today, ctx.calendar, ctx.policy, ctx.clock.tz, today, today))

@@ -99,5 +99,5 @@ def build(week: WeekData) -> WeeklyReport:
     text = render_text(
         snapshot, week.start, week.end, changes(week.week, week.report_task, week.deadline_task), week.office
     )
-    pictures = charts_mod.render_all(snapshot)
-    return WeeklyReport(week.scheduled, text, pictures, build_workbook(snapshot, pictures), export_name(snapshot))
+    pictures = charts_mod.render_all(snapshot)  # for the chat; the workbook draws the same numbers natively
+    return WeeklyReport(week.scheduled, text, pictures, build_workbook(snapshot), export_name(snapshot))

@@ -1,6 +1,10 @@
 """The office workbook (openpyxl): every task, the score sheet laid out like the letter's appendix, the audit
 log, the charts, the departments and the letter itself; and the empty template the import reads.
 
+The charts are native Excel charts over the numbers written next to them (reports/chart_data.py, the same
+numbers the chat's pictures show), so the office sees and can edit what each is drawn from; no drawing
+library is loaded.
+
 Chinese headers, frozen header rows, column widths, dates as date cells, numbers as numbers; section and
 total rows of the score sheet are =SUM formulas over the rows above them.
 
@@ -13,21 +17,23 @@ sheet's XML (sheet_rows.py): a year at ten times the usual use (210,000 rows) in
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.drawing.image import Image
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.axis import DateAxis
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Worksheet
 
 from deadlines.specs import DeadlineSpec
+from reports import chart_data, sheet_rows
 from reports import labels as L
-from reports import sheet_rows
+from reports.chart_data import ChartData
 from reports.sheet_rows import SheetRows
 from reports.task_format import number_text, render_deadline, render_target, section_label
 from services.snapshot import LetterInfo, Snapshot, TaskRow
@@ -291,25 +297,91 @@ def _letter_sheet(ws: Worksheet, info: LetterInfo | None) -> None:
     grid.write()
 
 
-def _chart_sheet(ws: Worksheet, charts) -> None:
+CHART_WIDTH, LINES_HEIGHT = 18.0, 10.0  # cm
+BAR_CM = {"bars": 0.9, "stacked": 0.6}  # height per category: three bars side by side need more
+ROW_CM = 0.53  # a default row (15 pt) in cm: how many rows a chart covers
+
+
+def _native_chart(data: ChartData, table: Reference, categories: Reference) -> BarChart | LineChart:
+    """The chart of `data` over its table's cells: clustered or stacked horizontal bars, the first row at the
+    top as in the table; or lines over a date axis with a tick a month."""
+    chart: BarChart | LineChart
+    if data.kind == "days":
+        chart = LineChart()
+        chart.x_axis = DateAxis(crossAx=chart.y_axis.axId)
+        chart.y_axis.crossAx = chart.x_axis.axId  # each axis names the other (the default names a text axis)
+        chart.x_axis.number_format = 'm"月"'
+        chart.x_axis.majorTimeUnit, chart.x_axis.majorUnit = "months", 1
+        chart.height = LINES_HEIGHT
+    else:
+        chart = BarChart()
+        chart.type, chart.gapWidth = "bar", 60
+        if data.kind == "stacked":
+            chart.grouping, chart.overlap = "stacked", 100
+        chart.x_axis.scaling.orientation = "maxMin"  # the first row at the top
+        chart.y_axis.crosses = "max"  # and the value axis below the bars
+        chart.height = max(7.5, BAR_CM[data.kind] * len(data.categories) + 3.5)
+    chart.add_data(table, titles_from_data=True)
+    chart.set_categories(categories)
+    chart.title, chart.y_axis.title = data.title, data.axis
+    chart.x_axis.delete = chart.y_axis.delete = False  # left unset, Excel hides them
+    chart.width = CHART_WIDTH
+    chart.legend.position = "b"
+    for drawn, s in zip(chart.series, data.series, strict=True):
+        colour = s.colour.lstrip("#").upper()
+        props = drawn.graphicalProperties
+        if data.kind == "days":
+            drawn.smooth = False
+            drawn.marker.symbol = "none"
+            props.line.solidFill, props.line.width = colour, 19050 if s.dashed else 28575  # EMU: 1.5 pt, 2.25 pt
+            if s.dashed:
+                props.line.dashStyle = "dash"
+        elif s.outline:
+            props.noFill = True
+            props.line.solidFill = colour
+        else:
+            props.solidFill = colour
+            props.line.noFill = True
+    return chart
+
+
+def _chart_sheet(ws: Worksheet, charts: Sequence[ChartData]) -> None:
+    """Per chart: its heading, its numbers as a table (categories down column A, a column per series) and
+    the native chart over them, to the right; the next chart below both."""
+    width = max(len(c.series) for c in charts) + 1
+    ws.column_dimensions["A"].width = 30
+    for col in range(2, width + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 18
     grid, row = Grid(ws), 1
-    for chart in charts:
-        grid.cell(row, 1, chart.title).font = BOLD
-        image = Image(io.BytesIO(chart.png))
-        image.anchor = f"A{row + 1}"
-        ws.add_image(image)
-        row += int(image.height / 20) + 4
+    for data in charts:
+        grid.cell(row, 1, data.caption).font = BOLD
+        head, last = row + 1, row + 1 + len(data.categories)
+        for col, title in enumerate([data.category] + [s.label for s in data.series], start=1):
+            grid.cell(head, col, title).font = BOLD
+        for r, category in enumerate(data.categories, start=head + 1):
+            cell = grid.cell(r, 1, category)
+            if data.kind == "days":
+                cell.number_format = DATE_FORMAT
+        for col, s in enumerate(data.series, start=2):
+            for r, value in enumerate(s.values, start=head + 1):
+                grid.cell(r, col, _num(value))
+        table = Reference(ws, min_col=2, max_col=len(data.series) + 1, min_row=head, max_row=max(head + 1, last))
+        categories = Reference(ws, min_col=1, min_row=head + 1, max_row=max(head + 1, last))
+        chart = _native_chart(data, table, categories)
+        ws.add_chart(chart, f"{get_column_letter(width + 2)}{head}")
+        row = max(last, head + math.ceil(chart.height / ROW_CM)) + 3
     grid.write()
 
 
-def build_workbook(snapshot: Snapshot, charts=()) -> bytes:
+def build_workbook(snapshot: Snapshot, charts: bool = True) -> bytes:
+    """The office workbook of `snapshot`; `charts=False` leaves the chart sheet out."""
     wb = Workbook(write_only=True)
     _task_sheet(wb.create_sheet(L.TASK_SHEET), snapshot, snapshot.sections)
     _score_sheet(wb.create_sheet(L.SCORE_SHEET), snapshot)
     audit = wb.create_sheet(L.AUDIT_SHEET)
     audit_rows = _audit_sheet(audit, snapshot)
     if charts:
-        _chart_sheet(wb.create_sheet(L.CHART_SHEET), charts)
+        _chart_sheet(wb.create_sheet(L.CHART_SHEET), chart_data.all_charts(snapshot))
     _department_sheet(wb.create_sheet(L.DEPARTMENT_SHEET), snapshot.departments)
     _letter_sheet(wb.create_sheet(L.LETTER_SHEET), snapshot.letter)
     return sheet_rows.save(wb, {audit: audit_rows})

@@ -49,7 +49,7 @@ async def test_weekly_report_once_on_monday_at_nine(database_url):
             assert "上报完成情况 1 次:8.1" in text and "审核通过 1 次:8.1" in text
             assert "退回上报" not in text  # the rejection was the week before
             workbook = load_workbook(io.BytesIO(weekly[-1].file.data))
-            assert workbook["任务清单"].max_row == 94
+            assert workbook["任务清单"].max_row == 94 and len(workbook["图表"]._charts) == 3  # native charts
             [delivery] = _weekly(world)
             assert delivery.key == f"weekly|2022-10-17|{ADMIN}" and delivery.status == "sent" and delivery.parts == 5
             assert len(delivery.message_ids) == 5

@@ -117,7 +117,7 @@ def test_workbook_types_formulas_and_layout(tmp_path):
     world = office_world(f"sqlite:///{tmp_path / 'layout.db'}")
     snap = snapshot_of(world)
     wb = load_workbook(io.BytesIO(build_workbook(snap)))
-    assert wb.sheetnames[:3] == [L.TASK_SHEET, L.SCORE_SHEET, L.AUDIT_SHEET]
+    assert wb.sheetnames[:4] == [L.TASK_SHEET, L.SCORE_SHEET, L.AUDIT_SHEET, L.CHART_SHEET]
 
     tasks = wb[L.TASK_SHEET]
     assert [c.value for c in tasks[1]] == [title for title, *_ in L.TASK_COLUMNS]
