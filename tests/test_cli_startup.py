@@ -1,6 +1,7 @@
 """The CLI starts without loading what only some commands need (bench/startup.py measures how fast): the
 parser is built, and `duban --help` printed, with no database library, settings library or chat library
-imported; a command on an up-to-date database finds it current without Alembic."""
+imported; a command on an up-to-date database finds it current without Alembic; `duban score` needs the
+database library alone."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from pathlib import Path
 from bot.cli import main
 from bot.cli.common import numbered_head
 from storage import migrate
+from storage.paths import BUNDLED_LETTER
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("sqlalchemy", "alembic", "pydantic_settings", "telegram", "aiohttp", "httpx", "openpyxl", "matplotlib")
+HEAVY = ("sqlalchemy", "alembic", "pydantic", "telegram", "aiohttp", "httpx", "openpyxl", "matplotlib")
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -38,3 +40,9 @@ def test_a_current_database_is_used_without_alembic(cli_env):
     assert "alembic" in _loaded_after(code)  # a new database: Alembic makes the schema
     assert "alembic" not in _loaded_after(code)  # now current: one query says so
     assert main(["db", "current"]) == 0
+
+
+def test_score_loads_the_database_library_alone(cli_env):
+    """The settings are read without a settings library, the rubric from its parsed copy."""
+    assert main(["letter", "load", str(BUNDLED_LETTER)]) == 0
+    assert _loaded_after("from bot.cli import main\nmain(['score', '--json'])") == {"sqlalchemy"}

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot.clock import make_clock
 from deadlines.clock import Clock
 
-if TYPE_CHECKING:  # settings (pydantic), the database and its migrations (SQLAlchemy, Alembic) load when used
+if TYPE_CHECKING:  # the settings, the database and its migrations (SQLAlchemy, Alembic) load when used
     from bot.config import Settings
     from storage.db import Database
 
@@ -24,7 +24,7 @@ class CliError(Exception):
 
 
 def settings() -> Settings:
-    from bot.config import load_settings  # imported when used: `duban --help` starts without pydantic
+    from bot.config import load_settings  # imported when used: `duban --help` reads no settings
 
     return load_settings()
 
