@@ -5,13 +5,16 @@ database library alone."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from bot.cli import main
-from bot.cli.common import numbered_head
+import pytest
+
+from bot.cli import main, score_cmd
+from bot.cli.common import CliError, numbered_head, settings
 from storage import migrate
 from storage.paths import BUNDLED_LETTER
 
@@ -46,3 +49,26 @@ def test_score_loads_the_database_library_alone(cli_env):
     """The settings are read without a settings library, the rubric from its parsed copy."""
     assert main(["letter", "load", str(BUNDLED_LETTER)]) == 0
     assert _loaded_after("from bot.cli import main\nmain(['score', '--json'])") == {"sqlalchemy"}
+
+
+def test_a_command_starts_with_the_collector_paused_until_it_reads_its_settings(cli_env, monkeypatch):
+    seen = []
+
+    def command(args):
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        settings()  # the command's modules are loaded: what they made is set aside, the collector runs again
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        if args.json:
+            raise CliError("a command that fails")
+        return 0
+
+    monkeypatch.setattr(score_cmd, "cmd_score", command)
+    assert main(["score"]) == 0
+    assert seen == [(False, False), (True, True)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # as before, once the command ends
+    assert main(["score", "--json"]) == 2 and gc.isenabled() and gc.get_freeze_count() == 0
+    assert main(["rubric", "--json"]) == 0  # a command that reads no settings
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert gc.isenabled() and gc.get_freeze_count() == 0

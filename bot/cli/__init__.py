@@ -17,7 +17,7 @@ import importlib
 import pkgutil
 import sys
 
-from bot.cli.common import CliError
+from bot.cli.common import CliError, starting
 from bot.logs import setup_logging
 
 __all__ = ["CliError", "build_parser", "main"]
@@ -38,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    with starting():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
