@@ -1,7 +1,7 @@
 """The CLI starts without loading what only some commands need (bench/startup.py measures how fast): the
 parser is built, and `duban --help` printed, with no database library, settings library or chat library
 imported; a command on an up-to-date database finds it current without Alembic; `duban score` needs the
-database library alone."""
+database library alone; a command's modules are imported with the garbage collector paused."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from storage import migrate
 from storage.paths import BUNDLED_LETTER
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("sqlalchemy", "alembic", "pydantic", "telegram", "aiohttp", "httpx", "openpyxl", "matplotlib")
+HEAVY = ("sqlalchemy", "alembic", "pydantic", "yaml", "telegram", "aiohttp", "httpx", "openpyxl", "matplotlib")
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -46,7 +46,7 @@ def test_a_current_database_is_used_without_alembic(cli_env):
 
 
 def test_score_loads_the_database_library_alone(cli_env):
-    """The settings are read without a settings library, the rubric from its parsed copy."""
+    """The settings are read without a settings library, the rubric from its parsed copy (no YAML parser)."""
     assert main(["letter", "load", str(BUNDLED_LETTER)]) == 0
     assert _loaded_after("from bot.cli import main\nmain(['score', '--json'])") == {"sqlalchemy"}
 
