@@ -3,10 +3,11 @@
 Every setting is listed, with a comment, in `.env.example`. A missing or invalid value raises
 `SettingsError`, whose message names the variable and gives an example value.
 
-The variables are read as text (the environment wins over `.env`, which python-dotenv parses); pydantic
-checks them into `Settings` with the field validators below; each field names its variable and holds its only
-default.
-`Settings` stays a frozen dataclass, not a BaseSettings model: the console copies it with dataclasses.replace.
+The variables are read as text (the environment wins over `.env`, which python-dotenv parses); the readers
+below turn each field's text into its value (a field of plain text has none); each field names its variable and
+holds its only default. No settings library: pydantic took a tenth of `duban score`'s time to import and to
+build its schema, only to call these readers.
+`Settings` is a frozen dataclass: the console copies it with dataclasses.replace.
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ import hashlib
 import hmac
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import Field, dataclass, field, fields
 from datetime import time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import TypeAdapter, ValidationError, ValidationInfo, field_validator
 
 from deadlines.policy import ReminderPolicy
 from deadlines.workdays import HOLIDAY_RULES, WorkdayCalendar
@@ -140,188 +139,202 @@ class Settings:
             digest_enabled=self.digest_at is not None,
         )
 
-    # Validators get a variable's stripped, non-empty text and raise SettingsError worded for the operator.
-    @field_validator("token")
-    @classmethod
-    def _token(cls, raw: str) -> str:
-        if ":" not in raw:
-            raise SettingsError(
-                "TELEGRAM_BOT_TOKEN: does not look like a BotFather token; "
-                "example: TELEGRAM_BOT_TOKEN=123456789:AAE-your-token-from-BotFather"
-            )
-        return raw
-
-    @field_validator("api_base_url", "file_base_url", "dingtalk_api_base_url", "dingtalk_oapi_base_url")
-    @classmethod
-    def _url(cls, raw: str, info: ValidationInfo) -> str:
-        if not raw.startswith(("http://", "https://")):
-            name, example = _field(info).metadata["env"], _field(info).metadata["example"]
-            raise SettingsError(f"{name}: {raw!r} is not an http(s) URL; example: {name}={example}")
-        return raw
-
-    @field_validator("database_url")
-    @classmethod
-    def _database_url(cls, raw: str) -> str:
-        if "://" not in raw:
-            raise SettingsError(
-                f"DATABASE_URL: {raw!r} is not a database URL; examples: DATABASE_URL=sqlite:///duban.db "
-                "or DATABASE_URL=postgresql+psycopg://duban:secret@127.0.0.1/duban"
-            )
-        return raw
-
-    @field_validator("timezone", mode="before")
-    @classmethod
-    def _timezone(cls, raw: str) -> ZoneInfo:
-        try:
-            return ZoneInfo(raw)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise SettingsError(
-                f"DUBAN_TIMEZONE: unknown time zone {raw!r}; example: DUBAN_TIMEZONE=Asia/Shanghai"
-            ) from None
-
-    @field_validator("admins", mode="before")
-    @classmethod
-    def _admins(cls, raw: str) -> frozenset[int]:
-        ids = set()
-        for part in _admin_entries(raw):
-            if part.startswith(_ACCOUNT_PREFIXES):
-                continue  # read by admin_accounts
-            try:
-                ids.add(int(part))
-            except ValueError:
-                raise SettingsError(
-                    f"DUBAN_ADMINS: {part!r} is neither a Telegram user id nor dingtalk:USERID; "
-                    "expected comma-separated entries, e.g. DUBAN_ADMINS=123456789,dingtalk:manager4711"
-                ) from None
-        return frozenset(ids)
-
-    @field_validator("admin_accounts", mode="before")
-    @classmethod
-    def _admin_accounts(cls, raw: str) -> tuple[str, ...]:
-        found = []
-        for part in _admin_entries(raw):
-            channel, colon, external_id = part.partition(":")
-            if not colon:
-                continue  # a Telegram id, read by admins
-            if not part.startswith(_ACCOUNT_PREFIXES) or not external_id.strip():
-                raise SettingsError(
-                    f"DUBAN_ADMINS: {part!r} is not dingtalk:USERID (the person's userId in DingTalk's "
-                    "address book); example: DUBAN_ADMINS=dingtalk:manager4711"
-                )
-            found.append(f"{channel.lower()}:{external_id.strip()}")
-        return tuple(sorted(set(found)))
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _log_level(cls, raw: str) -> str:
-        level = raw.upper()
-        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            raise SettingsError(f"DUBAN_LOG_LEVEL: {level!r} is not a level; example: DUBAN_LOG_LEVEL=INFO")
-        return level
-
-    @field_validator("holiday_rule", mode="before")
-    @classmethod
-    def _holiday_rule(cls, raw: str) -> str:
-        if raw.lower() not in HOLIDAY_RULES:
-            raise SettingsError(
-                f"DUBAN_HOLIDAY_RULE: {raw!r} is not one of {', '.join(HOLIDAY_RULES)}; "
-                "example: DUBAN_HOLIDAY_RULE=civil-code"
-            )
-        return raw.lower()
-
-    @field_validator("remind_lead_days", mode="before")
-    @classmethod
-    def _lead_days(cls, raw: str) -> tuple[int, ...]:
-        try:
-            days = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True))
-        except ValueError:
-            days = ()
-        if not days or min(days) < 1:
-            raise SettingsError(
-                f"DUBAN_REMIND_LEAD_DAYS: {raw!r} is not a list of working days; "
-                "example: DUBAN_REMIND_LEAD_DAYS=30,7,3,1"
-            )
-        return days
-
-    @field_validator("remind_at", "digest_at", mode="before")
-    @classmethod
-    def _time_of_day(cls, raw: str, info: ValidationInfo) -> time | None:
-        can_be_off = _field(info).metadata.get("can_be_off", False)
-        if can_be_off and raw.lower() in _OFF:
-            return None
-        try:
-            return _clock_time(raw)
-        except ValueError:
-            name, extra = _field(info).metadata["env"], " or off" if can_be_off else ""
-            raise SettingsError(f"{name}: {raw!r} is not a time of day; example: {name}=09:00{extra}") from None
-
-    @field_validator(
-        "escalate_after",
-        "webhook_port",
-        "scheduler_lease_seconds",
-        "scheduler_tick_seconds",
-        "dingtalk_read_poll_seconds",
-        mode="before",
-    )
-    @classmethod
-    def _whole_number(cls, raw: str, info: ValidationInfo) -> int:
-        spec = _field(info)
-        (low, high), name = spec.metadata["between"], spec.metadata["env"]
-        if not raw.isdecimal() or not low <= int(raw) <= high:
-            raise SettingsError(f"{name}: {raw!r} is not a whole number {low}..{high}; example: {name}={spec.default}")
-        return int(raw)
-
-    @field_validator("reminders_enabled", mode="before")
-    @classmethod
-    def _on_off(cls, raw: str) -> bool:
-        return raw.lower() not in _OFF  # only an explicit off stops them: reminders are the point of the bot
-
-    @field_validator("evidence_required", mode="before")
-    @classmethod
-    def _yes_no(cls, raw: str, info: ValidationInfo) -> bool:
-        if raw.lower() in ("on", "yes", "true", "1"):
-            return True
-        if raw.lower() in _OFF:
-            return False
-        name = _field(info).metadata["env"]
-        raise SettingsError(f"{name}: {raw!r} is neither yes nor no; example: {name}=no")
-
-    @field_validator("webhook_secret")
-    @classmethod
-    def _webhook_secret(cls, raw: str) -> str:
-        if not _WEBHOOK_SECRET.match(raw):
-            raise SettingsError(
-                "DUBAN_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - only; "
-                "example: DUBAN_WEBHOOK_SECRET=Xk3_long-random-string (or leave it empty)"
-            )
-        return raw
-
-    @field_validator("template_dir", mode="before")
-    @classmethod
-    def _folder(cls, raw: str, info: ValidationInfo) -> Path:
-        if not Path(raw).is_dir():
-            name, example = _field(info).metadata["env"], _field(info).metadata["example"]
-            raise SettingsError(f"{name}: {raw!r} is not a folder; example: {name}={example}")
-        return Path(raw)
-
-    @field_validator("weekly_at", mode="before")
-    @classmethod
-    def _weekly(cls, raw: str) -> tuple[int, time] | None:
-        raw = raw.lower()
-        if raw in _OFF:
-            return None
-        parts = raw.split()
-        if len(parts) == 2 and parts[0] in _WEEKDAYS:
-            try:
-                return (_WEEKDAYS[parts[0]], _clock_time(parts[1]))
-            except ValueError:
-                pass
-        raise SettingsError(
-            f"DUBAN_WEEKLY_AT: {raw!r} is not a weekday and a time; example: DUBAN_WEEKLY_AT=mon 09:00 (or off)"
-        )
-
 
 _ACCOUNT_PREFIXES = ("dingtalk:", "DingTalk:", "DINGTALK:")
+
+# What turns a field's text (stripped, never empty) into its value, raising SettingsError worded for the operator;
+# given the field itself for its variable, default and rules. A field without a reader is plain text.
+Reader = Callable[[str, Field[Any]], Any]
+_READERS: dict[str, Reader] = {}
+
+
+def _reads(*names: str) -> Callable[[Reader], Reader]:
+    def register(reader: Reader) -> Reader:
+        _READERS.update(dict.fromkeys(names, reader))
+        return reader
+
+    return register
+
+
+@_reads("token")
+def _token(raw: str, spec: Field[Any]) -> str:
+    if ":" not in raw:
+        raise SettingsError(
+            "TELEGRAM_BOT_TOKEN: does not look like a BotFather token; "
+            "example: TELEGRAM_BOT_TOKEN=123456789:AAE-your-token-from-BotFather"
+        )
+    return raw
+
+
+@_reads("api_base_url", "file_base_url", "dingtalk_api_base_url", "dingtalk_oapi_base_url")
+def _url(raw: str, spec: Field[Any]) -> str:
+    if not raw.startswith(("http://", "https://")):
+        name, example = spec.metadata["env"], spec.metadata["example"]
+        raise SettingsError(f"{name}: {raw!r} is not an http(s) URL; example: {name}={example}")
+    return raw
+
+
+@_reads("database_url")
+def _database_url(raw: str, spec: Field[Any]) -> str:
+    if "://" not in raw:
+        raise SettingsError(
+            f"DATABASE_URL: {raw!r} is not a database URL; examples: DATABASE_URL=sqlite:///duban.db "
+            "or DATABASE_URL=postgresql+psycopg://duban:secret@127.0.0.1/duban"
+        )
+    return raw
+
+
+@_reads("timezone")
+def _timezone(raw: str, spec: Field[Any]) -> ZoneInfo:
+    try:
+        return ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"DUBAN_TIMEZONE: unknown time zone {raw!r}; example: DUBAN_TIMEZONE=Asia/Shanghai"
+        ) from None
+
+
+@_reads("admins")
+def _admins(raw: str, spec: Field[Any]) -> frozenset[int]:
+    ids = set()
+    for part in _admin_entries(raw):
+        if part.startswith(_ACCOUNT_PREFIXES):
+            continue  # read by admin_accounts
+        try:
+            ids.add(int(part))
+        except ValueError:
+            raise SettingsError(
+                f"DUBAN_ADMINS: {part!r} is neither a Telegram user id nor dingtalk:USERID; "
+                "expected comma-separated entries, e.g. DUBAN_ADMINS=123456789,dingtalk:manager4711"
+            ) from None
+    return frozenset(ids)
+
+
+@_reads("admin_accounts")
+def _admin_accounts(raw: str, spec: Field[Any]) -> tuple[str, ...]:
+    found = []
+    for part in _admin_entries(raw):
+        channel, colon, external_id = part.partition(":")
+        if not colon:
+            continue  # a Telegram id, read by admins
+        if not part.startswith(_ACCOUNT_PREFIXES) or not external_id.strip():
+            raise SettingsError(
+                f"DUBAN_ADMINS: {part!r} is not dingtalk:USERID (the person's userId in DingTalk's "
+                "address book); example: DUBAN_ADMINS=dingtalk:manager4711"
+            )
+        found.append(f"{channel.lower()}:{external_id.strip()}")
+    return tuple(sorted(set(found)))
+
+
+@_reads("log_level")
+def _log_level(raw: str, spec: Field[Any]) -> str:
+    level = raw.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise SettingsError(f"DUBAN_LOG_LEVEL: {level!r} is not a level; example: DUBAN_LOG_LEVEL=INFO")
+    return level
+
+
+@_reads("holiday_rule")
+def _holiday_rule(raw: str, spec: Field[Any]) -> str:
+    if raw.lower() not in HOLIDAY_RULES:
+        raise SettingsError(
+            f"DUBAN_HOLIDAY_RULE: {raw!r} is not one of {', '.join(HOLIDAY_RULES)}; "
+            "example: DUBAN_HOLIDAY_RULE=civil-code"
+        )
+    return raw.lower()
+
+
+@_reads("remind_lead_days")
+def _lead_days(raw: str, spec: Field[Any]) -> tuple[int, ...]:
+    try:
+        days = tuple(sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True))
+    except ValueError:
+        days = ()
+    if not days or min(days) < 1:
+        raise SettingsError(
+            f"DUBAN_REMIND_LEAD_DAYS: {raw!r} is not a list of working days; example: DUBAN_REMIND_LEAD_DAYS=30,7,3,1"
+        )
+    return days
+
+
+@_reads("remind_at", "digest_at")
+def _time_of_day(raw: str, spec: Field[Any]) -> time | None:
+    can_be_off = spec.metadata.get("can_be_off", False)
+    if can_be_off and raw.lower() in _OFF:
+        return None
+    try:
+        return _clock_time(raw)
+    except ValueError:
+        name, extra = spec.metadata["env"], " or off" if can_be_off else ""
+        raise SettingsError(f"{name}: {raw!r} is not a time of day; example: {name}=09:00{extra}") from None
+
+
+@_reads(
+    "escalate_after",
+    "webhook_port",
+    "scheduler_lease_seconds",
+    "scheduler_tick_seconds",
+    "dingtalk_read_poll_seconds",
+)
+def _whole_number(raw: str, spec: Field[Any]) -> int:
+    (low, high), name = spec.metadata["between"], spec.metadata["env"]
+    if not raw.isdecimal() or not low <= int(raw) <= high:
+        raise SettingsError(f"{name}: {raw!r} is not a whole number {low}..{high}; example: {name}={spec.default}")
+    return int(raw)
+
+
+@_reads("reminders_enabled")
+def _on_off(raw: str, spec: Field[Any]) -> bool:
+    return raw.lower() not in _OFF  # only an explicit off stops them: reminders are the point of the bot
+
+
+@_reads("evidence_required")
+def _yes_no(raw: str, spec: Field[Any]) -> bool:
+    if raw.lower() in ("on", "yes", "true", "1"):
+        return True
+    if raw.lower() in _OFF:
+        return False
+    name = spec.metadata["env"]
+    raise SettingsError(f"{name}: {raw!r} is neither yes nor no; example: {name}=no")
+
+
+@_reads("webhook_secret")
+def _webhook_secret(raw: str, spec: Field[Any]) -> str:
+    if not _WEBHOOK_SECRET.match(raw):
+        raise SettingsError(
+            "DUBAN_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - only; "
+            "example: DUBAN_WEBHOOK_SECRET=Xk3_long-random-string (or leave it empty)"
+        )
+    return raw
+
+
+@_reads("evidence_dir", "clock_file")
+def _path(raw: str, spec: Field[Any]) -> Path:
+    return Path(raw)
+
+
+@_reads("template_dir")
+def _folder(raw: str, spec: Field[Any]) -> Path:
+    if not Path(raw).is_dir():
+        name, example = spec.metadata["env"], spec.metadata["example"]
+        raise SettingsError(f"{name}: {raw!r} is not a folder; example: {name}={example}")
+    return Path(raw)
+
+
+@_reads("weekly_at")
+def _weekly(raw: str, spec: Field[Any]) -> tuple[int, time] | None:
+    raw = raw.lower()
+    if raw in _OFF:
+        return None
+    parts = raw.split()
+    if len(parts) == 2 and parts[0] in _WEEKDAYS:
+        try:
+            return (_WEEKDAYS[parts[0]], _clock_time(parts[1]))
+        except ValueError:
+            pass
+    raise SettingsError(
+        f"DUBAN_WEEKLY_AT: {raw!r} is not a weekday and a time; example: DUBAN_WEEKLY_AT=mon 09:00 (or off)"
+    )
 
 
 def _admin_entries(raw: str) -> list[str]:
@@ -336,12 +349,6 @@ def _clock_time(text: str) -> time:
 
 _FIELDS: dict[str, Field[Any]] = {f.name: f for f in fields(Settings)}
 VARIABLES: dict[str, str] = {name: f.metadata["env"] for name, f in _FIELDS.items()}  # field -> variable
-_VALIDATE = TypeAdapter(Settings)
-
-
-def _field(info: ValidationInfo) -> Field[Any]:
-    """The field being validated: its default, and its variable and rules in `metadata`."""
-    return _FIELDS[info.field_name or ""]
 
 
 def _variables(dotenv_path: str | Path | None) -> dict[str, str]:
@@ -367,18 +374,10 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv_path: str | Path 
         env = _variables(dotenv_path)
     # An empty value means the default, like the empty lines of .env.example.
     text = {name: env[var].strip() for name, var in VARIABLES.items() if env.get(var, "").strip()}
-    try:
-        return _VALIDATE.validate_python(text)
-    except ValidationError as exc:
-        raise _settings_error(exc) from None
+    # Field by field in their order: the first bad one is the one named.
+    return Settings(**{name: _value(name, raw) for name, raw in text.items()})
 
 
-def _settings_error(exc: ValidationError) -> SettingsError:
-    """pydantic's error never reaches the operator: the first problem, as our validator worded it."""
-    first = exc.errors()[0]
-    cause = first.get("ctx", {}).get("error")
-    if isinstance(cause, SettingsError):
-        return cause
-    # Not expected (every fallible field has a validator), but the operator still learns which variable.
-    name = VARIABLES.get(str(first["loc"][0]), str(first["loc"][0]))
-    return SettingsError(f"{name}: {first['input']!r} is not valid ({first['msg']}); examples in .env.example")
+def _value(name: str, raw: str) -> Any:
+    reader = _READERS.get(name)
+    return raw if reader is None else reader(raw, _FIELDS[name])

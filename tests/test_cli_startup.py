@@ -1,20 +1,25 @@
 """The CLI starts without loading what only some commands need (bench/startup.py measures how fast): the
 parser is built, and `duban --help` printed, with no database library, settings library or chat library
-imported; a command on an up-to-date database finds it current without Alembic."""
+imported; a command on an up-to-date database finds it current without Alembic; `duban score` needs the
+database library alone; a command's modules are imported with the garbage collector paused."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from bot.cli import main
-from bot.cli.common import numbered_head
+import pytest
+
+from bot.cli import main, score_cmd
+from bot.cli.common import CliError, numbered_head, settings
 from storage import migrate
+from storage.paths import BUNDLED_LETTER
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("sqlalchemy", "alembic", "pydantic_settings", "telegram", "aiohttp", "httpx", "openpyxl", "matplotlib")
+HEAVY = ("sqlalchemy", "alembic", "pydantic", "yaml", "telegram", "aiohttp", "httpx", "openpyxl", "matplotlib")
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -38,3 +43,32 @@ def test_a_current_database_is_used_without_alembic(cli_env):
     assert "alembic" in _loaded_after(code)  # a new database: Alembic makes the schema
     assert "alembic" not in _loaded_after(code)  # now current: one query says so
     assert main(["db", "current"]) == 0
+
+
+def test_score_loads_the_database_library_alone(cli_env):
+    """The settings are read without a settings library, the rubric from its parsed copy (no YAML parser)."""
+    assert main(["letter", "load", str(BUNDLED_LETTER)]) == 0
+    assert _loaded_after("from bot.cli import main\nmain(['score', '--json'])") == {"sqlalchemy"}
+
+
+def test_a_command_starts_with_the_collector_paused_until_it_reads_its_settings(cli_env, monkeypatch):
+    seen = []
+
+    def command(args):
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        settings()  # the command's modules are loaded: what they made is set aside, the collector runs again
+        seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+        if args.json:
+            raise CliError("a command that fails")
+        return 0
+
+    monkeypatch.setattr(score_cmd, "cmd_score", command)
+    assert main(["score"]) == 0
+    assert seen == [(False, False), (True, True)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # as before, once the command ends
+    assert main(["score", "--json"]) == 2 and gc.isenabled() and gc.get_freeze_count() == 0
+    assert main(["rubric", "--json"]) == 0  # a command that reads no settings
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert gc.isenabled() and gc.get_freeze_count() == 0

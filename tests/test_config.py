@@ -44,6 +44,16 @@ def test_invalid_settings_name_variable_and_example(env, variable, example):
     assert str(err.value).startswith(variable) and example in str(err.value)
 
 
+def test_only_a_text_field_goes_without_a_reader():
+    """A field without a reader takes its variable's text as it is: right for text, wrong for anything else."""
+    from dataclasses import fields
+
+    from bot.config import _READERS, Settings
+
+    plain = {f.name: f.type for f in fields(Settings) if f.name not in _READERS}
+    assert plain and set(plain.values()) <= {"str", "str | None"}, plain
+
+
 def test_cli_reports_a_bad_setting_without_traceback(cli_env, monkeypatch, capsys):
     monkeypatch.setenv("DUBAN_ADMINS", "me")
     assert main(["run"]) == 2

@@ -1,12 +1,15 @@
 """The rubric data: 33 indicators in seven sections adding to 1000, verbatim texts, stable ids."""
 
 import copy
+import hashlib
+import json
 import re
 
 import pytest
 
 import scoring
-from scoring.loader import DEFAULT_PATH, RubricError, rubric_from_mapping
+from scoring import loader
+from scoring.loader import DEFAULT_PATH, PARSED_PATH, RubricError, rubric_from_mapping
 from tests.test_scoring_support import RUBRIC
 from yaml_reader import read_yaml
 
@@ -209,6 +212,48 @@ def test_a_cap_below_the_points_needs_the_letters_words():
 def test_the_bundled_rubric_is_parsed_once():
     assert scoring.load_rubric() is scoring.load_rubric()
     assert scoring.load_rubric(DEFAULT_PATH) is not scoring.load_rubric()
+
+
+def test_the_parsed_copy_is_the_bundled_yaml_parsed():
+    """data/shengzhou-2022-rubric.json is what `duban score` reads: the YAML's data, and the YAML's digest."""
+    parsed = json.loads(PARSED_PATH.read_text(encoding="utf-8"))
+    assert parsed["sha256"] == hashlib.sha256(DEFAULT_PATH.read_bytes()).hexdigest(), "run: python -m scoring.loader"
+    assert parsed["data"] == read_yaml(DEFAULT_PATH, dates=False), "run: python -m scoring.loader"
+
+
+@pytest.fixture
+def bundled_copy(tmp_path, monkeypatch):
+    """The bundled rubric's YAML and parsed copy in a folder of the test's own, loaded afresh."""
+    yaml_path, parsed_path = tmp_path / "rubric.yaml", tmp_path / "rubric.json"
+    yaml_path.write_bytes(DEFAULT_PATH.read_bytes())
+    loader.write_parsed(yaml_path, parsed_path)
+    monkeypatch.setattr(loader, "DEFAULT_PATH", yaml_path)
+    monkeypatch.setattr(loader, "PARSED_PATH", parsed_path)
+    loader._bundled.cache_clear()
+    yield yaml_path, parsed_path
+    loader._bundled.cache_clear()
+
+
+def _retitled(parsed_path, title):
+    parsed = json.loads(parsed_path.read_text(encoding="utf-8"))
+    parsed["data"]["rubric"]["title"] = title
+    parsed_path.write_text(json.dumps(parsed, ensure_ascii=False), encoding="utf-8")
+
+
+def test_the_parsed_copy_is_read_while_it_is_the_yamls(bundled_copy):
+    _, parsed_path = bundled_copy
+    _retitled(parsed_path, "from the parsed copy")
+    assert scoring.load_rubric().title == "from the parsed copy"
+
+
+def test_an_edited_yaml_is_read_itself_until_parsed_again(bundled_copy):
+    yaml_path, parsed_path = bundled_copy
+    _retitled(parsed_path, "from the parsed copy")
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert scoring.load_rubric().title == RUBRIC.title
+    loader._bundled.cache_clear()
+    parsed_path.unlink()
+    assert scoring.load_rubric().title == RUBRIC.title  # no parsed copy at all: the YAML
 
 
 def test_every_rubric_id_in_the_letter_file_names_the_rubric():

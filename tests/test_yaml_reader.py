@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 import yaml_reader
+import yaml_reader.parsing
 from bot.cli import main
 from deadlines import holiday_files
 from storage.paths import DATA_DIR
@@ -60,10 +61,12 @@ def test_lines_are_kept():
 def test_the_pure_parser_reads_as_libyaml(monkeypatch, name):
     fast = yaml_reader.read_yaml(DATA_DIR / name)
     pure = {
-        dates: yaml_reader._composer(yaml_reader._Resolver12Dates if dates else yaml_reader._Resolver12, False)
+        dates: yaml_reader.parsing._composer(
+            yaml_reader.parsing._Resolver12Dates if dates else yaml_reader.parsing._Resolver12, False
+        )
         for dates in (False, True)
     }
-    monkeypatch.setattr(yaml_reader, "_COMPOSERS", pure)
+    monkeypatch.setattr(yaml_reader.parsing, "_COMPOSERS", pure)
     assert yaml_reader.read_yaml(DATA_DIR / name) == fast
 
 
@@ -77,10 +80,12 @@ def test_the_pure_parser_reads_as_libyaml(monkeypatch, name):
 )
 def test_the_pure_parser_refuses_the_same(monkeypatch, text, words):
     pure = {
-        dates: yaml_reader._composer(yaml_reader._Resolver12Dates if dates else yaml_reader._Resolver12, False)
+        dates: yaml_reader.parsing._composer(
+            yaml_reader.parsing._Resolver12Dates if dates else yaml_reader.parsing._Resolver12, False
+        )
         for dates in (False, True)
     }
-    monkeypatch.setattr(yaml_reader, "_COMPOSERS", pure)
+    monkeypatch.setattr(yaml_reader.parsing, "_COMPOSERS", pure)
     with pytest.raises(yaml_reader.YamlFileError, match=words):
         yaml_reader.parse_yaml(text)
 

@@ -7,7 +7,7 @@ arguments and returns an exit code; it raises `CliError` for an answer meant for
 Building the parser imports every command module, so those modules import at the top only what is light
 (argparse, the pure deadlines and scoring packages); the database, the settings, the services and the chat
 channels are imported inside the command functions that use them. `duban --help` and `duban score` then start
-in a fraction of the time it takes to import SQLAlchemy, pydantic, Alembic and aiohttp (bench/startup.py).
+in a fraction of the time it takes to import SQLAlchemy, Alembic and aiohttp (bench/startup.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import importlib
 import pkgutil
 import sys
 
-from bot.cli.common import CliError
+from bot.cli.common import CliError, starting
 from bot.logs import setup_logging
 
 __all__ = ["CliError", "build_parser", "main"]
@@ -38,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    with starting():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -63,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _settings_error(exc: ValueError) -> bool:
     """A bad setting (bot.config.SettingsError): only a command that read the settings can raise one, and
-    bot.config, slow to import, is then loaded already."""
+    bot.config is then loaded already (`duban --help` does without it)."""
     config = sys.modules.get("bot.config")
     return config is not None and isinstance(exc, config.SettingsError)
 

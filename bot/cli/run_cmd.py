@@ -131,7 +131,6 @@ def _run(args) -> int:
     from bot.serving import serve
     from handlers.ports import ChannelError
     from services.letters import load_bundled_letter_if_empty
-    from services.overview import letter_overview
 
     cfg = settings()
     setup_logging(cfg.log_level)
@@ -155,7 +154,6 @@ def _run(args) -> int:
             db = open_database(cfg)
             with db.session() as session:
                 loaded = load_bundled_letter_if_empty(session, clk)
-            overview = letter_overview(db)
     except OperationalError as exc:
         raise CliError(
             f"cannot reach the database ({cfg.database_url}): {exc.orig}; check DATABASE_URL, then run `duban doctor`"
@@ -163,8 +161,10 @@ def _run(args) -> int:
     if loaded is not None:
         log.info("first start: loaded the bundled letter %s", loaded.letter_code)
     if cfg.token is None and not cfg.dingtalk_configured:
+        from services.overview import letter_overview  # what the database holds: only said with no channel
+
         print(NO_TOKEN, file=sys.stderr)
-        print(LOCAL.format(o=overview, db=cfg.database_url), file=sys.stderr)
+        print(LOCAL.format(o=letter_overview(db), db=cfg.database_url), file=sys.stderr)
         return 1
     bot = assemble(cfg, db, clk)
     _say_starting(log, cfg, [c.name for c in bot.channels], webhook is not None)

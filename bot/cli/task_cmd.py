@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import CliError, open_database, print_json, settings
 from bot.clock import make_clock
-from handlers.markup import to_plain
-from handlers.replies import Message
 
 if TYPE_CHECKING:  # for annotations only: the command's modules load when it runs
     from services.replan import Made
@@ -263,6 +261,7 @@ def _notify(cfg, chats: list[int], made: Made) -> None:
         return
     # imported when the command runs (bot/cli/__init__.py says why)
     from bot.senders import standalone  # late: only when there is someone to tell
+    from handlers.replies import Message
 
     message = Message(notice(made.preview, made.office))
 
@@ -282,6 +281,7 @@ def _notify(cfg, chats: list[int], made: Made) -> None:
 
 def _history(args) -> int:
     # imported when the command runs (bot/cli/__init__.py says why)
+    from handlers.markup import to_plain
     from handlers.task_admin_texts import describe
     from services.task_edits import EditRefused
     from services.task_history import history
