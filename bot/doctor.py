@@ -18,7 +18,7 @@ from bot.config import Settings, SettingsError, load_settings
 from channels.dingtalk.api import CredentialsRefused, DingTalkApi
 from channels.dingtalk.probe import probe as dingtalk_probe
 from channels.telegram.probe import DEFAULT_API, TokenRefused, probe
-from deadlines.workdays import WEEKENDS_ONLY, WorkdayCalendar
+from deadlines.workdays import WEEKENDS_ONLY
 from services.lease import read_lease, recent_processes
 from storage import migrate
 from storage.db import Database
@@ -227,7 +227,7 @@ def check_dingtalk(cfg: Settings) -> Check:
 
 def check_calendar(cfg: Settings) -> Check:
     today = make_clock(cfg.timezone, cfg.clock_file).today()
-    calendar = WorkdayCalendar()
+    calendar = cfg.calendar()
     this, following = calendar.describe_year(today.year), calendar.describe_year(today.year + 1)
     found = f"{this.year}: {this.coverage}; {following.year}: {following.coverage}"
     fix = "get the State Council's holiday schedule and `duban holidays import FILE` (format: data/holidays/README.md)"

@@ -96,3 +96,23 @@ def test_the_bundled_letter_dates_27_1_by_the_environment_day(clocked, capsys):
     assert line["deadlines"] == ["2022-06-05"]
     assert line["deadline_details"][0]["source"] == "附件 27.1.1"
     assert date.fromisoformat(line["deadlines"][0]) < NOW.date()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["score", "--json"], ["export", "{tmp}/out.xlsx"], ["circular", "--month", "2022-08", "--out", "{tmp}/c.docx"]],
+)
+def test_commands_count_periods_by_the_offices_holiday_rule(clocked, capsys, tmp_path, monkeypatch, argv):
+    """DUBAN_HOLIDAY_RULE is the office's reading of "10日内" ending on a holiday: the CLI's scores, workbooks
+    and circulars use the calendar the bot uses, never a default one."""
+    monkeypatch.setenv("DUBAN_HOLIDAY_RULE", "rest-day")
+    rules: list[str] = []
+    built = WorkdayCalendar.__init__
+
+    def recording(self, *args, **kwargs):
+        built(self, *args, **kwargs)
+        rules.append(self.holiday_rule)
+
+    monkeypatch.setattr(WorkdayCalendar, "__init__", recording)
+    run([part.format(tmp=tmp_path) for part in argv], capsys)
+    assert rules and set(rules) == {"rest-day"}

@@ -141,13 +141,10 @@ def run_console(
     from sqlalchemy.engine import make_url
 
     from channels.console import Repl, banner
-    from deadlines.workdays import WorkdayCalendar
 
     channel = assemble_console(cfg, db, clock, who, terminal, calendar)
     shown = make_url(cfg.database_url).render_as_string(hide_password=True)
-    terminal.say(
-        banner(channel.user, shown, _letter_lines(db, clock, calendar or WorkdayCalendar(), channel.user.admin))
-    )
+    terminal.say(banner(channel.user, shown, _letter_lines(db, clock, calendar or cfg.calendar(), channel.user.admin)))
     # A loop of our own rather than asyncio.run: asyncio.run turns the first Ctrl-C into a cancellation
     # that a prompt waiting in input() would not see until Enter.
     loop = asyncio.new_event_loop()

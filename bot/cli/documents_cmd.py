@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.common import CliError, clock, open_database, settings
-from deadlines.workdays import WorkdayCalendar
 
 if TYPE_CHECKING:  # for annotations only: the command's modules load when it runs
     from services.circular import Circular
@@ -83,7 +82,7 @@ def _circular(args) -> int:
     except ValueError:
         raise CliError(f"--month {args.month!r}: write the month as 2022-09") from None
     try:
-        c = build(db, today, WorkdayCalendar(), cfg.reminder_policy(), now.tz, year, month)
+        c = build(db, today, cfg.calendar(), cfg.reminder_policy(), now.tz, year, month)
     except CircularRefused as exc:
         raise CliError(f"no circular for {year}-{month:02d}: {exc.reason} {exc.details}") from None
     except NoLetter as exc:
@@ -136,10 +135,10 @@ def _notice(args) -> int:
     try:
         if args.dry_run:
             issued = None
-            doc = preview(db, now, WorkdayCalendar(), cfg.reminder_policy(), args.task, args.by, args.require)
+            doc = preview(db, now, cfg.calendar(), cfg.reminder_policy(), args.task, args.by, args.require)
         else:
             issued = issue(
-                db, now, WorkdayCalendar(), cfg.reminder_policy(), "cli", args.task, args.by, args.require, deliver
+                db, now, cfg.calendar(), cfg.reminder_policy(), "cli", args.task, args.by, args.require, deliver
             )
             doc = issued.doc
     except NoticeRefused as exc:

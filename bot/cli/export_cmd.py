@@ -40,7 +40,6 @@ def register(sub) -> None:
 def _export(args) -> int:
     # imported when the command runs (bot/cli/__init__.py says why)
     from deadlines.policy import ReminderPolicy
-    from deadlines.workdays import WorkdayCalendar
     from reports import workbook
     from services.snapshot import take
     from services.tasks import NoLetter
@@ -54,7 +53,7 @@ def _export(args) -> int:
     today = clock(cfg).today()
     policy = cfg.reminder_policy() or ReminderPolicy()
     try:
-        snapshot = take(db, today, WorkdayCalendar(), policy, cfg.timezone, args.start, args.end)
+        snapshot = take(db, today, cfg.calendar(), policy, cfg.timezone, args.start, args.end)
     except NoLetter as exc:
         raise CliError(f"{exc}; load one with: duban letter load data/shengzhou-2022.yaml --year 2022") from None
     data = workbook.build_workbook(snapshot, charts=not args.no_charts)

@@ -23,7 +23,6 @@ def facts_source(args: argparse.Namespace, rubric: scoring.Rubric) -> tuple[scor
     if args.facts:
         return scoring.load_facts(args.facts, rubric), None
     from bot.cli.common import clock, open_database, settings
-    from deadlines.workdays import WorkdayCalendar
     from services.scoring_facts import at_risk_ids, database_facts
     from services.tasks import NoLetter
 
@@ -32,7 +31,7 @@ def facts_source(args: argparse.Namespace, rubric: scoring.Rubric) -> tuple[scor
     try:
         with db.session() as session:
             facts = database_facts(session, rubric)
-            risk = at_risk_ids(session, rubric, clock(cfg).today(), WorkdayCalendar(), cfg.reminder_policy())
+            risk = at_risk_ids(session, rubric, clock(cfg).today(), cfg.calendar(), cfg.reminder_policy())
             return facts, sorted(risk)
     except NoLetter:
         return scoring.Facts(), None
