@@ -23,7 +23,7 @@ from services.access import Denied, Identity, require_admin
 from services.letter_file import DEFAULT_OFFICE
 from services.letter_year import YearState, letter_for, year_state
 from services.occurrences import letter_occurrences
-from services.stamped import kept
+from services.stamped import Stamped
 from services.status_board import task_statuses
 from services.tasks import current_letter
 from services.year_end import MISSING, YearEnd, year_end
@@ -195,9 +195,10 @@ def _read_facts(session: Session, letter: Letter) -> LetterFacts:
     return LetterFacts(merged, {sid: tuple(found) for sid, found in rows.items()})
 
 
-def letter_facts(session: Session, letter: Letter) -> LetterFacts:
-    """The active facts of `letter`, kept until the letter's data changes (a year of them is 20,000 rows)."""
-    return kept(session, ("facts", letter.id), lambda: _read_facts(session, letter))
+def letter_facts(session: Session, letter: Letter, stamped: Stamped | None = None) -> LetterFacts:
+    """The active facts of `letter`, kept until the letter's data changes (a year of them is 20,000 rows);
+    `stamped`: the stamp as the question asking already read it."""
+    return (stamped or Stamped(session)).kept(("facts", letter.id), lambda: _read_facts(session, letter))
 
 
 def database_facts(session: Session, rubric: scoring.Rubric, letter: Letter | None = None) -> scoring.Facts:
@@ -275,7 +276,8 @@ def standing(
     letter = letter_for(session, today, year)
     state = year_state(session, letter, today)
     ended = year_end(session, letter, calendar, tz) if state.ended else None
-    read = letter_facts(session, letter)
+    stamped = Stamped(session)  # read once: the facts and the score made from them are kept beside one stamp
+    read = letter_facts(session, letter, stamped)
 
     def scored(extra: dict | None) -> tuple[scoring.Facts, frozenset[str], scoring.ScoreResult]:
         facts = read.facts(rubric)
@@ -291,7 +293,7 @@ def standing(
         # a later calendar or policy must never be served another's answer. The rubric is the bundled one,
         # loaded once per process (its id is stable; it is not hashable).
         key = ("score", letter.id, today, id(rubric), calendar, policy)
-        facts, risk, result = kept(session, key, lambda: scored(None))
+        facts, risk, result = stamped.kept(key, lambda: scored(None))
     return Standing(rubric, facts, risk, result, read, letter.office or DEFAULT_OFFICE, tz, state, ended)
 
 

@@ -44,15 +44,29 @@ def letter_data_stamp(session: Session) -> int | None:
     return row[0]
 
 
+class Stamped:
+    """One reading of the stamp, and what is kept beside it. The answers one question takes from the letter's
+    data (its facts, then the score made from them) share one reading: each is then kept beside the stamp the
+    data it came from had, where a second reading between them could key the score with a newer stamp than
+    the facts it was made from (a writer committing in between), and it is one query instead of two."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.stamp = letter_data_stamp(session)
+
+    def kept(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, or what it gave for `key` when the stamp read the same as now."""
+        if self.stamp is None:
+            return compute()
+        store = _kept.setdefault(self.session.get_bind(), {})
+        hit = store.get(key)
+        if hit is not None and hit[0] == self.stamp:
+            return hit[1]
+        value = compute()
+        store[key] = (self.stamp, value)
+        return value
+
+
 def kept(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()`, or what it gave last time for `key` if the letter's data has not changed since."""
-    stamp = letter_data_stamp(session)
-    if stamp is None:
-        return compute()
-    store = _kept.setdefault(session.get_bind(), {})
-    hit = store.get(key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    value = compute()
-    store[key] = (stamp, value)
-    return value
+    return Stamped(session).kept(key, compute)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from deadlines.clock import FakeClock
 from fake_bot_api import FakeBotAPI
@@ -138,6 +138,32 @@ def test_a_change_rolled_back_is_never_taken_for_a_later_one(database_url):
     with world.db.session() as s:
         s.add(Report(task_id=task_id, kind="completion", status="verified", submitted_at=world.clock.now()))
     assert all(reported and verified for _, reported, verified in _state(world.db, task_id))
+
+
+def test_a_change_between_reading_the_facts_and_keeping_the_score_is_seen_next_time(database_url):
+    """Another process records a fact just after /score has read the facts and before it keeps the score
+    made from them: that score is kept beside the stamp the facts had, so the next /score is made anew and
+    shows the fact (kept beside the newer stamp, the old score would be served until the next change)."""
+    world = _world(database_url)
+    other = Database(database_url)
+    written: list[bool] = []
+
+    def write_after_the_facts_are_read(_conn, _cursor, statement, *_args) -> None:
+        if "FROM facts" in statement and not written:
+            written.append(True)
+            with other.session() as s:
+                set_office_fact(s, world.clock, OFFICE, "14.1.1", {"done": False}, note="核查")
+
+    event.listen(world.db.engine, "after_cursor_execute", write_after_the_facts_are_read)
+    try:
+        first = score_standing(world.db, OFFICE, TODAY, world.calendar, world.policy)
+        assert written and first.facts.get("14.1.1") is None  # asked before the fact: without it
+        event.remove(world.db.engine, "after_cursor_execute", write_after_the_facts_are_read)
+        then = score_standing(world.db, OFFICE, TODAY, world.calendar, world.policy)
+        assert then.facts.get("14.1.1") == {"done": False}
+        assert then.result.total.projected != first.result.total.projected
+    finally:
+        other.dispose()
 
 
 def _waiting_reports(world: World, n: int) -> None:
