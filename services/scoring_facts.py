@@ -21,7 +21,7 @@ from deadlines.workdays import WorkdayCalendar
 from services import audit
 from services.access import Denied, Identity, require_admin
 from services.letter_file import DEFAULT_OFFICE
-from services.letter_year import YearState, letter_for, year_state
+from services.letter_year import YearState, letter_and_year, letter_for
 from services.occurrences import letter_occurrences
 from services.stamped import Stamped
 from services.status_board import task_statuses
@@ -273,8 +273,7 @@ def standing(
     """Where the county stands today (this year's letter, or `year`'s): database facts (plus an optional
     file overlay), at-risk tasks, score; once the year is over, its final standing."""
     rubric = scoring.load_rubric()
-    letter = letter_for(session, today, year)
-    state = year_state(session, letter, today)
+    letter, state = letter_and_year(session, today, year)
     ended = year_end(session, letter, calendar, tz) if state.ended else None
     stamped = Stamped(session)  # read once: the facts and the score made from them are kept beside one stamp
     read = letter_facts(session, letter, stamped)
