@@ -64,14 +64,19 @@ class Situation:
 
 
 def situation(db: Database, admins: frozenset[int], user_id: int, chat_id: int) -> Situation:
-    """One short transaction per event: the person's role, any exchange in progress, the office's name."""
+    """One short transaction per event: the person's role, any exchange in progress, the office's name (the
+    exchange and the name in one query: every event asks them)."""
     with db.session() as session:
         who = identify(session, admins, user_id, chat_id)
-        conversation = session.get(Conversation, (chat_id, user_id))
-        office = session.scalar(select(Letter.office).order_by(Letter.year.desc(), Letter.id.desc()).limit(1))
-    if conversation is not None:
-        who = replace(who, flow=conversation.kind)
-    return Situation(who, office or DEFAULT_OFFICE)
+        flow, office = session.execute(
+            select(
+                select(Conversation.kind)
+                .where(Conversation.chat_id == chat_id, Conversation.user_id == user_id)
+                .scalar_subquery(),
+                select(Letter.office).order_by(Letter.year.desc(), Letter.id.desc()).limit(1).scalar_subquery(),
+            )
+        ).one()
+    return Situation(replace(who, flow=flow), office or DEFAULT_OFFICE)
 
 
 def identify(session: Session, admins: frozenset[int], user_id: int, chat_id: int) -> Identity:

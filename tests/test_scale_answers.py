@@ -18,7 +18,7 @@ from services.tasks import current_letter
 from storage.db import Database
 from storage.models import Contact, Deadline, Department, Report, Task
 from storage.paths import BUNDLED_LETTER
-from tests.chat_world import ADMIN, Chat, running_bot
+from tests.chat_world import ADMIN, Chat, plain, running_bot
 from tests.conftest import SHANGHAI
 from tests.reminder_world import World
 
@@ -164,6 +164,30 @@ def test_a_change_between_reading_the_facts_and_keeping_the_score_is_seen_next_t
         assert then.result.total.projected != first.result.total.projected
     finally:
         other.dispose()
+
+
+async def test_score_asked_again_over_the_same_data_is_three_queries(database_url):
+    """/score asked again over unchanged data: who is asking with their exchange in progress and the office's
+    name (one query), the letters (one) and the change stamp (one); the score is the kept one. More queries
+    per /score is the bot doing again what it already knows (issue 14: answers a second)."""
+    world = _world(database_url)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with FakeBotAPI() as fake:
+        fake.add_user(ADMIN, first_name="美丽办")
+        chat = Chat(fake, {ADMIN: "美丽办"})
+        async with running_bot(world, fake):
+            await chat.say(ADMIN, "/score")  # the score worked out, and kept
+            event.listen(world.db.engine, "before_cursor_execute", count)
+            try:
+                answer = await chat.say(ADMIN, "/score")
+            finally:
+                event.remove(world.db.engine, "before_cursor_execute", count)
+    assert "预计 999 分" in plain(answer[0].content)
+    assert len(statements) == 3, "\n\n".join(statements)
 
 
 def _waiting_reports(world: World, n: int) -> None:
