@@ -34,8 +34,11 @@ def letter_and_year(session: Session, today: date, year: int | None = None) -> t
     return letter, _state(letter, today, letters)
 
 
+_LETTERS = select(Letter).order_by(Letter.year, Letter.id)  # built once: most questions begin with it
+
+
 def _letters(session: Session) -> list[Letter]:
-    return list(session.scalars(select(Letter).order_by(Letter.year, Letter.id)))
+    return list(session.scalars(_LETTERS))
 
 
 def _pick(letters: list[Letter], today: date, year: int | None) -> Letter:

@@ -31,14 +31,18 @@ _kept: WeakKeyDictionary[Any, dict[Hashable, tuple[int, Any]]] = WeakKeyDictiona
 _WRITTEN_HERE = text(
     "current_setting('duban.letter_data_written', true) IS NOT DISTINCT FROM txid_current_if_assigned()::text"
 )
+# Built once: every /score, /tasks and /overdue reads the stamp, and building the statement costs more than
+# running it.
+_STAMP = select(ChangeStamp.stamp).where(ChangeStamp.name == LETTER_DATA)
+_STAMP_AND_WRITTEN_HERE = select(ChangeStamp.stamp, _WRITTEN_HERE).where(ChangeStamp.name == LETTER_DATA)
 
 
 def letter_data_stamp(session: Session) -> int | None:
     """The stamp now; None (nothing is kept) on a database without it, or inside a transaction that has
     written the letter's data and not yet committed (PostgreSQL; on SQLite the stamp changes at once)."""
     if session.get_bind().dialect.name != "postgresql":
-        return session.scalar(select(ChangeStamp.stamp).where(ChangeStamp.name == LETTER_DATA))
-    row = session.execute(select(ChangeStamp.stamp, _WRITTEN_HERE).where(ChangeStamp.name == LETTER_DATA)).first()
+        return session.scalar(_STAMP)
+    row = session.execute(_STAMP_AND_WRITTEN_HERE).first()
     if row is None or row[1]:
         return None
     return row[0]
