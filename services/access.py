@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from services import accounts
@@ -63,15 +63,30 @@ class Situation:
     office: str
 
 
+# Built once: every event asks it, and a statement built anew is most of the cost of so small a query.
+_FLOW_AND_OFFICE = select(
+    select(Conversation.kind)
+    .where(Conversation.chat_id == bindparam("chat_id"), Conversation.user_id == bindparam("user_id"))
+    .scalar_subquery(),
+    select(Letter.office).order_by(Letter.year.desc(), Letter.id.desc()).limit(1).scalar_subquery(),
+)
+
+
 def situation(db: Database, admins: frozenset[int], user_id: int, chat_id: int) -> Situation:
-    """One short transaction per event: the person's role, any exchange in progress, the office's name."""
+    """One short transaction per event: the person's role, any exchange in progress, the office's name (the
+    exchange and the name in one query: every event asks them)."""
     with db.session() as session:
         who = identify(session, admins, user_id, chat_id)
-        conversation = session.get(Conversation, (chat_id, user_id))
-        office = session.scalar(select(Letter.office).order_by(Letter.year.desc(), Letter.id.desc()).limit(1))
-    if conversation is not None:
-        who = replace(who, flow=conversation.kind)
-    return Situation(who, office or DEFAULT_OFFICE)
+        flow, office = session.execute(_FLOW_AND_OFFICE, {"chat_id": chat_id, "user_id": user_id}).one()
+    return Situation(replace(who, flow=flow), office or DEFAULT_OFFICE)
+
+
+_BINDINGS = (  # a person's own bindings, with their departments' names: built once, every event asks it
+    select(Contact, Department.name)
+    .join(Department, Department.id == Contact.department_id, isouter=True)
+    .where(Contact.user_id == bindparam("user_id"), Contact.kind == "user")
+    .order_by(Contact.id)
+)
 
 
 def identify(session: Session, admins: frozenset[int], user_id: int, chat_id: int) -> Identity:
@@ -83,12 +98,7 @@ def identify(session: Session, admins: frozenset[int], user_id: int, chat_id: in
     account = accounts.actor(session, user_id) if accounts.is_account_number(user_id) else None
     if user_id in admins:
         return Identity(user_id, chat_id, ADMIN, account=account)
-    rows = session.execute(
-        select(Contact, Department.name)
-        .join(Department, Department.id == Contact.department_id, isouter=True)
-        .where(Contact.user_id == user_id, Contact.kind == "user")
-        .order_by(Contact.id)
-    ).all()
+    rows = session.execute(_BINDINGS, {"user_id": user_id}).all()
     if not rows:
         return Identity(user_id, chat_id, NONE, account=account)
     contact, name = rows[0]

@@ -24,9 +24,29 @@ NEXT_YEAR_FROM_MONTH = 12  # from December on, the office is told how to start t
 
 def letter_for(session: Session, today: date, year: int | None = None) -> Letter:
     """The letter of `year`; without one, the current year's (else the latest before, else the first after)."""
+    return _pick(_letters(session), today, year)
+
+
+def letter_and_year(session: Session, today: date, year: int | None = None) -> tuple[Letter, YearState]:
+    """`letter_for`'s letter and where its year stands, from one reading of the letters."""
+    letters = _letters(session)
+    letter = _pick(letters, today, year)
+    return letter, _state(letter, today, letters)
+
+
+_LETTERS = select(Letter).order_by(Letter.year, Letter.id)  # built once: most questions begin with it
+
+
+def _letters(session: Session) -> list[Letter]:
+    return list(session.scalars(_LETTERS))
+
+
+def _pick(letters: list[Letter], today: date, year: int | None) -> Letter:
     if year is not None:
-        return current_letter(session, year)
-    letters = list(session.scalars(select(Letter).order_by(Letter.year, Letter.id)))
+        of_year = [x for x in letters if x.year == year]
+        if not of_year:
+            raise NoLetter(f"no letter loaded for {year}")
+        return of_year[-1]
     if not letters:
         raise NoLetter("no letter loaded")
     this_year = [x for x in letters if x.year == today.year]
@@ -92,5 +112,8 @@ class YearState:
 
 
 def year_state(session: Session, letter: Letter, today: date) -> YearState:
-    years = tuple(sorted(set(session.scalars(select(Letter.year)))))
-    return YearState(letter.id, letter.year, letter.title, today, years)
+    return _state(letter, today, _letters(session))
+
+
+def _state(letter: Letter, today: date, letters: list[Letter]) -> YearState:
+    return YearState(letter.id, letter.year, letter.title, today, tuple(sorted({x.year for x in letters})))

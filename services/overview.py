@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from deadlines.workdays import WorkdayCalendar
 from services.letter_file import DEFAULT_OFFICE
-from services.letter_year import YearState, letter_for, year_state
+from services.letter_year import YearState, letter_and_year
 from services.tasks import NoLetter, current_letter
 from services.year_end import YearEnd, year_end
 from storage.db import Database
@@ -71,9 +71,8 @@ class YearSummary:
 def year_summary(db: Database, today: date, calendar: WorkdayCalendar, tz: tzinfo | None) -> YearSummary | None:
     with db.session() as session:
         try:
-            letter = letter_for(session, today)
+            letter, state = letter_and_year(session, today)
         except NoLetter:
             return None
-        state = year_state(session, letter, today)
         ended = year_end(session, letter, calendar, tz) if state.ended else None
         return YearSummary(letter.title, state, ended)

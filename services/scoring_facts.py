@@ -21,9 +21,9 @@ from deadlines.workdays import WorkdayCalendar
 from services import audit
 from services.access import Denied, Identity, require_admin
 from services.letter_file import DEFAULT_OFFICE
-from services.letter_year import YearState, letter_for, year_state
+from services.letter_year import YearState, letter_and_year, letter_for
 from services.occurrences import letter_occurrences
-from services.stamped import kept
+from services.stamped import Stamped
 from services.status_board import task_statuses
 from services.tasks import current_letter
 from services.year_end import MISSING, YearEnd, year_end
@@ -179,14 +179,14 @@ def _source(row: FactRow, office: str, tz) -> str:
     return f"{office}录入({day}{',' + row.note if row.note else ''})"
 
 
-def _read_facts(session: Session, letter: Letter) -> LetterFacts:
+def _read_facts(session: Session, letter_id: int) -> LetterFacts:
     merged: dict[str, dict] = {}
     rows: dict[str, list[FactRow]] = {}
     for row in session.execute(
         select(Fact.subitem_id, Fact.values, Fact.report_id, Task.code, Fact.set_at, Fact.note)
         .outerjoin(Report, Report.id == Fact.report_id)
         .outerjoin(Task, Task.id == Report.task_id)
-        .where(Fact.letter_id == letter.id, Fact.active.is_(True))
+        .where(Fact.letter_id == letter_id, Fact.active.is_(True))
         .order_by(Fact.set_at, Fact.id)
     ):
         fact = FactRow(*row)
@@ -195,14 +195,15 @@ def _read_facts(session: Session, letter: Letter) -> LetterFacts:
     return LetterFacts(merged, {sid: tuple(found) for sid, found in rows.items()})
 
 
-def letter_facts(session: Session, letter: Letter) -> LetterFacts:
-    """The active facts of `letter`, kept until the letter's data changes (a year of them is 20,000 rows)."""
-    return kept(session, ("facts", letter.id), lambda: _read_facts(session, letter))
+def letter_facts(session: Session, letter_id: int, stamped: Stamped | None = None) -> LetterFacts:
+    """The active facts of a letter, kept until the letter's data changes (a year of them is 20,000 rows);
+    `stamped`: the stamp as the question asking already read it."""
+    return (stamped or Stamped(session)).kept(("facts", letter_id), lambda: _read_facts(session, letter_id))
 
 
 def database_facts(session: Session, rubric: scoring.Rubric, letter: Letter | None = None) -> scoring.Facts:
     """The active facts of `letter` (default: the latest), later ones overriding earlier ones field by field."""
-    return letter_facts(session, letter or current_letter(session)).facts(rubric)
+    return letter_facts(session, (letter or current_letter(session)).id).facts(rubric)
 
 
 def at_risk_ids(
@@ -272,16 +273,21 @@ def standing(
     """Where the county stands today (this year's letter, or `year`'s): database facts (plus an optional
     file overlay), at-risk tasks, score; once the year is over, its final standing."""
     rubric = scoring.load_rubric()
-    letter = letter_for(session, today, year)
-    state = year_state(session, letter, today)
-    ended = year_end(session, letter, calendar, tz) if state.ended else None
-    read = letter_facts(session, letter)
+    # The stamp read once, first: which letter, its facts and the score made from them are kept beside it.
+    stamped = Stamped(session)
+    letter_id, office, state = stamped.kept(("letter", today, year), lambda: _chosen(session, today, year))
+
+    def letter() -> Letter:  # only to work something out anew
+        return session.get_one(Letter, letter_id)
+
+    ended = year_end(session, letter(), calendar, tz) if state.ended else None
+    read = letter_facts(session, letter_id, stamped)
 
     def scored(extra: dict | None) -> tuple[scoring.Facts, frozenset[str], scoring.ScoreResult]:
         facts = read.facts(rubric)
         if extra:
             facts = scoring.merge(facts, scoring.Facts.from_mapping(extra, rubric))
-        risk = at_risk_ids(session, rubric, today, calendar, policy, letter, ended)
+        risk = at_risk_ids(session, rubric, today, calendar, policy, letter(), ended)
         return facts, risk, scoring.evaluate(rubric, facts, risk)
 
     if overlay or ended is not None:
@@ -290,9 +296,15 @@ def standing(
         # The calendar and the policy themselves, not their id(): an id is reused once its object is gone, and
         # a later calendar or policy must never be served another's answer. The rubric is the bundled one,
         # loaded once per process (its id is stable; it is not hashable).
-        key = ("score", letter.id, today, id(rubric), calendar, policy)
-        facts, risk, result = kept(session, key, lambda: scored(None))
-    return Standing(rubric, facts, risk, result, read, letter.office or DEFAULT_OFFICE, tz, state, ended)
+        key = ("score", letter_id, today, id(rubric), calendar, policy)
+        facts, risk, result = stamped.kept(key, lambda: scored(None))
+    return Standing(rubric, facts, risk, result, read, office, tz, state, ended)
+
+
+def _chosen(session: Session, today: date, year: int | None) -> tuple[int, str, YearState]:
+    """The letter /score is about (`letter_for`), its office's name and where its year stands."""
+    letter, state = letter_and_year(session, today, year)
+    return letter.id, letter.office or DEFAULT_OFFICE, state
 
 
 def score_standing(

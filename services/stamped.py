@@ -31,28 +31,46 @@ _kept: WeakKeyDictionary[Any, dict[Hashable, tuple[int, Any]]] = WeakKeyDictiona
 _WRITTEN_HERE = text(
     "current_setting('duban.letter_data_written', true) IS NOT DISTINCT FROM txid_current_if_assigned()::text"
 )
+# Built once: every /score, /tasks and /overdue reads the stamp, and building the statement costs more than
+# running it.
+_STAMP = select(ChangeStamp.stamp).where(ChangeStamp.name == LETTER_DATA)
+_STAMP_AND_WRITTEN_HERE = select(ChangeStamp.stamp, _WRITTEN_HERE).where(ChangeStamp.name == LETTER_DATA)
 
 
 def letter_data_stamp(session: Session) -> int | None:
     """The stamp now; None (nothing is kept) on a database without it, or inside a transaction that has
     written the letter's data and not yet committed (PostgreSQL; on SQLite the stamp changes at once)."""
     if session.get_bind().dialect.name != "postgresql":
-        return session.scalar(select(ChangeStamp.stamp).where(ChangeStamp.name == LETTER_DATA))
-    row = session.execute(select(ChangeStamp.stamp, _WRITTEN_HERE).where(ChangeStamp.name == LETTER_DATA)).first()
+        return session.scalar(_STAMP)
+    row = session.execute(_STAMP_AND_WRITTEN_HERE).first()
     if row is None or row[1]:
         return None
     return row[0]
 
 
+class Stamped:
+    """One reading of the stamp, and what is kept beside it. The answers one question takes from the letter's
+    data (its facts, then the score made from them) share one reading: each is then kept beside the stamp the
+    data it came from had, where a second reading between them could key the score with a newer stamp than
+    the facts it was made from (a writer committing in between), and it is one query instead of two."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.stamp = letter_data_stamp(session)
+
+    def kept(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, or what it gave for `key` when the stamp read the same as now."""
+        if self.stamp is None:
+            return compute()
+        store = _kept.setdefault(self.session.get_bind(), {})
+        hit = store.get(key)
+        if hit is not None and hit[0] == self.stamp:
+            return hit[1]
+        value = compute()
+        store[key] = (self.stamp, value)
+        return value
+
+
 def kept(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()`, or what it gave last time for `key` if the letter's data has not changed since."""
-    stamp = letter_data_stamp(session)
-    if stamp is None:
-        return compute()
-    store = _kept.setdefault(session.get_bind(), {})
-    hit = store.get(key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    value = compute()
-    store[key] = (stamp, value)
-    return value
+    return Stamped(session).kept(key, compute)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from deadlines.policy import DONE, GREEN, RED, YELLOW, ReminderPolicy, status_colour, workdays_overdue
 from deadlines.workdays import WorkdayCalendar
 from services.letter_file import DEFAULT_OFFICE
-from services.letter_year import YearState, letter_for, year_state
+from services.letter_year import YearState, letter_and_year
 from services.occurrences import OccurrenceFacts, letter_occurrences
 from services.tasks import NoLetter
 from services.year_end import YearEnd, year_end
@@ -103,8 +103,7 @@ def board(
     ack_window_workdays: int = 5,
     tz: tzinfo | None = None,
 ) -> Board:
-    letter = letter_for(session, today)
-    state = year_state(session, letter, today)
+    letter, state = letter_and_year(session, today)
     statuses = task_statuses(letter_occurrences(session, letter), state.day, calendar, policy)
     ended = year_end(session, letter, calendar, tz) if state.ended else None
     result = Board(today, statuses, year=state, ended=ended)

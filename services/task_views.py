@@ -14,7 +14,7 @@ import scoring
 from deadlines.policy import ReminderPolicy
 from deadlines.workdays import WorkdayCalendar
 from services.access import Denied, Identity, require_bound, require_task_access
-from services.letter_year import YearState, find_task, letter_for, year_state
+from services.letter_year import YearState, find_task, letter_and_year, year_state
 from services.occurrences import letter_occurrences
 from services.status_board import TaskStatus, task_statuses
 from services.tasks import TaskView, find_department, list_tasks
@@ -63,8 +63,7 @@ def _board(
     year: int | None = None,
     department: str | None = None,
 ) -> TaskBoard:
-    letter = letter_for(session, today, year)
-    state = year_state(session, letter, today)
+    letter, state = letter_and_year(session, today, year)
     statuses = _statuses(session, letter, identity, state.day, calendar, policy, department)
     ended = year_end(session, letter, calendar, tz, _department(identity, department)) if state.ended else None
     return TaskBoard(state, statuses, ended)
@@ -76,9 +75,8 @@ def statuses_for(
     """The colour of every task the identity may see (a contact: their department's; others: all)."""
     require_bound(identity)
     with db.session() as session:
-        letter = letter_for(session, today)
-        day = year_state(session, letter, today).day
-        return _statuses(session, letter, identity, day, calendar, policy)
+        letter, state = letter_and_year(session, today)
+        return _statuses(session, letter, identity, state.day, calendar, policy)
 
 
 def task_board(
@@ -166,7 +164,7 @@ def due_within(db: Database, identity: Identity, today: date, calendar: WorkdayC
     until = today + timedelta(days=days)
     items = []
     with db.session() as session:
-        state = year_state(session, letter_for(session, today), today)
+        _, state = letter_and_year(session, today)
         letters = session.scalars(select(Letter).where(Letter.year.in_({today.year, until.year})))
         facts = [f for letter in letters for f in letter_occurrences(session, letter)]
     for f in facts:

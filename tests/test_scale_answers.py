@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from deadlines.clock import FakeClock
 from fake_bot_api import FakeBotAPI
@@ -16,9 +16,9 @@ from services.occurrences import letter_occurrences
 from services.scoring_facts import score_standing, set_office_fact
 from services.tasks import current_letter
 from storage.db import Database
-from storage.models import Contact, Deadline, Department, Report, Task
+from storage.models import Contact, Deadline, Department, Letter, Report, Task
 from storage.paths import BUNDLED_LETTER
-from tests.chat_world import ADMIN, Chat, running_bot
+from tests.chat_world import ADMIN, Chat, plain, running_bot
 from tests.conftest import SHANGHAI
 from tests.reminder_world import World
 
@@ -116,6 +116,11 @@ def test_what_is_kept_changes_the_moment_any_writer_changes_the_letter(database_
         assert standing.facts.get("14.1.1") == {"done": False}
         assert standing.result.total.projected != before.result.total.projected
         assert standing.sources["14.1.1"] == ["美丽办录入(9月5日,核查)"]
+
+        # The letter itself changed there (which letter /score is about is kept too): its new name is used.
+        with other.session() as s:
+            s.execute(update(Letter).values(office="美丽浙江办"))
+        assert score_standing(world.db, OFFICE, TODAY, world.calendar, world.policy).office == "美丽浙江办"
     finally:
         other.dispose()
 
@@ -138,6 +143,56 @@ def test_a_change_rolled_back_is_never_taken_for_a_later_one(database_url):
     with world.db.session() as s:
         s.add(Report(task_id=task_id, kind="completion", status="verified", submitted_at=world.clock.now()))
     assert all(reported and verified for _, reported, verified in _state(world.db, task_id))
+
+
+def test_a_change_between_reading_the_facts_and_keeping_the_score_is_seen_next_time(database_url):
+    """Another process records a fact just after /score has read the facts and before it keeps the score
+    made from them: that score is kept beside the stamp the facts had, so the next /score is made anew and
+    shows the fact (kept beside the newer stamp, the old score would be served until the next change)."""
+    world = _world(database_url)
+    other = Database(database_url)
+    written: list[bool] = []
+
+    def write_after_the_facts_are_read(_conn, _cursor, statement, *_args) -> None:
+        if "FROM facts" in statement and not written:
+            written.append(True)
+            with other.session() as s:
+                set_office_fact(s, world.clock, OFFICE, "14.1.1", {"done": False}, note="核查")
+
+    event.listen(world.db.engine, "after_cursor_execute", write_after_the_facts_are_read)
+    try:
+        first = score_standing(world.db, OFFICE, TODAY, world.calendar, world.policy)
+        assert written and first.facts.get("14.1.1") is None  # asked before the fact: without it
+        event.remove(world.db.engine, "after_cursor_execute", write_after_the_facts_are_read)
+        then = score_standing(world.db, OFFICE, TODAY, world.calendar, world.policy)
+        assert then.facts.get("14.1.1") == {"done": False}
+        assert then.result.total.projected != first.result.total.projected
+    finally:
+        other.dispose()
+
+
+async def test_score_asked_again_over_the_same_data_is_two_queries(database_url):
+    """/score asked again over unchanged data: who is asking with their exchange in progress and the office's
+    name (one query), and the change stamp (one); which letter and its score are the kept ones. More queries
+    per /score is the bot doing again what it already knows (issue 14: answers a second)."""
+    world = _world(database_url)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    with FakeBotAPI() as fake:
+        fake.add_user(ADMIN, first_name="美丽办")
+        chat = Chat(fake, {ADMIN: "美丽办"})
+        async with running_bot(world, fake):
+            await chat.say(ADMIN, "/score")  # the score worked out, and kept
+            event.listen(world.db.engine, "before_cursor_execute", count)
+            try:
+                answer = await chat.say(ADMIN, "/score")
+            finally:
+                event.remove(world.db.engine, "before_cursor_execute", count)
+    assert "预计 999 分" in plain(answer[0].content)
+    assert len(statements) == 2, "\n\n".join(statements)
 
 
 def _waiting_reports(world: World, n: int) -> None:
