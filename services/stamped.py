@@ -10,6 +10,7 @@ than its stamp says; a transaction that has written the data itself is answered 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
@@ -24,6 +25,11 @@ T = TypeVar("T")
 
 # Per engine (one database), so two databases in one process, as in the tests, never share an answer.
 _kept: WeakKeyDictionary[Any, dict[Hashable, tuple[int, Any]]] = WeakKeyDictionary()
+# Many keys hold the day asked about, so a bot running for a year would keep a score for every day: what
+# another stamp produced is dropped as a new answer is kept (it can never be served again), and at most
+# this many answers are kept at all, the oldest going first.
+KEPT_AT_MOST = 64
+_keeping = threading.Lock()  # worker threads keep answers too (documents, the reminder run)
 
 
 # PostgreSQL sets the stamp when a writing transaction commits (migration 0010) and marks a transaction that
@@ -67,7 +73,12 @@ class Stamped:
         if hit is not None and hit[0] == self.stamp:
             return hit[1]
         value = compute()
-        store[key] = (self.stamp, value)
+        with _keeping:
+            for stale in [k for k, (stamp, _) in store.items() if stamp != self.stamp]:
+                del store[stale]
+            store[key] = (self.stamp, value)
+            while len(store) > KEPT_AT_MOST:
+                del store[next(iter(store))]
         return value
 
 

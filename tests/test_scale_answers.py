@@ -254,3 +254,26 @@ async def test_pending_without_evidence_is_a_message_with_its_buttons_per_report
             assert f"已通过第 {oldest} 号上报(任务 3.1)" in chat.last_to(ADMIN).content
     shown, total = review.pending_views(world.db, OFFICE, 10)
     assert total == 11
+
+
+def test_what_is_kept_stays_bounded_over_a_year_of_days_and_changes(database_url):
+    """Keys hold the day asked about: a bot running all year must not keep a score for every day, nor answers
+    no stamp will ever match again."""
+    from services import stamped
+
+    world = _world(database_url)
+    computed: list[int] = []
+
+    def keep(day: int) -> int:
+        with world.db.session() as s:
+            return stamped.kept(s, ("day", day), lambda: computed.append(day) or day)
+
+    for day in range(365):
+        keep(day)
+    store = stamped._kept[world.db.engine]
+    assert len(store) == stamped.KEPT_AT_MOST
+    assert keep(364) == 364 and computed.count(364) == 1  # the latest are still served, not worked out again
+    with world.db.session() as s:  # anyone changes the letter's data: nothing kept can be served again
+        s.execute(update(Task).where(Task.code == "14.2").values(text="改"))
+    keep(0)
+    assert list(store) == [("day", 0)]
