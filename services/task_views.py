@@ -17,7 +17,7 @@ from services.access import Denied, Identity, require_bound, require_task_access
 from services.letter_year import YearState, find_task, letter_and_year, year_state
 from services.occurrences import letter_occurrences
 from services.status_board import TaskStatus, task_statuses
-from services.tasks import TaskView, find_department, list_tasks
+from services.tasks import TaskView, find_department, task_view
 from services.year_end import TaskOutcome, YearEnd, year_end
 from storage.db import Database
 from storage.models import Letter, Report
@@ -223,7 +223,7 @@ def task_detail(
         require_task_access(session, identity, task)
         letter = session.get_one(Letter, task.letter_id)
         state = year_state(session, letter, today)
-        view = next(v for v in list_tasks(session, letter) if v.id == task.code)
+        view = task_view(task, letter.year)  # this task only, not the letter's every task
         facts = letter_occurrences(session, letter, [task.id])
         status = next(iter(task_statuses(facts, state.day, calendar, policy)), None)
         outcome = None

@@ -133,26 +133,28 @@ def list_tasks(session: Session, letter: Letter, department: Department | None =
     )
     views = []
     for task in session.scalars(query):
-        deps = tuple(d.name for d in task.departments)
-        if department is not None and department.name not in deps:
-            continue
-        views.append(
-            TaskView(
-                id=task.code,
-                item=task.item.no,
-                item_title=task.item.title,
-                section=task.item.section_no,
-                text=task.text,
-                departments=deps,
-                recognized_by=tuple(d.name for d in task.recognized_by),
-                targets=tuple(task.targets or ()),
-                rubric=tuple(task.rubric_ids or ()),
-                deadlines=tuple(deadline_view(d, letter.year) for d in task.deadlines if d.active),
-                closed=task.closed,
-                note=task.note,
-            )
-        )
+        view = task_view(task, letter.year)
+        if department is None or department.name in view.departments:
+            views.append(view)
     return views
+
+
+def task_view(task: Task, year: int) -> TaskView:
+    """One task as the chat and the exports show it (its item, departments and deadlines of `year`)."""
+    return TaskView(
+        id=task.code,
+        item=task.item.no,
+        item_title=task.item.title,
+        section=task.item.section_no,
+        text=task.text,
+        departments=tuple(d.name for d in task.departments),
+        recognized_by=tuple(d.name for d in task.recognized_by),
+        targets=tuple(task.targets or ()),
+        rubric=tuple(task.rubric_ids or ()),
+        deadlines=tuple(deadline_view(d, year) for d in task.deadlines if d.active),
+        closed=task.closed,
+        note=task.note,
+    )
 
 
 def template_departments(db: Database) -> tuple[list[tuple[str, str, tuple[str, ...]]], int | None]:

@@ -277,3 +277,24 @@ def test_what_is_kept_stays_bounded_over_a_year_of_days_and_changes(database_url
         s.execute(update(Task).where(Task.code == "14.2").values(text="改"))
     keep(0)
     assert list(store) == [("day", 0)]
+
+
+def test_one_task_s_detail_reads_that_task_not_the_whole_letter(database_url):
+    """/task 14.2 after a year of use: the letter's every task and deadline was read to show one of them."""
+    from deadlines.policy import ReminderPolicy
+    from deadlines.workdays import WorkdayCalendar
+    from services.task_views import task_detail
+
+    world = _world(database_url)
+    loaded: list[str] = []
+
+    def seen(task, _context) -> None:
+        loaded.append(task.code)
+
+    event.listen(Task, "load", seen)
+    try:
+        detail = task_detail(world.db, OFFICE, "14.2", TODAY, WorkdayCalendar(), ReminderPolicy(), SHANGHAI)
+    finally:
+        event.remove(Task, "load", seen)
+    assert detail.view.id == "14.2" and detail.view.departments and detail.view.deadlines
+    assert loaded == ["14.2"]
