@@ -213,6 +213,8 @@ class AuditEntry(Base):
     """Every change, with who and when: the office's answer to "who changed this?"."""
 
     __tablename__ = "audit_log"
+    # What /history and the invitation throttle ask: one task's or one person's rows (migration 0011).
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(64))  # "cli", "loader", "tg:123456"

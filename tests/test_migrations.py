@@ -102,3 +102,31 @@ def test_the_daily_repeat_query_uses_the_partial_index(db):
         compiled = query.compile(conn, compile_kwargs={"render_postcompile": True})
         plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(compiled.params.values())).all()
     assert "ix_reminders_repeatable_sent_at" in " ".join(str(row[-1]) for row in plan)
+
+
+def test_a_task_s_history_is_found_by_the_audit_log_s_index(db):
+    """/history N reads one task's rows and its deadlines' rows: by the index, not a walk of a year's log."""
+    from sqlalchemy import and_, or_, select
+
+    from storage.models import AuditEntry
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is SQLite's; PostgreSQL chooses by its statistics")
+    query = (
+        select(AuditEntry.id)
+        .where(
+            or_(
+                and_(AuditEntry.entity == "task", AuditEntry.entity_id == "14.2"),
+                and_(AuditEntry.entity == "deadline", AuditEntry.entity_id.in_(["1", "2"])),
+            )
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(200)
+    )
+    with db.engine.connect() as conn:
+        compiled = query.compile(conn, compile_kwargs={"render_postcompile": True})
+        plan = " ".join(
+            str(row[-1])
+            for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(compiled.params.values())).all()
+        )
+    assert "ix_audit_log_entity" in plan and "SCAN audit_log" not in plan
