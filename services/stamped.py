@@ -34,8 +34,10 @@ _keeping = threading.Lock()  # worker threads keep answers too (documents, the r
 
 # PostgreSQL sets the stamp when a writing transaction commits (migration 0010) and marks a transaction that
 # has written the letter's data meanwhile: that transaction is answered from its own writes, never kept.
+# A transaction that has written nothing has no id: on a connection that never wrote, the setting is unset too,
+# and the two NULLs must not read as "written here" (nothing would ever be kept on such a connection).
 _WRITTEN_HERE = text(
-    "current_setting('duban.letter_data_written', true) IS NOT DISTINCT FROM txid_current_if_assigned()::text"
+    "COALESCE(current_setting('duban.letter_data_written', true) = txid_current_if_assigned()::text, false)"
 )
 # Built once: every /score, /tasks and /overdue reads the stamp, and building the statement costs more than
 # running it.

@@ -92,3 +92,21 @@ def test_a_transaction_sees_its_own_writes_not_a_kept_answer(database_url):
         session.close()
     with world.db.session() as s:
         assert [f.reported for f in letter_occurrences(s, current_letter(s)) if f.task.id == task_id] == kept
+
+
+def test_a_connection_that_never_wrote_keeps_answers_too(database_url):
+    """A process's fresh connections have never written the letter's data (no transaction id, the marking
+    setting unset): what they compute is kept all the same, not worked out again on every question."""
+    from services.stamped import kept
+    from storage.db import Database
+
+    _world(database_url)  # the letter loaded by another engine: this one's connections write nothing
+    reader = Database(database_url)
+    computed: list[int] = []
+    try:
+        for _ in range(3):
+            with reader.session() as s:
+                kept(s, ("fresh connection",), lambda: computed.append(1))
+    finally:
+        reader.dispose()
+    assert computed == [1]
