@@ -3,9 +3,10 @@
 1. 1,000 recipients each due one reminder, delivered by the real runner through the fake Bot API with
    Telegram's flood limits switched on: wall time against the physical bound of 1000/30 = 33.3 s, the
    429 answers, and how many were delivered, duplicated and lost.
-2. The planning pass (database read, plan, ledger insert) for 100,000 tasks, and the pure planner alone:
-   on SQLite, and on PostgreSQL too when --postgres names a server account that may create databases (a
-   scratch database is created for the run and dropped after).
+2. The planning pass (database read, plan, ledger insert) for 100,000 tasks, then the writing out of the
+   day's overdue lists into ledger rows that comes right before sending (services/overdue_lists.py), and
+   the pure planner alone: on SQLite, and on PostgreSQL too when --postgres names a server account that
+   may create databases (a scratch database is created for the run and dropped after).
 
 Run from the repository root: .venv/bin/python bench/reminders.py [--recipients 1000] [--tasks 100000]
     [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--only planning|delivery]
@@ -37,11 +38,12 @@ from telegram import Bot
 
 from channels.telegram.sender import TelegramSender
 from deadlines.clock import FakeClock
-from deadlines.planner import Occurrence, Recipient, plan
+from deadlines.planner import Occurrence, Recipient, plan, plan_with_roll_call
 from deadlines.policy import ReminderPolicy
 from deadlines.workdays import WorkdayCalendar
 from fake_bot_api import FakeBotAPI
 from scheduler.runner import ReminderRunner, RunReport
+from services.overdue_lists import write_out_due
 from storage import migrate
 from storage.db import Database
 from storage.models import Contact, Deadline, Department, Item, Letter, Reminder, Task, task_departments
@@ -198,6 +200,9 @@ def planning(tasks: int, postgres: str | None) -> None:
         started = time.perf_counter()
         runner.plan(today, report)
         full = time.perf_counter() - started
+        started = time.perf_counter()
+        written = write_out_due(db, today, clock.now(), policy, cal)
+        writing = time.perf_counter() - started
         # The next working day in the same process: the letter's occurrences, unchanged since, are kept
         # (services/occurrences.py); yesterday's rows were sent (their unacknowledged leads come again).
         with db.session() as s:
@@ -214,10 +219,25 @@ def planning(tasks: int, postgres: str | None) -> None:
     started = time.perf_counter()
     planned = plan(occurrences, lambda occ: who, [Recipient(999)], policy, cal, today, today)
     pure = time.perf_counter() - started
+    started = time.perf_counter()
+    rest, roll = plan_with_roll_call(occurrences, lambda occ: who, [Recipient(999)], policy, cal, today, today)
+    pure_lists = time.perf_counter() - started
     print(f"planning on {backend}: {tasks} tasks (built in {built:.1f} s)")
-    print(f"  one day's planning pass (read, plan, ledger): {full:6.2f} s, {report.planned} reminders recorded")
-    print(f"  the next working day's pass, same process:    {warm:6.2f} s, {report_next.planned} reminders recorded")
-    print(f"  pure planner alone:                           {pure:6.2f} s, {len(planned)} reminders")
+    print(f"  one day's planning pass (read, plan, ledger): {full:6.2f} s, {_recorded(report)}")
+    print(f"  the next working day's pass, same process:    {warm:6.2f} s, {_recorded(report_next)}")
+    print(
+        f"  the day's overdue lists written out to send:  {writing:6.2f} s, {written.lists} lists "
+        f"as {written.lines} ledger rows"
+    )
+    print(f"  pure planner alone, every stage a row:        {pure:6.2f} s, {len(planned)} reminders")
+    print(
+        f"  pure planner alone, overdue as lists:         {pure_lists:6.2f} s, {len(rest)} reminders "
+        f"and {len(roll)} lists of {sum(roll.values())} lines"
+    )
+
+
+def _recorded(report: RunReport) -> str:
+    return f"{report.planned} reminders, {report.repeats} repeats and {report.lists} overdue lists recorded"
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ escalation by then): a duty added in September does not bring thirty overdue wee
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -120,21 +121,83 @@ def plan(
 
     `recipients_of(occurrence)` names the department's chats; escalations go to `office`.
     """
+    return _plan(occurrences, recipients_of, office, policy, calendar, start, today, _ALL, None)
+
+
+RollCall = dict[tuple[Recipient, date], int]  # (recipient, day) -> open occurrences overdue for it that day
+
+
+def plan_with_roll_call(
+    occurrences: Iterable[Occurrence],
+    recipients_of: Callable[[Occurrence], Iterable[Recipient]],
+    office: Sequence[Recipient],
+    policy: ReminderPolicy,
+    calendar: WorkdayCalendar,
+    start: date,
+    today: date,
+) -> tuple[list[Planned], RollCall]:
+    """`plan`, with the overdue stages counted instead of listed: each recipient's overdue reminder of a
+    day is one list of every occurrence overdue for it that day, planned as one row and written out
+    line by line only when it is sent (`overdue_lines`). A day's pass then makes a row per recipient,
+    not one per overdue occurrence (75,000 a day in a 100,000-task letter)."""
+    roll: RollCall = defaultdict(int)
+    planned = _plan(occurrences, recipients_of, office, policy, calendar, start, today, _NOT_OVERDUE, roll)
+    return planned, dict(roll)
+
+
+def overdue_lines(
+    occurrences: Iterable[Occurrence],
+    recipients_of: Callable[[Occurrence], Iterable[Recipient]],
+    policy: ReminderPolicy,
+    calendar: WorkdayCalendar,
+    start: date,
+    today: date,
+) -> list[Planned]:
+    """The overdue stages alone, as `plan` makes them (same keys): the lines of the roll call's lists."""
+    return _plan(occurrences, recipients_of, (), policy, calendar, start, today, frozenset({OVERDUE}), None)
+
+
+_ALL = frozenset({LEAD, DUE, OVERDUE, ESCALATION})
+_NOT_OVERDUE = _ALL - {OVERDUE}
+
+
+def _plan(
+    occurrences: Iterable[Occurrence],
+    recipients_of: Callable[[Occurrence], Iterable[Recipient]],
+    office: Sequence[Recipient],
+    policy: ReminderPolicy,
+    calendar: WorkdayCalendar,
+    start: date,
+    today: date,
+    kinds: frozenset[str],
+    roll: RollCall | None,
+) -> list[Planned]:
+    """The stages of `kinds` as Planned rows; with `roll`, the overdue days counted into it as well."""
     planned: list[Planned] = []
     append = planned.append  # the loop below runs once per reminder: up to 100,000 a day
-    # Per (due, period, next round): its stages, each with the key's middle part, worked out once. A key
-    # is d{deadline id}|{due day}|{kind}|{lead}|{recipient tag}: the ledger's unique key, never changed.
-    by_due: dict[tuple[date, str | None, date | None], list[tuple[Stage, str]]] = {}
+    # Per (due, period, next round): its stages, each with the key's middle part, and its overdue days,
+    # worked out once. A key is d{deadline id}|{due day}|{kind}|{lead}|{recipient tag}: the ledger's
+    # unique key, never changed.
+    by_due: dict[tuple[date, str | None, date | None], tuple[list[tuple[Stage, str]], tuple[date, ...]]] = {}
+    # Overdue occurrences per (recipients, overdue days): counted by the recipients object's identity (most
+    # occurrences share the list their department's chats are kept in), spread over recipients after.
+    tally: dict[tuple[int, tuple[date, ...]], int] = defaultdict(int)
+    targets_by_id: dict[int, tuple[object, tuple[Recipient, ...]]] = {}
     for occ in occurrences:
         when = (occ.due, occ.period, occ.next_due)
-        staged = by_due.get(when)
-        if staged is None:  # many tasks share a due date
-            due = occ.due.isoformat()
-            found = stages(occ.due, policy, calendar, start, today, occ.period, occ.next_due)
-            staged = by_due[when] = [(stage, f"|{due}|{stage.kind}|{stage.lead}|") for stage in found]
-        if not staged:  # nothing of it is sent in the window
+        memo = by_due.get(when)
+        if memo is None:  # many tasks share a due date
+            memo = by_due[when] = _staged(occ, policy, calendar, start, today, kinds, roll is not None)
+        staged, overdue = memo
+        if not staged and not overdue:  # nothing of it is sent in the window
             continue
-        prefix, department = f"d{occ.deadline_id}", None
+        department: tuple[Recipient, ...] | None = None
+        if overdue:
+            got = recipients_of(occ)
+            # The object is kept with its tuple, so no other object can take its id meanwhile.
+            department = (targets_by_id.get(id(got)) or targets_by_id.setdefault(id(got), (got, tuple(got))))[1]
+            tally[(id(got), overdue)] += 1
+        prefix = f"d{occ.deadline_id}"
         for stage, middle in staged:
             if stage.kind == ESCALATION:
                 targets: Iterable[Recipient] = office
@@ -144,4 +207,36 @@ def plan(
                 targets = department
             for recipient in targets:
                 append(Planned(prefix + middle + recipient.tag, occ, stage, recipient))
+    if roll is not None:
+        _spread(tally, targets_by_id, roll)
     return planned
+
+
+def _spread(
+    tally: dict[tuple[int, tuple[date, ...]], int],
+    targets_by_id: dict[int, tuple[object, tuple[Recipient, ...]]],
+    roll: RollCall,
+) -> None:
+    """The occurrences counted per (recipients, overdue days), added to each recipient's count of each day."""
+    for (who, days), count in tally.items():
+        for recipient in targets_by_id[who][1]:
+            for day in days:
+                roll[(recipient, day)] += count
+
+
+def _staged(
+    occ: Occurrence,
+    policy: ReminderPolicy,
+    calendar: WorkdayCalendar,
+    start: date,
+    today: date,
+    kinds: frozenset[str],
+    count_overdue: bool,
+) -> tuple[list[tuple[Stage, str]], tuple[date, ...]]:
+    """An occurrence's stages of `kinds` in the window, each with its key's middle part; and its overdue
+    days, when they are counted."""
+    due = occ.due.isoformat()
+    found = stages(occ.due, policy, calendar, start, today, occ.period, occ.next_due)
+    staged = [(stage, f"|{due}|{stage.kind}|{stage.lead}|") for stage in found if stage.kind in kinds]
+    overdue = tuple(stage.send_on for stage in found if stage.kind == OVERDUE) if count_overdue else ()
+    return staged, overdue

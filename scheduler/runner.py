@@ -32,6 +32,7 @@ from scheduler import messages
 from scheduler.weekly import WeeklyDelivery
 from services import reminder_delivery as ledger
 from services import reminder_doubt as doubt
+from services.overdue_lists import write_out_due
 from services.reminder_delivery import DueReminder
 from services.reminder_planning import plan_day
 from services.status_board import digest_board
@@ -60,6 +61,8 @@ class RunReport:
     day: date
     skipped: str | None = None
     planned: int = 0
+    lists: int = 0  # overdue lists planned (services/overdue_lists.py)
+    lines: int = 0  # ledger rows the due lists were written out as, right before sending
     repeats: int = 0
     superseded: int = 0
     messages: int = 0
@@ -91,7 +94,8 @@ class ReminderRunner:
     def plan(self, today: date, report: RunReport) -> None:
         day = plan_day(self.db, today, self.clock.now(), self.admin_ids, self.policy, self.calendar)
         report.skipped = day.skipped
-        report.planned, report.repeats, report.superseded = day.planned, day.repeats, day.superseded
+        report.planned, report.lists = day.planned, day.lists
+        report.repeats, report.superseded = day.repeats, day.superseded
 
     # -- sending ------------------------------------------------------------------------------------
     def _line(self, row: DueReminder, today: date) -> messages.ReminderLine:
@@ -181,6 +185,10 @@ class ReminderRunner:
             chat_id = outcome.chat_id  # a migrated group: the rest goes to its new id
 
     async def send_due(self, today: date, report: RunReport) -> None:
+        written = await asyncio.to_thread(write_out_due, self.db, today, self.clock.now(), self.policy, self.calendar)
+        report.lines += written.lines
+        if written.empty:
+            report.counts["overdue_list:empty"] += written.empty
         rows = await asyncio.to_thread(ledger.due_reminders, self.db, today)
         by_chat: dict[tuple[int, bool], list[DueReminder]] = defaultdict(list)
         for row in rows:
@@ -293,9 +301,12 @@ class ReminderRunner:
             if self.policy.digest_enabled and now.time() >= self.policy.digest_at:
                 await self.send_digest(today, report)
         log.info(
-            "reminder run %s: planned %d, repeats %d, superseded %d, messages %d, outcomes %s",
+            "reminder run %s: planned %d, overdue lists %d (written out as %d lines), repeats %d, superseded %d, "
+            "messages %d, outcomes %s",
             today,
             report.planned,
+            report.lists,
+            report.lines,
             report.repeats,
             report.superseded,
             report.messages,

@@ -7,6 +7,7 @@ restart, a retry or a second process re-planning the same day adds nothing twice
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from typing import cast
@@ -14,7 +15,7 @@ from typing import cast
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from deadlines.planner import REPEAT, Planned, Recipient
+from deadlines.planner import REPEAT, Occurrence, Planned, Recipient
 from deadlines.workdays import WorkdayCalendar
 from services.reminder_rows import Row, insert_new
 from storage.db import Database
@@ -31,6 +32,34 @@ def recipients_by_department(session: Session) -> dict[int, list[tuple[Recipient
         dep_id = cast(int, contact.department_id)  # not None: filtered above
         found[dep_id].append((Recipient(contact.chat_id, contact.id), contact))
     return found
+
+
+def department_chats(
+    departments_of_task: dict[int, tuple[int, ...]], by_dep: dict[int, list[tuple[Recipient, Contact]]]
+) -> Callable[[Occurrence], list[Recipient]]:
+    """The chats of an occurrence's responsible departments, each chat once (a group bound to two of them
+    gets one reminder). Tasks with the same departments get the same list object: the planner's roll call
+    counts by it (deadlines/planner.py)."""
+    chats_of: dict[tuple[int, ...], list[Recipient]] = {}  # most tasks share their departments
+
+    def chats(deps: tuple[int, ...]) -> list[Recipient]:
+        seen: set[int] = set()
+        result: list[Recipient] = []
+        for dep in deps:
+            for recipient, _ in by_dep.get(dep, ()):
+                if recipient.chat_id not in seen:
+                    seen.add(recipient.chat_id)
+                    result.append(recipient)
+        return result
+
+    def recipients_of(occ: Occurrence) -> list[Recipient]:
+        deps = departments_of_task.get(occ.task_id, ())
+        found = chats_of.get(deps)
+        if found is None:
+            found = chats_of[deps] = chats(deps)
+        return found
+
+    return recipients_of
 
 
 def office_recipients(session: Session, admin_ids: frozenset[int]) -> list[Recipient]:

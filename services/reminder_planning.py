@@ -4,34 +4,37 @@
 The first call of a day plans, in one transaction: the stages (deadlines/planner.py) of every open
 occurrence from the day after the last one planned (or the day the letter was loaded) up to today, so a
 stopped bot plans the missed days at once and they go out as one catch-up message; the repeats of
-reminders not acknowledged; and the planned rows no longer due are superseded. Later calls that day do
+reminders not acknowledged; and the planned rows no longer due are superseded. Leads, due days and
+escalations are planned a row each; a recipient's overdue occurrences of a day are planned as one list
+(services/overdue_lists.py), written out line by line when it is sent. Later calls that day do
 nothing: the run then only sends what is left (retries). The ledger's unique keys make a second process
 planning the same day harmless.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deadlines.planner import Occurrence, Recipient, plan
+from deadlines.planner import plan_with_roll_call
 from deadlines.policy import ReminderPolicy, active_until
 from deadlines.workdays import WorkdayCalendar
+from services import overdue_lists
 from services import reminder_ledger as ledger
 from services.gc_pause import gc_paused
 from services.occurrences import OccurrenceFacts, letter_occurrences
 from storage.db import Database
-from storage.models import Contact, Letter, Reminder, Task
+from storage.models import Letter, Reminder, Task
 
 
 @dataclass(frozen=True)
 class DayPlan:
     skipped: str | None = None  # why nothing could be planned
     planned: int = 0  # new ledger rows
+    lists: int = 0  # new overdue lists (services/overdue_lists.py)
     repeats: int = 0
     superseded: int = 0
 
@@ -68,14 +71,14 @@ def plan_day(
         # Once per day, over every letter at once: a planned row of any of them may have been answered.
         # Before today's rows go in: those are of open occurrences, so there is no need to read them back.
         superseded = ledger.supersede_answered(s, keys)
-        planned, repeats = 0, 0
+        planned, lists, repeats = 0, 0, 0
         for letter in due:
             ledger.set_state(s, f"reminders.planned_on.{letter.id}", today.isoformat(), now)
-            new, again = _plan_letter(
+            new, new_lists, again = _plan_letter(
                 s, letter, facts[letter.id], open_keys[letter.id], today, now, admin_ids, policy, calendar
             )
-            planned, repeats = planned + new, repeats + again
-        return DayPlan(None, planned, repeats, superseded)
+            planned, lists, repeats = planned + new, lists + new_lists, repeats + again
+        return DayPlan(None, planned, lists, repeats, superseded)
 
 
 def _open_keys(facts: list[OccurrenceFacts]) -> set[tuple[int, date]]:
@@ -93,6 +96,7 @@ def _withdraw_planned(s: Session, letter: Letter) -> None:
     )
     if stale:
         ledger.supersede(s, stale, "the letter's year is over")
+    overdue_lists.withdraw(s, letter.id, "the letter's year is over")
 
 
 def _plan_letter(
@@ -105,8 +109,9 @@ def _plan_letter(
     admin_ids: frozenset[int],
     policy: ReminderPolicy,
     calendar: WorkdayCalendar,
-) -> tuple[int, int]:
-    """New rows and repeats of one letter, from its occurrences (`open_keys`: those not reported)."""
+) -> tuple[int, int, int]:
+    """New rows, new overdue lists and repeats of one letter, from its occurrences (`open_keys`: those not
+    reported)."""
     open_facts = [f for f in facts if not f.reported]
     through_name = f"reminders.planned_through.{letter.id}"
     through = ledger.get_state(s, through_name)
@@ -114,41 +119,16 @@ def _plan_letter(
     if through:
         start = max(start, date.fromisoformat(through) + timedelta(days=1))
     until = min(today, active_until(letter.year, policy, calendar))
-    planned = 0
+    planned = lists = 0
     if start <= until:
-        recipients_of = _department_chats(facts, ledger.recipients_by_department(s))
+        departments = {f.task.id: f.task.department_ids for f in facts}
+        recipients_of = ledger.department_chats(departments, ledger.recipients_by_department(s))
         office = ledger.office_recipients(s, admin_ids)
-        rows = plan([f.occurrence for f in open_facts], recipients_of, office, policy, calendar, start, until)
+        occurrences = [f.occurrence for f in open_facts]
+        rows, roll = plan_with_roll_call(occurrences, recipients_of, office, policy, calendar, start, until)
         planned = ledger.record_planned(s, rows, now)
+        lists = overdue_lists.record_lists(s, letter.id, roll, now)
     repeats = ledger.plan_repeats(s, today, calendar, open_keys, now) if policy.repeat_unacknowledged else 0
     if through is None or date.fromisoformat(through) < until:
         ledger.set_state(s, through_name, until.isoformat(), now)
-    return planned, repeats
-
-
-def _department_chats(
-    facts: list[OccurrenceFacts], by_dep: dict[int, list[tuple[Recipient, Contact]]]
-) -> Callable[[Occurrence], list[Recipient]]:
-    """The chats of an occurrence's responsible departments, each chat once (a group bound to two of them
-    gets one reminder)."""
-    deps_of_task = {f.task.id: f.task.department_ids for f in facts}
-    chats_of: dict[tuple[int, ...], list[Recipient]] = {}  # most tasks share their departments
-
-    def chats(deps: tuple[int, ...]) -> list[Recipient]:
-        seen: set[int] = set()
-        result: list[Recipient] = []
-        for dep in deps:
-            for recipient, _ in by_dep.get(dep, ()):
-                if recipient.chat_id not in seen:
-                    seen.add(recipient.chat_id)
-                    result.append(recipient)
-        return result
-
-    def recipients_of(occ: Occurrence) -> list[Recipient]:
-        deps = deps_of_task.get(occ.task_id, ())
-        found = chats_of.get(deps)
-        if found is None:
-            found = chats_of[deps] = chats(deps)
-        return found
-
-    return recipients_of
+    return planned, lists, repeats

@@ -298,6 +298,32 @@ class Reminder(Base):
     deadline: Mapped[Deadline] = relationship()
 
 
+class OverdueList(Base):
+    """A day's overdue reminder to one recipient for one letter: every occurrence overdue for it that day,
+    planned as this one row and written out into the ledger (`reminders`, one row per line, as each stage
+    of an occurrence is) when it is sent, from the occurrences then still open.
+
+    `key` is unique (L{letter}|{day}|{recipient tag}): planned at most once. Status: planned -> written
+    (its lines are in `reminders`; `lines` says how many), or superseded (not sent; `note` says why).
+    `counted`: the occurrences it listed when planned, for the ledger's own account of a planning pass.
+    """
+
+    __tablename__ = "overdue_lists"
+    __table_args__ = (Index("ix_overdue_lists_status_send_on", "status", "send_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letters.id"))
+    send_on: Mapped[date]
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    counted: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    lines: Mapped[int | None]
+    created_at: Mapped[datetime]
+    written_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 class Invite(Base):
     """A single-use invitation (邀请码) made by an admin: binds whoever redeems it to a department."""
 

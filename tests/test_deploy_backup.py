@@ -54,7 +54,7 @@ async def busy_world(database_url: str, evidence: Path) -> World:
         world.add_contacts(fake)
         async with Bot(fake.token, base_url=fake.base_url) as bot:
             runner = world.runner(bot)
-            for day in (date(2022, 3, 22), date(2022, 3, 24), date(2022, 3, 25)):
+            for day in (date(2022, 3, 22), date(2022, 3, 24), date(2022, 3, 25), date(2022, 3, 28)):  # 28th: overdue
                 world.at(day)
                 await runner.run_once()
     evidence.mkdir(parents=True)

@@ -16,9 +16,10 @@ from sqlalchemy import func, select, text
 from deadlines.planner import DUE, ESCALATION, LEAD, OVERDUE, Occurrence, Planned, Recipient, Stage, plan
 from services import reminder_ledger as ledger
 from services import reminder_rows
+from services.overdue_lists import write_out_due
 from services.reminder_planning import plan_day
 from services.tasks import current_letter
-from storage.models import Contact, Deadline, Reminder, Task
+from storage.models import Contact, Deadline, OverdueList, Reminder, Task, task_departments
 from tests.conftest import FIXTURES, SHANGHAI
 from tests.reminder_world import ADMIN, World
 
@@ -46,6 +47,22 @@ def planned_rows(world: World, count: int, first: int = 0) -> list[Planned]:
         Planned(f"d{deadline_id}|2022-03-25|overdue|{-k}|{who.tag}", occ, Stage(OVERDUE, -k, date(2022, 3, 28)), who)
         for k in range(first, first + count)
     ]
+
+
+def lists(world: World) -> list[OverdueList]:
+    with world.db.session() as s:
+        return list(s.scalars(select(OverdueList).order_by(OverdueList.id)))
+
+
+def chats_of_task(world: World, task_id: int) -> set[int]:
+    """The chats of the task's responsible departments' contacts."""
+    with world.db.session() as s:
+        deps = s.scalars(
+            select(task_departments.c.department_id).where(
+                task_departments.c.task_id == task_id, task_departments.c.role == "responsible"
+            )
+        ).all()
+        return set(s.scalars(select(Contact.chat_id).where(Contact.department_id.in_(deps))))
 
 
 def count_rows(world: World) -> int:
@@ -193,9 +210,16 @@ def test_after_downtime_the_missed_days_are_planned_at_once(world):
     with world.db.session() as s:
         task_id = s.scalar(select(Task.id).where(Task.code == "26.4"))
     kinds = {(r.send_on, r.kind) for r in world.rows(task_id=task_id)}
-    assert {(date(2022, 3, 22), LEAD), (date(2022, 3, 24), LEAD), (date(2022, 3, 25), DUE)} <= kinds
-    assert (date(2022, 3, 28), OVERDUE) in kinds
+    assert {(date(2022, 3, 22), LEAD), (date(2022, 3, 24), LEAD), (date(2022, 3, 25), DUE)} == kinds
     assert day.planned == count_rows(world)
+    # 26.4 is overdue on the 28th: its department's list of that day counts it; written out when sent.
+    chats = chats_of_task(world, task_id)
+    assert chats and chats <= {x.chat_id for x in lists(world) if x.send_on == date(2022, 3, 28) and x.counted}
+    assert day.lists == len(lists(world))
+    written = write_out_due(world.db, date(2022, 3, 28), NOW, world.policy, world.calendar)
+    assert written.lists == day.lists and written.lines == count_rows(world) - day.planned
+    kinds = {(r.send_on, r.kind) for r in world.rows(task_id=task_id)}
+    assert (date(2022, 3, 28), OVERDUE) in kinds
     with world.db.session() as s:  # all of them are due for sending now: the catch-up message
         due = ledger.due_rows(s, date(2022, 3, 28))
         assert {r.send_on for r in due} >= {date(2022, 3, 22), date(2022, 3, 25), date(2022, 3, 28)}
