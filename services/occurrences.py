@@ -268,7 +268,7 @@ class OpenOccurrences(NamedTuple):
 def open_occurrences(session: Session, letter: Letter) -> OpenOccurrences:
     """The letter's unanswered occurrences and each open task's departments: `letter_occurrences` without
     what only /score and /overdue show (codes, texts, names, phrases, when answered), read as bare ids and
-    specs, so the planner's cold read of 100,000 tasks costs half as much. Kept like the full answer."""
+    specs: the planner's cold read of 100,000 tasks costs less than half. Kept like the full answer."""
     found = kept(session, ("open-occurrences", letter.id, letter.year), lambda: _all_open(session, letter))
     return OpenOccurrences(list(found.occurrences), dict(found.departments))  # the kept answer stays as read
 
@@ -293,7 +293,7 @@ def _open_occurrences(session: Session, letter: Letter) -> OpenOccurrences:
         )
         .where(*open_task)
         .order_by(Task.id, task_departments.c.position)
-    ).all():  # fetched in bulk: iterating the result fetches row by row, a third slower
+    ).all():  # fetched in bulk: iterating the result would fetch its 100,000 rows one by one
         departments[task_id] = () if department_id is None else held(task_id, ()) + (department_id,)
     rows = conn.execute(
         select(Deadline.task_id, Deadline.id, cast(Deadline.spec, Text), Deadline.triggered_by_report_id)
