@@ -189,6 +189,9 @@ def planning(tasks: int, postgres: str | None) -> None:
         started = time.perf_counter()
         db = make_world(url, tasks, 1, loaded)
         backend = db.engine.dialect.name
+        if backend == "postgresql":  # statistics, as autovacuum gathers them after a load; the pass runs days later
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("ANALYZE"))
         built = time.perf_counter() - started
         clock = FakeClock(datetime.combine(today, dtime(9, 0), TZ))
         runner = ReminderRunner(db, clock, cal, None, frozenset(), policy)

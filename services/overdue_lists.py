@@ -26,7 +26,7 @@ from deadlines.policy import ReminderPolicy
 from deadlines.workdays import WorkdayCalendar
 from services import reminder_ledger as ledger
 from services.gc_pause import gc_paused
-from services.occurrences import letter_occurrences
+from services.occurrences import open_occurrences
 from storage.db import Database
 from storage.models import Letter, OverdueList
 
@@ -123,15 +123,13 @@ def _write_letter(
 ) -> tuple[int, dict[int, int]]:
     """The lines of one letter's due lists, as the planner stages them over the lists' days for today's
     recipients, kept where a list asks for that (recipient, day). Returns the new rows and each list's lines."""
-    facts = letter_occurrences(s, letter)
-    departments = {f.task.id: f.task.department_ids for f in facts}
-    recipients_of = ledger.department_chats(departments, ledger.recipients_by_department(s))
-    occurrences = [f.occurrence for f in facts if not f.reported]
+    found = open_occurrences(s, letter)  # kept from the day's pass, unless the letter's data changed since
+    recipients_of = ledger.department_chats(found.departments, ledger.recipients_by_department(s))
     first, last = min(row.send_on for row in lists), max(row.send_on for row in lists)
     wanted = {(row.chat_id, row.contact_id, row.send_on): row.id for row in lists}
     mine: list[Planned] = []
     counts: dict[int, int] = defaultdict(int)
-    for line in overdue_lines(occurrences, recipients_of, policy, calendar, first, last):
+    for line in overdue_lines(found.occurrences, recipients_of, policy, calendar, first, last):
         list_id = wanted.get((line.recipient.chat_id, line.recipient.contact_id, line.stage.send_on))
         if list_id is not None:
             mine.append(line)

@@ -7,7 +7,7 @@ restart, a retry or a second process re-planning the same day adds nothing twice
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 from typing import cast
@@ -111,7 +111,7 @@ def record_planned(session: Session, planned: list[Planned], now: datetime) -> i
 
 
 def plan_repeats(
-    session: Session, today: date, calendar: WorkdayCalendar, open_keys: set[tuple[int, date]], now: datetime
+    session: Session, today: date, calendar: WorkdayCalendar, open_keys: Container[tuple[int, date]], now: datetime
 ) -> int:
     """Unacknowledged lead/due reminders come again on the working day after they were sent; so do
     snoozed ones on the day asked. Counted from when a reminder was sent, not when it was planned, so a
@@ -190,7 +190,7 @@ def _responsible(session: Session, task_ids: set[int]) -> set[tuple[int, int]]:
     return found
 
 
-def supersede_answered(session: Session, open_keys: set[tuple[int, date]]) -> int:
+def supersede_answered(session: Session, open_keys: Container[tuple[int, date]]) -> int:
     """Planned reminders whose occurrence is no longer open are not sent: it was reported meanwhile, or the
     office moved its deadline (the old row is retired, so (deadline id, old due day) is no occurrence any
     more), or closed the task. Reminders already sent stay in the history as they are."""
