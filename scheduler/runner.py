@@ -4,6 +4,7 @@
 day, and is safe to call any number of times (the ledger's unique keys and statuses make it so).
 
 The database belongs to services: services/reminder_planning.py plans the day into the ledger,
+services/overdue_lists.py writes the day's overdue lists out into it right before sending,
 services/reminder_delivery.py hands out the due rows and records every send. This module decides what to
 send, to whom and in which order, and sends through the channel-neutral Sender port (handlers/ports.py).
 Guarantees: each message is claimed ("sending") right before its request leaves, so a crash can leave only

@@ -254,7 +254,8 @@ REPEATABLE_KINDS = "kind IN ('lead', 'due', 'repeat')"
 
 
 class Reminder(Base):
-    """The reminder ledger: one row per planned reminder (deadline occurrence, stage, recipient).
+    """The reminder ledger: one row per planned reminder (deadline occurrence, stage, recipient). The overdue
+    ones are planned a list per recipient and day (OverdueList) and written here when that list is sent.
 
     `key` is unique: a reminder is sent at most once, whatever restarts or second schedulers do.
     Status: planned -> sending -> sent; collapsed (folded into a catch-up message), superseded (the task

@@ -139,7 +139,7 @@ def test_a_list_is_written_out_on_its_day_not_before(world):
     assert {x.status for x in lists(world) if x.send_on == day} == {"planned"}
 
 
-def test_the_lists_of_a_finished_letter_are_withdrawn(world):
+def test_lists_whose_tasks_were_all_closed_since_are_superseded_saying_why(world):
     pass_of(world, TODAY)  # lists planned, none written out
     with world.db.session() as s:
         for task in s.scalars(select(Task)):
@@ -147,7 +147,15 @@ def test_the_lists_of_a_finished_letter_are_withdrawn(world):
     assert {x.status for x in lists(world)} == {"planned"}
     written = write_out(world, TODAY)  # every task closed since: nothing left on any list
     assert written.lines == 0 and written.empty == len(lists(world))
-    assert {x.note for x in lists(world)} == {NOTHING_LEFT}
+    assert {(x.status, x.note) for x in lists(world)} == {("superseded", NOTHING_LEFT)}
+
+
+def test_the_lists_a_finished_letter_left_planned_are_withdrawn(world):
+    pass_of(world, TODAY)  # lists planned; the bot then stopped until long after the year and its grace
+    assert {x.status for x in lists(world)} == {"planned"}
+    assert pass_of(world, date(2026, 12, 2)).skipped == "no letter in its year"
+    assert {(x.status, x.note) for x in lists(world)} == {("superseded", "the letter's year is over")}
+    assert write_out(world, date(2026, 12, 2)).lists == 0
 
 
 # The pure planner: the roll call is exactly the overdue rows `plan` makes, counted per recipient and day.
