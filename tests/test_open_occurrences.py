@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, event, func, select, update
 
 from services.occurrences import OpenOccurrences, letter_occurrences, open_occurrences
 from services.tasks import current_letter
@@ -100,26 +100,31 @@ def test_reports_answer_what_they_name_and_only_live_ones_count(database_url):
     assert _dues(_same(world), other) == _dues(before, other)
 
 
+def _follow_up(world: World, task_id: int, key: str, every: str, opened_by: int) -> int:
+    """A recurring deadline opened by a report (as a verified report with a follow-up duty opens one)."""
+    with world.db.session() as s:
+        position = 1 + (s.scalar(select(func.max(Deadline.position)).where(Deadline.task_id == task_id)) or 0)
+        deadline = Deadline(
+            task_id=task_id,
+            key=key,
+            position=position,
+            kind="recurring",
+            spec={"kind": "recurring", "every": every},
+            origin="event",
+            triggered_by_report_id=opened_by,
+            active=True,
+        )
+        s.add(deadline)
+        s.flush()
+        return deadline.id
+
+
 def test_a_follow_up_is_answered_only_by_reports_after_the_one_that_opened_it(database_url):
     world = _world(database_url)
     task_id = _task(world, "31.1")
     _report(world, task_id, days=-3)  # before: answers the task's own deadlines, not the follow-up
     opening = _report(world, task_id, status="verified", days=-2)
-    with world.db.session() as s:
-        s.add(
-            Deadline(
-                task_id=task_id,
-                key="follow-up",
-                position=1,
-                kind="recurring",
-                spec={"kind": "recurring", "every": "month"},
-                origin="event",
-                triggered_by_report_id=opening,
-                active=True,
-            )
-        )
-    with world.db.session() as s:
-        follow_up = s.scalar(select(Deadline.id).where(Deadline.key == "follow-up"))
+    follow_up = _follow_up(world, task_id, "follow-up", "month", opening)
     lean = _same(world)
     opened = _dues(lean, task_id)
     assert len(opened) > 2 and {d for d, _ in opened} == {follow_up}  # every month open, nothing else
@@ -131,18 +136,7 @@ def test_a_follow_up_is_answered_only_by_reports_after_the_one_that_opened_it(da
     # A second follow-up opened by that later report: the reports up to it do not answer it.
     with world.db.session() as s:
         later = s.scalar(select(Report.id).order_by(Report.id.desc()))
-        s.add(
-            Deadline(
-                task_id=task_id,
-                key="second follow-up",
-                position=2,
-                kind="recurring",
-                spec={"kind": "recurring", "every": "quarter"},
-                origin="event",
-                triggered_by_report_id=later,
-                active=True,
-            )
-        )
+    _follow_up(world, task_id, "second follow-up", "quarter", later)
     lean = _same(world)
     assert len({d for d, _ in _dues(lean, task_id)}) == 2
 
