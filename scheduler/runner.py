@@ -186,10 +186,17 @@ class ReminderRunner:
             chat_id = outcome.chat_id  # a migrated group: the rest goes to its new id
 
     async def send_due(self, today: date, report: RunReport) -> None:
-        written = await asyncio.to_thread(write_out_due, self.db, today, self.clock.now(), self.policy, self.calendar)
-        report.lines += written.lines
-        if written.empty:
-            report.counts["overdue_list:empty"] += written.empty
+        try:
+            written = await asyncio.to_thread(
+                write_out_due, self.db, today, self.clock.now(), self.policy, self.calendar
+            )
+        except Exception:  # the other reminders must still go; the lists stay planned for the next run
+            log.exception("writing out the overdue lists due by %s failed; the other reminders are sent", today)
+            report.counts["overdue_list:error"] += 1
+        else:
+            report.lines += written.lines
+            if written.empty:
+                report.counts["overdue_list:empty"] += written.empty
         rows = await asyncio.to_thread(ledger.due_reminders, self.db, today)
         by_chat: dict[tuple[int, bool], list[DueReminder]] = defaultdict(list)
         for row in rows:

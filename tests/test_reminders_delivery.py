@@ -401,3 +401,38 @@ async def test_the_run_plans_and_reads_off_the_event_loop(database_url, monkeypa
             world.at(date(2022, 3, 22))
             report, _ = await asyncio.gather(runner.run_once(), a_chat_answer())
     assert answered.is_set() and report.planned > 0 and report.messages > 0
+
+
+async def test_a_failed_write_out_of_the_overdue_lists_holds_back_only_them(database_url, monkeypatch, caplog):
+    """Writing out the day's overdue lists fails (say the database refuses for a moment): the run still
+    sends every other reminder, logs why, and the next run writes the lists out and sends them."""
+    from scheduler import runner as runner_module
+
+    world = World(database_url, MINI, LOADED)
+    real = runner_module.write_out_due
+    failures = []
+
+    def failing(*args, **kwargs):
+        failures.append(args[1])
+        raise RuntimeError("database is locked")
+
+    with FakeBotAPI() as fake:
+        chats = world.add_contacts(fake)
+        async with Bot(fake.token, base_url=fake.base_url) as bot:
+            runner = world.runner(bot)
+            world.at(DUE_DAY)  # 26.4 due: its due-day reminder goes out
+            await runner.run_once()
+            monkeypatch.setattr(runner_module, "write_out_due", failing)
+            world.at(date(2022, 3, 28))  # 26.4 overdue 1 working day: on 生态环境分局's list of the day
+            first = await runner.run_once()
+            held = len(fake.sent)
+            monkeypatch.setattr(runner_module, "write_out_due", real)
+            world.at(date(2022, 3, 28), 9, 1)
+            second = await runner.run_once()
+            later = fake.sent[held:]
+    assert failures == [date(2022, 3, 28)] and first.counts["overdue_list:error"] == 1
+    assert "writing out the overdue lists due by 2022-03-28 failed" in caplog.text
+    assert first.lists > 0 and first.messages > 0  # planned, and the day's other reminders went out
+    env = [m for m in later if m.chat_id == chats["生态环境分局"]]
+    assert len(env) == 1 and "26.4" in env[0].text and "已逾期 1 个工作日" in env[0].text
+    assert second.lines > 0
