@@ -76,7 +76,7 @@ def test_a_command_starts_with_the_collector_paused_until_it_reads_its_settings(
 
 
 def test_the_process_ends_without_the_collector_walking_what_is_alive():
-    """The interpreter's final collections would walk every object still alive (200 ms of `duban score`):
+    """The interpreter's final collections would walk every object still alive (150-250 ms of `duban score`):
     when the process ends they are set aside first, so there is next to nothing left for them to walk."""
     probe = (
         "import atexit, gc, os\n"

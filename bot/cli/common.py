@@ -31,9 +31,10 @@ class CliError(Exception):
 _startup = ExitStack()
 
 # The process's end: the interpreter's final collections (run even with the collector disabled) walk every
-# object still alive, 120,000 once `duban score` has run, and took 200 ms of its 700 (bench/startup.py:
-# 782 -> 539 ms median). What is alive then is set aside from them: the process's memory goes back whole
-# when it exits. atexit runs before those collections; in the tests' process, only at its end.
+# object still alive, 120,000 once `duban score` has run: 150-250 ms of its time (bench/startup.py's
+# `duban score --json`, runs alternated: 666 -> 476 ms median). What is alive then is set aside from them;
+# the process's memory goes back whole when it exits. atexit runs before those collections; in the tests'
+# process, only at its end.
 atexit.register(gc.freeze)
 
 
