@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,6 +16,14 @@ from tests import backends
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _collector_as_usual():
+    """bot.cli.main() leaves what a command's start set aside from the collector (gc.freeze) so, as the
+    command's process ends with it (bot/cli/common.starting); this process goes on: each test gives it back."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])

@@ -36,14 +36,17 @@ def starting() -> Iterator[None]:
     collection paused (services/gc_pause.py), then set aside from its passes (gc.freeze): imports make
     hundreds of thousands of objects and no garbage, and the collector's passes over them were a tenth of
     `duban score`'s time. The start ends when the command reads its settings, before any work on data, or
-    else when the command ends; what was set aside is collected as usual again once the command ends."""
-    try:
-        with _startup:
-            _startup.enter_context(gc_paused())
-            _startup.callback(gc.freeze)  # before the pause ends (last in, first out)
-            yield
-    finally:
-        gc.unfreeze()  # main() also runs inside the tests' process
+    else when the command ends.
+
+    What was set aside stays so when the command ends: its process ends with it, and the interpreter's final
+    collections (run even with the collector disabled) would walk it all, 120,000 objects after `duban score`,
+    for 150-250 ms of its time (bench/startup.py, runs alternated: 666 -> 476 ms median). What the command
+    made after its start is collected then as before (its database connections closed: SQLite removes its
+    -wal file). A process that goes on after main() gives it back with gc.unfreeze() (tests/conftest.py)."""
+    with _startup:
+        _startup.enter_context(gc_paused())
+        _startup.callback(gc.freeze)  # before the pause ends (last in, first out)
+        yield
 
 
 def settings() -> Settings:
