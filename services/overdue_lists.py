@@ -100,17 +100,26 @@ def write_out_due(
             lines += new
             for row in lists:
                 count = counts.get(row.id, 0)
-                done = dict(status="written", lines=count, written_at=now) if count else None
-                values = done or dict(status="superseded", written_at=now, note=NOTHING_LEFT)
-                # Compare-and-set: a second process that wrote the same list out meanwhile has it already.
-                result = s.execute(
-                    update(OverdueList)
-                    .where(OverdueList.id == row.id, OverdueList.status == "planned")
-                    .values(**values)
-                )
-                if result.rowcount:  # type: ignore[attr-defined]
-                    written, empty = written + bool(count), empty + (not count)
+                if not _settle(s, row.id, now, count):
+                    continue  # a second process wrote the same list out meanwhile
+                if count:
+                    written += 1
+                else:
+                    empty += 1
         return WrittenOut(written, lines, empty)
+
+
+def _settle(s: Session, list_id: int, now: datetime, lines: int) -> bool:
+    """The list written (as `lines` rows), or superseded when nothing was left on it: compare-and-set on
+    `planned`, so only one writer settles it. False when it was not planned any more."""
+    if lines:
+        values: dict[str, object] = dict(status="written", lines=lines, written_at=now)
+    else:
+        values = dict(status="superseded", written_at=now, note=NOTHING_LEFT)
+    result = s.execute(
+        update(OverdueList).where(OverdueList.id == list_id, OverdueList.status == "planned").values(**values)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _write_letter(
