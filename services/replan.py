@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deadlines.clock import Clock
-from deadlines.planner import ESCALATION, Recipient, plan
+from deadlines.planner import ESCALATION, plan
 from deadlines.policy import ReminderPolicy, active_until
 from deadlines.workdays import WorkdayCalendar
 from services import reminder_ledger as ledger
@@ -82,13 +82,9 @@ def replan_task(
     through = ledger.get_state(session, f"reminders.planned_through.{letter.id}")
     if through and date.fromisoformat(through) >= today and open_facts:
         until = min(date.fromisoformat(through), active_until(letter.year, policy, calendar))
-        by_chat: dict[int, Recipient] = {}
-        for r in responsible:  # a group bound to two departments is reminded once
-            by_chat.setdefault(r.chat_id, r)
-        recipients = list(by_chat.values())
         rows = plan(
             [f.occurrence for f in open_facts],
-            lambda _occ: recipients,
+            ledger.department_chats({task_id: tuple(sorted(dep_ids))}, by_dep),  # as the daily pass: each chat once
             ledger.office_recipients(session, admin_ids),
             policy,
             calendar,
